@@ -1,0 +1,2 @@
+export { auditService } from './service.js';
+export type { AuditDb } from './db/schema.js';

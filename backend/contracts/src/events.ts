@@ -1,0 +1,200 @@
+import { z } from 'zod';
+import { eventIdSchema, pageOf, pageQuerySchema, userIdSchema } from './common.js';
+
+export const EVENT_STATUSES = ['draft', 'published', 'cancelled', 'completed'] as const;
+export const eventStatusSchema = z.enum(EVENT_STATUSES);
+export const visibilitySchema = z.enum(['public', 'internal', 'private']);
+
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const questionSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9_-]{1,40}$/, 'must be 1–40 lower-case letters, digits, - or _'),
+    label: z.string().trim().min(1).max(200),
+    type: z.enum(['text', 'choice', 'checkbox']),
+    required: z.boolean().default(false),
+    options: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
+  })
+  .strict()
+  .refine((q) => q.type !== 'choice' || (q.options?.length ?? 0) >= 2, {
+    message: 'a choice question needs at least two options',
+    path: ['options'],
+  })
+  .meta({ id: 'RegistrationQuestion' });
+export type Question = z.infer<typeof questionSchema>;
+
+const questionsSchema = z
+  .array(questionSchema)
+  .max(20)
+  .refine((qs) => new Set(qs.map((q) => q.id)).size === qs.length, 'question ids must be unique');
+
+const eventFields = {
+  title: z.string().trim().min(3).max(200),
+  description: z.string().max(20_000),
+  startsAt: z.iso.datetime({ offset: true }),
+  endsAt: z.iso.datetime({ offset: true }),
+  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone'),
+  venue: z.string().trim().max(300).nullable(),
+  onlineUrl: z
+    .url({ protocol: /^https$/ })
+    .max(2000)
+    .nullable(),
+  capacity: z.number().int().min(1).max(1_000_000),
+  visibility: visibilitySchema,
+  tags: z.array(z.string().trim().toLowerCase().min(1).max(40)).max(20),
+  registrationOpensAt: z.iso.datetime({ offset: true }).nullable(),
+  registrationClosesAt: z.iso.datetime({ offset: true }).nullable(),
+  questions: questionsSchema,
+};
+
+/** Cross-field rules shared by create and update. */
+function eventRules<T extends z.ZodType<Partial<Record<keyof typeof eventFields, unknown>>>>(schema: T) {
+  return schema
+    .refine((e) => !e.startsAt || !e.endsAt || Date.parse(e.endsAt as string) > Date.parse(e.startsAt as string), {
+      message: 'must be after startsAt',
+      path: ['endsAt'],
+    })
+    .refine(
+      (e) =>
+        !e.registrationOpensAt ||
+        !e.registrationClosesAt ||
+        Date.parse(e.registrationClosesAt as string) > Date.parse(e.registrationOpensAt as string),
+      { message: 'must be after registrationOpensAt', path: ['registrationClosesAt'] },
+    );
+}
+
+export const updateEventRequestSchema = eventRules(z.object(eventFields).partial().strict()).meta({
+  id: 'UpdateEventRequest',
+  description: 'Any subset of the event fields. Capacity cannot drop below the confirmed count.',
+});
+export type UpdateEventRequest = z.infer<typeof updateEventRequestSchema>;
+
+export const createEventRequestSchema = eventRules(
+  z
+    .object({
+      ...eventFields,
+      description: eventFields.description.default(''),
+      venue: eventFields.venue.default(null),
+      onlineUrl: eventFields.onlineUrl.default(null),
+      visibility: eventFields.visibility.default('public'),
+      tags: eventFields.tags.default([]),
+      registrationOpensAt: eventFields.registrationOpensAt.default(null),
+      registrationClosesAt: eventFields.registrationClosesAt.default(null),
+      questions: questionsSchema.default([]),
+    })
+    .strict(),
+)
+  .refine((e) => e.venue !== null || e.onlineUrl !== null, { message: 'give a venue, an online URL, or both', path: ['venue'] })
+  .meta({ id: 'CreateEventRequest' });
+export type CreateEventRequest = z.infer<typeof createEventRequestSchema>;
+
+export const availabilitySchema = z
+  .object({ capacity: z.number().int(), confirmed: z.number().int(), seatsLeft: z.number().int(), waitlisted: z.number().int() })
+  .meta({ id: 'Availability' });
+export type Availability = z.infer<typeof availabilitySchema>;
+
+export const eventSchema = z
+  .object({
+    id: eventIdSchema,
+    title: z.string(),
+    description: z.string().meta({ description: 'Markdown source.' }),
+    descriptionHtml: z.string().meta({ description: 'The description rendered to HTML and sanitised (no script, style or handlers).' }),
+    startsAt: z.string(),
+    endsAt: z.string(),
+    timeZone: z.string(),
+    venue: z.string().nullable(),
+    onlineUrl: z.string().nullable(),
+    capacity: z.number().int(),
+    visibility: visibilitySchema,
+    tags: z.array(z.string()),
+    status: eventStatusSchema,
+    organizerIds: z.array(userIdSchema),
+    createdAt: z.string(),
+    publishedAt: z.string().nullable(),
+    registrationOpensAt: z.string().nullable(),
+    registrationClosesAt: z.string().nullable(),
+    questions: z.array(questionSchema),
+    availability: availabilitySchema,
+    inviteUrl: z
+      .string()
+      .optional()
+      .meta({ description: 'Private events, for their managers only: the link that lets invitees see and register.' }),
+  })
+  .meta({ id: 'Event' });
+export type EventDto = z.infer<typeof eventSchema>;
+
+export const eventPageSchema = pageOf(eventSchema, 'EventPage');
+export type EventPage = z.infer<typeof eventPageSchema>;
+
+export const listEventsQuerySchema = pageQuerySchema.extend({
+  q: z.string().trim().min(1).max(200).optional().meta({ description: 'Full-text search over title, description and tags.' }),
+  from: z.iso.datetime({ offset: true }).optional().meta({ description: 'Events starting at or after this instant.' }),
+  to: z.iso.datetime({ offset: true }).optional().meta({ description: 'Events starting before this instant.' }),
+  tag: z.string().trim().toLowerCase().min(1).max(40).optional(),
+  hasSeats: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .meta({ description: 'Only events with seats left.' }),
+  mode: z.enum(['online', 'in_person']).optional().meta({ description: 'Events with an online URL, or with a venue.' }),
+});
+export type ListEventsQuery = z.infer<typeof listEventsQuerySchema>;
+export const eventIdParamsSchema = z.object({ id: eventIdSchema });
+/** `?invite=` on reads and registrations of private events. */
+export const inviteQuerySchema = z.object({
+  invite: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{22}$/, 'must be an invitation code')
+    .optional(),
+});
+
+export const coOrganizerRequestSchema = z.object({ userId: userIdSchema }).strict().meta({ id: 'CoOrganizerRequest' });
+
+export const REGISTRATION_STATUSES = ['confirmed', 'waitlisted', 'cancelled'] as const;
+export const registrationIdSchema = z
+  .string()
+  .regex(/^reg_[0-9a-z]{25}$/, 'must be a reg_ id')
+  .meta({ description: 'Registration id.', example: 'reg_0123456789abcdefghijklmno' });
+
+export const registerRequestBodySchema = z
+  .object({ answers: z.record(z.string().max(40), z.union([z.string().max(1000), z.boolean()])).default({}) })
+  .strict()
+  .meta({ id: 'RegistrationRequest' });
+
+export const registrationSchema = z
+  .object({
+    id: registrationIdSchema,
+    eventId: eventIdSchema,
+    userId: userIdSchema,
+    status: z.enum(REGISTRATION_STATUSES),
+    waitlistPosition: z.number().int().optional(),
+    ticketToken: z.string().optional().meta({ description: 'Present while confirmed: the signed token the QR code encodes.' }),
+    answers: z.record(z.string(), z.union([z.string(), z.boolean()])),
+    createdAt: z.string(),
+    checkedInAt: z.string().nullable(),
+  })
+  .meta({ id: 'Registration' });
+export type RegistrationDto = z.infer<typeof registrationSchema>;
+export const registrationPageSchema = pageOf(registrationSchema, 'RegistrationPage');
+export const registrationIdParamsSchema = z.object({ id: registrationIdSchema });
+
+export const checkinRequestSchema = z
+  .object({ ticketToken: z.string().min(10).max(200) })
+  .strict()
+  .meta({ id: 'CheckinRequest' });
+export const checkinSchema = z
+  .object({
+    registrationId: registrationIdSchema,
+    userId: userIdSchema,
+    checkedInAt: z.string(),
+    checkedInBy: userIdSchema,
+    checkedIn: z.number().int(),
+  })
+  .meta({ id: 'Checkin' });

@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { eventIdSchema, roleSchema, userIdSchema } from './common.js';
+
+/** Every message type on the `secureevent` exchange: past tense and versioned. */
+export const MessageType = {
+  UserRegistered: 'user.registered.v1',
+  UserRolesChanged: 'user.roles_changed.v1',
+  EventPublished: 'event.published.v1',
+  EventUpdated: 'event.updated.v1',
+  EventCancelled: 'event.cancelled.v1',
+  RegistrationConfirmed: 'registration.confirmed.v1',
+  RegistrationWaitlisted: 'registration.waitlisted.v1',
+  RegistrationPromoted: 'registration.promoted.v1',
+  RegistrationCancelled: 'registration.cancelled.v1',
+  CheckinRecorded: 'checkin.recorded.v1',
+  EventAvailabilityChanged: 'event.availability_changed.v1',
+  AuditRecorded: 'audit.recorded.v1',
+} as const;
+export type MessageType = (typeof MessageType)[keyof typeof MessageType];
+
+/** `user.registered.v1`: a new account exists. No password material, ever. */
+export const userRegisteredV1 = z.object({
+  userId: userIdSchema,
+  email: z.string(),
+  displayName: z.string(),
+  roles: z.array(roleSchema),
+  registeredAt: z.string(),
+});
+export type UserRegisteredV1 = z.infer<typeof userRegisteredV1>;
+
+/** `event.published.v1`: an event became visible to attendees. */
+export const eventPublishedV1 = z.object({
+  eventId: eventIdSchema,
+  title: z.string(),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  timeZone: z.string(),
+  visibility: z.enum(['public', 'internal', 'private']),
+  capacity: z.number().int(),
+  organizerIds: z.array(userIdSchema),
+  publishedBy: userIdSchema,
+  publishedAt: z.string(),
+});
+export type EventPublishedV1 = z.infer<typeof eventPublishedV1>;
+
+/** `user.roles_changed.v1`: an admin changed a user's roles. Tokens issued before keep the old roles until they expire (≤ 5 min). */
+export const userRolesChangedV1 = z.object({
+  userId: userIdSchema,
+  roles: z.array(roleSchema),
+  previousRoles: z.array(roleSchema),
+  changedBy: userIdSchema,
+  changedAt: z.string(),
+});
+export type UserRolesChangedV1 = z.infer<typeof userRolesChangedV1>;
+
+/** The security-relevant actions recorded as `audit.recorded.v1`. */
+export const AUDIT_ACTIONS = [
+  'event.created',
+  'event.updated',
+  'event.published',
+  'event.cancelled',
+  'event.co_organizer_added',
+  'event.attendees_exported',
+  'checkin.recorded',
+  'calendar.feed_issued',
+  'calendar.feed_revoked',
+  'access.denied',
+  'auth.login',
+  'auth.refresh_reuse',
+  'auth.logout',
+  'auth.logout_all',
+  'auth.oidc_login',
+  'user.roles_changed',
+  'user.disabled',
+  'user.password_changed',
+] as const;
+
+/** `audit.recorded.v1`: who did what to whom, from where, and whether it worked. Never secrets. */
+export const auditRecordedV1 = z.object({
+  actorId: userIdSchema.nullable(),
+  action: z.enum(AUDIT_ACTIONS),
+  targetId: z.string().nullable(),
+  outcome: z.enum(['success', 'failure']),
+  reason: z.string().max(200).nullable(),
+  ip: z.string().max(100).nullable(),
+  userAgent: z.string().max(500).nullable(),
+  at: z.string(),
+});
+export type AuditRecordedV1 = z.infer<typeof auditRecordedV1>;
+
+/** `event.updated.v1`: a published event changed; `changed` names the fields. */
+export const eventUpdatedV1 = z.object({
+  eventId: eventIdSchema,
+  title: z.string(),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  timeZone: z.string(),
+  visibility: z.enum(['public', 'internal', 'private']),
+  changed: z.array(z.string()),
+  /** Everyone holding a live registration, so they can be told. */
+  registeredUserIds: z.array(userIdSchema),
+  updatedBy: userIdSchema,
+  updatedAt: z.string(),
+});
+export type EventUpdatedV1 = z.infer<typeof eventUpdatedV1>;
+
+/** `event.cancelled.v1`: every registration is released. */
+export const eventCancelledV1 = z.object({
+  eventId: eventIdSchema,
+  title: z.string(),
+  visibility: z.enum(['public', 'internal', 'private']),
+  /** Everyone whose registration the cancellation released. */
+  registeredUserIds: z.array(userIdSchema),
+  cancelledBy: userIdSchema,
+  cancelledAt: z.string(),
+});
+export type EventCancelledV1 = z.infer<typeof eventCancelledV1>;
+
+/** `event.availability_changed.v1`: the counts after a registration change. */
+export const eventAvailabilityChangedV1 = z.object({
+  eventId: eventIdSchema,
+  visibility: z.enum(['public', 'internal', 'private']),
+  capacity: z.number().int(),
+  confirmed: z.number().int(),
+  seatsLeft: z.number().int(),
+  waitlisted: z.number().int(),
+  at: z.string(),
+});
+export type EventAvailabilityChangedV1 = z.infer<typeof eventAvailabilityChangedV1>;
+
+/** `registration.confirmed.v1`, `registration.waitlisted.v1`, `registration.promoted.v1`, `registration.cancelled.v1`. */
+export const registrationChangedV1 = z.object({
+  registrationId: z.string().regex(/^reg_[0-9a-z]{25}$/),
+  eventId: eventIdSchema,
+  userId: userIdSchema,
+  eventTitle: z.string(),
+  startsAt: z.string(),
+  status: z.enum(['confirmed', 'waitlisted', 'cancelled']),
+  waitlistPosition: z.number().int().optional(),
+  at: z.string(),
+});
+export type RegistrationChangedV1 = z.infer<typeof registrationChangedV1>;
+
+/** `checkin.recorded.v1`: a ticket was scanned at the door. */
+export const checkinRecordedV1 = z.object({
+  registrationId: z.string().regex(/^reg_[0-9a-z]{25}$/),
+  eventId: eventIdSchema,
+  userId: userIdSchema,
+  checkedInBy: userIdSchema,
+  checkedInAt: z.string(),
+  checkedIn: z.number().int(),
+});
+export type CheckinRecordedV1 = z.infer<typeof checkinRecordedV1>;

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { pageOf, pageQuerySchema, roleSchema, userIdSchema } from './common.js';
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email('must be a valid email address'))
+  .transform((e) => e.toLowerCase());
+
+export const registerRequestSchema = z
+  .object({
+    email: emailSchema,
+    password: z.string().min(12, 'must be at least 12 characters').max(256),
+    displayName: z.string().trim().min(1).max(100),
+  })
+  .strict()
+  .meta({ id: 'RegisterRequest' });
+export type RegisterRequest = z.infer<typeof registerRequestSchema>;
+
+export const userSchema = z
+  .object({ id: userIdSchema, email: z.string(), displayName: z.string(), roles: z.array(roleSchema) })
+  .meta({ id: 'User' });
+export type User = z.infer<typeof userSchema>;
+
+/** How the refresh token is handed over: an httpOnly cookie (browsers) or also in the body (other clients). */
+export const tokenDeliverySchema = z.enum(['cookie', 'body']);
+
+export const loginRequestSchema = z
+  .object({
+    email: emailSchema,
+    password: z.string().min(1).max(256),
+    tokenDelivery: tokenDeliverySchema.default('cookie').meta({ description: '`body` also returns `refreshToken` in the response.' }),
+  })
+  .strict()
+  .meta({ id: 'LoginRequest' });
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+export const tokenResponseSchema = z
+  .object({
+    accessToken: z.string(),
+    tokenType: z.literal('Bearer'),
+    expiresIn: z.number().int(),
+    refreshToken: z.string().optional().meta({ description: 'Only when the request asked for `tokenDelivery: "body"`.' }),
+  })
+  .meta({ id: 'TokenResponse' });
+export type TokenResponse = z.infer<typeof tokenResponseSchema>;
+
+export const refreshRequestSchema = z
+  .object({
+    refreshToken: z.string().min(10).max(200).optional().meta({ description: 'For non-browser clients; browsers send the cookie.' }),
+    tokenDelivery: tokenDeliverySchema.optional(),
+  })
+  .strict()
+  .meta({ id: 'RefreshRequest' });
+
+export const updateMeRequestSchema = z
+  .object({
+    displayName: z.string().trim().min(1).max(100).optional(),
+    currentPassword: z.string().min(1).max(256).optional(),
+    newPassword: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
+  })
+  .strict()
+  .refine((b) => !b.newPassword || b.currentPassword, { message: 'is required to change the password', path: ['currentPassword'] })
+  .refine((b) => b.displayName !== undefined || b.newPassword !== undefined, {
+    message: 'give a displayName or a newPassword',
+    path: ['displayName'],
+  })
+  .meta({ id: 'UpdateMeRequest' });
+export type UpdateMeRequest = z.infer<typeof updateMeRequestSchema>;
+
+export const setRolesRequestSchema = z
+  .object({
+    roles: z
+      .array(roleSchema)
+      .min(1)
+      .max(3)
+      .refine((r) => new Set(r).size === r.length, 'must not repeat a role'),
+  })
+  .strict()
+  .meta({ id: 'SetRolesRequest' });
+
+export const adminUserSchema = userSchema
+  .extend({ disabled: z.boolean(), createdAt: z.string() })
+  .meta({ id: 'AdminUser', description: 'A user as admins see them.' });
+export type AdminUser = z.infer<typeof adminUserSchema>;
+export const adminUserPageSchema = pageOf(adminUserSchema, 'AdminUserPage');
+export const listUsersQuerySchema = pageQuerySchema.extend({
+  q: z.string().trim().max(100).optional().meta({ description: 'Matches email or display name.' }),
+});
+export const userIdParamsSchema = z.object({ id: userIdSchema });
+
+export const oidcConfigSchema = z
+  .object({
+    enabled: z.boolean(),
+    startUrl: z.string().nullable().meta({ description: 'Where the browser starts enterprise sign-in; null when disabled.' }),
+    label: z.string().optional().meta({ description: 'Button text chosen by the operator (OIDC_LOGIN_LABEL).' }),
+  })
+  .meta({ id: 'OidcConfig', description: 'Whether enterprise sign-in (OpenID Connect) is available.' });
+export type OidcConfig = z.infer<typeof oidcConfigSchema>;

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { createRouteTable, originOf, type ServiceDeps, problemResponse as problem } from '@secureevent/shared';
+import { checkinRequestSchema, checkinSchema, eventIdParamsSchema } from '@secureevent/contracts';
+import type { EventsDb } from '../db/schema.js';
+import { assertCanManage } from '../events/event-access.js';
+import { checkedInCount } from '../events/manage-event.js';
+import type { TicketSigner } from '../registrations/tickets.js';
+import { checkIn } from './check-in.js';
+
+/**
+ * POST /api/events/:id/checkins        check a ticket in (managers)
+ * GET  /api/events/:id/checkins/stats  live counts for the door dashboard (managers)
+ */
+export function checkinsRoutes(deps: ServiceDeps<EventsDb>, tickets: TicketSigner) {
+  const ctx = { db: deps.sdb.db, outbox: deps.outbox, cache: deps.cache, tickets };
+  const routes = createRouteTable(deps.verifier);
+  routes.add({
+    method: 'post',
+    path: '/api/events/:id/checkins',
+    operationId: 'checkIn',
+    summary: 'Check a ticket in; valid once',
+    tags: ['checkins'],
+    access: 'user',
+    params: eventIdParamsSchema,
+    body: checkinRequestSchema,
+    responses: {
+      201: { description: 'Checked in', schema: checkinSchema },
+      400: problem('Not a valid ticket for this event'),
+      403: problem('Not a manager'),
+      409: problem('Already checked in (with when and by whom)'),
+    },
+    handler: async ({ params, body, user, req }) => ({
+      status: 201,
+      body: await checkIn(ctx, user, params.id, body.ticketToken, originOf(req)),
+    }),
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/events/:id/checkins/stats',
+    operationId: 'checkinStats',
+    summary: 'Checked-in and confirmed counts',
+    tags: ['checkins'],
+    access: 'user',
+    params: eventIdParamsSchema,
+    responses: {
+      200: { description: 'Counts', schema: z.object({ checkedIn: z.number().int(), confirmed: z.number().int() }) },
+      403: problem('Not a manager'),
+    },
+    handler: async ({ params, user, req }) => {
+      const event = await assertCanManage(ctx, params.id, user, originOf(req));
+      return { status: 200, body: { checkedIn: await checkedInCount(ctx.db, params.id), confirmed: event.availability.confirmed } };
+    },
+  });
+  return routes;
+}

@@ -1,0 +1,74 @@
+import type { Generated } from 'kysely';
+import type { MessagingTables } from '@secureevent/shared';
+import type { Question } from '@secureevent/contracts';
+
+/** The `events` schema, owned by the event-service alone. */
+export interface EventsDb extends MessagingTables {
+  events: {
+    id: string;
+    title: string;
+    description: string;
+    /** `description` rendered to sanitised HTML at write time. */
+    description_html: string;
+    starts_at: Date;
+    ends_at: Date;
+    time_zone: string;
+    venue: string | null;
+    online_url: string | null;
+    capacity: number;
+    visibility: 'public' | 'internal' | 'private';
+    tags: string[];
+    status: 'draft' | 'published' | 'cancelled' | 'completed';
+    organizer_ids: string[];
+    created_by: string;
+    created_at: Generated<Date>;
+    updated_at: Generated<Date>;
+    published_at: Date | null;
+    registration_opens_at: Date | null;
+    registration_closes_at: Date | null;
+    questions: Question[];
+    /** Kept in step with registrations in the same transaction; the row lock on it serialises seat claims. */
+    confirmed_count: Generated<number>;
+    waitlisted_count: Generated<number>;
+    cancelled_at: Date | null;
+    /** Full-text document over title, description and tags. */
+    search: unknown;
+    /** 16 random bytes (base64url, 22 chars): the invitation link's secret for private events. */
+    invite_code: string | null;
+  };
+  registrations: {
+    id: string;
+    event_id: string;
+    user_id: string;
+    status: 'confirmed' | 'waitlisted' | 'cancelled';
+    answers: Record<string, string | boolean>;
+    /** Strictly increasing across the service: the waitlist order. */
+    waitlist_seq: string | null;
+    created_at: Generated<Date>;
+    confirmed_at: Date | null;
+    promoted_at: Date | null;
+    cancelled_at: Date | null;
+    checked_in_at: Date | null;
+    checked_in_by: string | null;
+  };
+  people: {
+    user_id: string;
+    display_name: string;
+    email: string;
+    updated_at: Generated<Date>;
+  };
+  idempotency_keys: {
+    user_id: string;
+    key: string;
+    scope: string;
+    status: number;
+    body: unknown;
+    created_at: Generated<Date>;
+  };
+  /** One secret calendar feed per user; only the token's SHA-256 is kept. */
+  calendar_feeds: {
+    user_id: string;
+    token_hash: string;
+    created_at: Generated<Date>;
+  };
+}

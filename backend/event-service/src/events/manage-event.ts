@@ -1,0 +1,216 @@
+import { AppError, ErrorCode, recordAudit, type AuthUser, type Cache, type Outbox, type RequestOrigin } from '@secureevent/shared';
+import {
+  MessageType,
+  type EventCancelledV1,
+  type EventDto,
+  type EventPublishedV1,
+  type EventUpdatedV1,
+  type UpdateEventRequest,
+} from '@secureevent/contracts';
+import type { Kysely } from 'kysely';
+import type { EventsDb } from '../db/schema.js';
+import { availabilityMessage, promoteFromWaitlist } from '../registrations/registrations.repository.js';
+import { assertTransition } from './event.js';
+import { assertCanManage, canManage } from './event-access.js';
+import { eventsRepository } from './events.repository.js';
+
+/** What the event use cases need. */
+export interface EventDeps {
+  db: Kysely<EventsDb>;
+  outbox: Outbox;
+  cache: Cache;
+}
+
+/**
+ * Re-reads the event under a row lock inside the transaction. Access was checked (and a denial
+ * audited) before the transaction began; this only guards against a change in between.
+ */
+async function lockManaged(trx: Kysely<EventsDb>, eventId: string, actor: AuthUser): Promise<EventDto> {
+  const event = await eventsRepository(trx).findById(eventId, { forUpdate: true });
+  if (!event) throw new AppError(ErrorCode.NOT_FOUND, 'No such event.');
+  if (!canManage(event, actor)) throw new AppError(ErrorCode.FORBIDDEN, 'Only the event’s organizers and admins can do this.');
+  return event;
+}
+
+async function liveUserIds(trx: Kysely<EventsDb>, eventId: string): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('registrations')
+    .select('user_id')
+    .where('event_id', '=', eventId)
+    .where('status', '<>', 'cancelled')
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
+/**
+ * Publishes a draft: checks the caller manages it, applies the state transition, and writes
+ * `event.published.v1` to the outbox in the same transaction.
+ */
+export async function publishEvent(deps: EventDeps, actor: AuthUser, eventId: string, origin: RequestOrigin): Promise<EventDto> {
+  await assertCanManage(deps, eventId, actor, origin);
+  const published = await deps.db.transaction().execute(async (trx) => {
+    const repo = eventsRepository(trx);
+    const event = await lockManaged(trx, eventId, actor);
+    assertTransition(event.status, 'published');
+    const updated = await repo.markPublished(eventId);
+    const data: EventPublishedV1 = {
+      eventId: updated.id,
+      title: updated.title,
+      startsAt: updated.startsAt,
+      endsAt: updated.endsAt,
+      timeZone: updated.timeZone,
+      visibility: updated.visibility,
+      capacity: updated.capacity,
+      organizerIds: updated.organizerIds,
+      publishedBy: actor.id,
+      publishedAt: updated.publishedAt ?? new Date().toISOString(),
+    };
+    await deps.outbox.add(trx, { type: MessageType.EventPublished, subject: updated.id, data });
+    await recordAudit(deps.outbox, trx, { actorId: actor.id, action: 'event.published', targetId: eventId, outcome: 'success', origin });
+    return updated;
+  });
+  await deps.cache.delete(`event:${eventId}`);
+  return published;
+}
+
+/**
+ * Edits an event. Capacity may not drop below the confirmed count; raising it promotes people
+ * from the waitlist at once. Editing a published event tells everyone registered.
+ */
+export async function updateEvent(
+  deps: EventDeps,
+  actor: AuthUser,
+  eventId: string,
+  changes: UpdateEventRequest,
+  origin: RequestOrigin,
+): Promise<EventDto> {
+  await assertCanManage(deps, eventId, actor, origin);
+  const updated = await deps.db.transaction().execute(async (trx) => {
+    const repo = eventsRepository(trx);
+    const event = await lockManaged(trx, eventId, actor);
+    if (event.status === 'cancelled' || event.status === 'completed') {
+      throw new AppError(ErrorCode.INVALID_STATE_TRANSITION, `A ${event.status} event cannot be edited.`);
+    }
+    const merged = { ...event, ...changes };
+    if (Date.parse(merged.endsAt) <= Date.parse(merged.startsAt)) {
+      throw new AppError(ErrorCode.VALIDATION_FAILED, 'The event must end after it starts.', {
+        errors: [{ field: 'body.endsAt', message: 'must be after startsAt' }],
+      });
+    }
+    if (merged.venue === null && merged.onlineUrl === null) {
+      throw new AppError(ErrorCode.VALIDATION_FAILED, 'Give a venue, an online URL, or both.', {
+        errors: [{ field: 'body.venue', message: 'give a venue, an online URL, or both' }],
+      });
+    }
+    if (changes.capacity !== undefined && changes.capacity < event.availability.confirmed) {
+      throw new AppError(ErrorCode.VALIDATION_FAILED, 'Capacity cannot be lower than the number of confirmed attendees.', {
+        errors: [{ field: 'body.capacity', message: `must be at least ${event.availability.confirmed} (confirmed attendees)` }],
+      });
+    }
+    let result = await repo.update(eventId, changes);
+    const promoted =
+      changes.capacity !== undefined && changes.capacity > event.capacity
+        ? await promoteFromWaitlist(trx, deps.outbox, result, changes.capacity - event.capacity)
+        : 0;
+    if (promoted > 0) result = (await repo.findById(eventId))!;
+    const changed = Object.keys(changes).filter(
+      (k) => JSON.stringify(changes[k as keyof UpdateEventRequest]) !== JSON.stringify(event[k as keyof EventDto]),
+    );
+    if (event.status === 'published' && changed.length > 0) {
+      const data: EventUpdatedV1 = {
+        eventId,
+        title: result.title,
+        startsAt: result.startsAt,
+        endsAt: result.endsAt,
+        timeZone: result.timeZone,
+        visibility: result.visibility,
+        changed,
+        registeredUserIds: await liveUserIds(trx, eventId),
+        updatedBy: actor.id,
+        updatedAt: new Date().toISOString(),
+      };
+      await deps.outbox.add(trx, { type: MessageType.EventUpdated, subject: eventId, data });
+      if (changes.capacity !== undefined) await deps.outbox.add(trx, availabilityMessage(result));
+    }
+    await recordAudit(deps.outbox, trx, {
+      actorId: actor.id,
+      action: 'event.updated',
+      targetId: eventId,
+      outcome: 'success',
+      reason: changed.join(',') || null,
+      origin,
+    });
+    return result;
+  });
+  await deps.cache.delete(`event:${eventId}`);
+  return updated;
+}
+
+/** Cancels a published event: every registration is released, and everyone registered is told. */
+export async function cancelEvent(deps: EventDeps, actor: AuthUser, eventId: string, origin: RequestOrigin): Promise<EventDto> {
+  await assertCanManage(deps, eventId, actor, origin);
+  const cancelled = await deps.db.transaction().execute(async (trx) => {
+    const repo = eventsRepository(trx);
+    const event = await lockManaged(trx, eventId, actor);
+    assertTransition(event.status, 'cancelled');
+    const affected = await liveUserIds(trx, eventId);
+    await trx
+      .updateTable('registrations')
+      .set({ status: 'cancelled', cancelled_at: new Date(), waitlist_seq: null })
+      .where('event_id', '=', eventId)
+      .where('status', '<>', 'cancelled')
+      .execute();
+    const result = await repo.markCancelled(eventId);
+    const data: EventCancelledV1 = {
+      eventId,
+      title: result.title,
+      visibility: result.visibility,
+      registeredUserIds: affected,
+      cancelledBy: actor.id,
+      cancelledAt: new Date().toISOString(),
+    };
+    await deps.outbox.add(trx, { type: MessageType.EventCancelled, subject: eventId, data }, availabilityMessage(result));
+    await recordAudit(deps.outbox, trx, { actorId: actor.id, action: 'event.cancelled', targetId: eventId, outcome: 'success', origin });
+    return result;
+  });
+  await deps.cache.delete(`event:${eventId}`);
+  return cancelled;
+}
+
+/** Adds a co-organizer by user id; they can then manage the event like its owner. */
+export async function addCoOrganizer(
+  deps: EventDeps,
+  actor: AuthUser,
+  eventId: string,
+  userId: string,
+  origin: RequestOrigin,
+): Promise<EventDto> {
+  await assertCanManage(deps, eventId, actor, origin);
+  const updated = await deps.db.transaction().execute(async (trx) => {
+    const repo = eventsRepository(trx);
+    await lockManaged(trx, eventId, actor);
+    const result = await repo.addOrganizer(eventId, userId);
+    await recordAudit(deps.outbox, trx, {
+      actorId: actor.id,
+      action: 'event.co_organizer_added',
+      targetId: eventId,
+      outcome: 'success',
+      reason: userId,
+      origin,
+    });
+    return result;
+  });
+  await deps.cache.delete(`event:${eventId}`);
+  return updated;
+}
+
+/** How many tickets of the event have been scanned. */
+export async function checkedInCount(db: Kysely<EventsDb>, eventId: string): Promise<number> {
+  const r = await db
+    .selectFrom('registrations')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('event_id', '=', eventId)
+    .where('checked_in_at', 'is not', null)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}

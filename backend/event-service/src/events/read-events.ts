@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { AppError, cursorCodec, ErrorCode, toPage, type AuthUser, type Cache } from '@secureevent/shared';
+import type { EventDto, EventPage, ListEventsQuery } from '@secureevent/contracts';
+import { sql, type Kysely } from 'kysely';
+import type { EventsDb } from '../db/schema.js';
+import { canView } from './event.js';
+import { canManage } from './event-access.js';
+import { eventsRepository, toEventDto } from './events.repository.js';
+
+const PUBLIC_EVENT_TTL_SECONDS = 30;
+const cursor = cursorCodec(z.object({ startsAt: z.iso.datetime(), id: z.string().max(40) }));
+
+/** Lists upcoming published events the caller may see, one page at a time. */
+export async function listEvents(db: Kysely<EventsDb>, viewer: AuthUser | undefined, page: ListEventsQuery): Promise<EventPage> {
+  const { cursor: pageCursor, limit, ...filter } = page;
+  const items = await eventsRepository(db).listPublished({
+    visibilities: viewer ? ['public', 'internal'] : ['public'],
+    after: cursor.decode(pageCursor),
+    limit: limit + 1,
+    filter,
+  });
+  return toPage(items, limit, (e) => ({ startsAt: e.startsAt, id: e.id }), cursor.encode);
+}
+
+/**
+ * Reads one event. Public published events are cached (anyone may see them, so one cached copy
+ * serves every caller); writes delete the key. Events the caller may not see are a 404.
+ */
+export async function getEvent(
+  deps: { db: Kysely<EventsDb>; cache: Cache },
+  viewer: AuthUser | undefined,
+  id: string,
+  invite?: string,
+): Promise<EventDto> {
+  const key = `event:${id}`;
+  const repo = eventsRepository(deps.db);
+  const cached = await deps.cache.get<EventDto>(key);
+  const event = cached ?? (await repo.findById(id));
+  const invited = event?.visibility === 'private' && (await repo.inviteMatches(id, invite));
+  if (!event || !canView(event, viewer, invited)) throw new AppError(ErrorCode.NOT_FOUND, 'No such event.');
+  if (!cached && event.status === 'published' && event.visibility === 'public') {
+    await deps.cache.set(key, event, PUBLIC_EVENT_TTL_SECONDS);
+  }
+  // The invitation link is for the event's managers; it never enters the shared cache.
+  if (event.visibility === 'private' && viewer && canManage(event, viewer)) {
+    const code = await repo.inviteCode(id);
+    if (code) return { ...event, inviteUrl: `/events/${id}?invite=${code}` };
+  }
+  return event;
+}
+
+/** Events the caller organizes (any status), soonest first: the organizer's dashboard. */
+export async function listManagedEvents(db: Kysely<EventsDb>, user: AuthUser): Promise<EventDto[]> {
+  const rows = await db
+    .selectFrom('events')
+    .selectAll()
+    .where(sql<boolean>`${user.id} = any(organizer_ids)`)
+    .where('status', '<>', 'cancelled')
+    .orderBy('starts_at')
+    .limit(200)
+    .execute();
+  return rows.map(toEventDto);
+}

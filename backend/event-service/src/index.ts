@@ -1,0 +1,3 @@
+export { eventService, type EventServiceOptions } from './service.js';
+export { eventServiceEnvSchema, type EventServiceConfig } from './config.js';
+export type { EventsDb } from './db/schema.js';

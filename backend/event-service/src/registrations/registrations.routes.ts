@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import { AppError, createRouteTable, ErrorCode, originOf, type ServiceDeps, problemResponse as problem } from '@secureevent/shared';
+import {
+  eventIdParamsSchema,
+  inviteQuerySchema,
+  pageOf,
+  pageQuerySchema,
+  registerRequestBodySchema,
+  registrationIdParamsSchema,
+  registrationSchema,
+  REGISTRATION_STATUSES,
+} from '@secureevent/contracts';
+import type { EventsDb } from '../db/schema.js';
+import { exportAttendeesCsv, listAttendees } from './attendees.js';
+import { cancelRegistration } from './cancel-registration.js';
+import { present, registerForEvent } from './register-for-event.js';
+import type { TicketSigner } from './tickets.js';
+import { ticketSvg } from './tickets.js';
+
+const idempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, 'must be 8–100 letters, digits, - or _');
+const attendeeSchema = registrationSchema
+  .extend({ displayName: z.string().nullable(), email: z.string().nullable() })
+  .meta({ id: 'Attendee' });
+const mineItemSchema = registrationSchema
+  .extend({ eventTitle: z.string(), startsAt: z.string(), endsAt: z.string(), timeZone: z.string() })
+  .meta({ id: 'MyRegistration' });
+
+/**
+ * POST   /api/events/:id/registrations       register (confirmed or waitlisted); Idempotency-Key accepted
+ * GET    /api/events/:id/registrations       attendees with answers (managers)
+ * GET    /api/events/:id/registrations.csv   attendees as CSV (managers)
+ * GET    /api/registrations/mine             the caller's registrations and tickets
+ * DELETE /api/registrations/:id              cancel (holder or manager); frees the seat for the waitlist
+ * GET    /api/registrations/:id/ticket.svg   the ticket QR code (holder)
+ */
+export function registrationsRoutes(deps: ServiceDeps<EventsDb>, tickets: TicketSigner) {
+  const ctx = { db: deps.sdb.db, outbox: deps.outbox, cache: deps.cache, tickets };
+  const routes = createRouteTable(deps.verifier);
+  routes.add({
+    method: 'post',
+    path: '/api/events/:id/registrations',
+    operationId: 'registerForEvent',
+    summary: 'Register for an event',
+    tags: ['registrations'],
+    access: 'user',
+    params: eventIdParamsSchema,
+    query: inviteQuerySchema,
+    body: registerRequestBodySchema,
+    responses: {
+      201: { description: 'Registered: confirmed with a ticket, or waitlisted with a position', schema: registrationSchema },
+      200: { description: 'Already registered (or a retried Idempotency-Key): the existing registration', schema: registrationSchema },
+      400: problem('Missing or invalid answers'),
+      404: problem('No such event'),
+      409: problem('Registration closed'),
+    },
+    handler: async ({ params, query, body, user, req }) => {
+      const header = req.get('idempotency-key');
+      if (header !== undefined && !idempotencyKey.safeParse(header).success) {
+        throw new AppError(ErrorCode.VALIDATION_FAILED, 'The Idempotency-Key header is invalid.', {
+          errors: [{ field: 'headers.idempotency-key', message: 'must be 8–100 letters, digits, - or _' }],
+        });
+      }
+      const { created, registration } = await registerForEvent(ctx, user, params.id, body.answers, header, query.invite);
+      return { status: created ? 201 : 200, body: registration };
+    },
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/events/:id/registrations',
+    operationId: 'listAttendees',
+    summary: 'Attendees of an event with their answers',
+    tags: ['registrations'],
+    access: 'user',
+    params: eventIdParamsSchema,
+    query: pageQuerySchema.extend({ status: z.enum(REGISTRATION_STATUSES).optional() }),
+    responses: {
+      200: { description: 'A page of attendees', schema: pageOf(attendeeSchema, 'AttendeePage') },
+      403: problem('Not a manager'),
+      404: problem('No such event'),
+    },
+    handler: async ({ params, query, user, req }) => ({
+      status: 200,
+      body: await listAttendees(ctx, user, params.id, query, originOf(req)),
+    }),
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/events/:id/registrations.csv',
+    operationId: 'exportAttendees',
+    summary: 'Attendees as CSV (formula injection neutralised)',
+    tags: ['registrations'],
+    access: 'user',
+    params: eventIdParamsSchema,
+    responses: { 200: { description: 'CSV', contentType: 'text/csv' }, 403: problem('Not a manager'), 404: problem('No such event') },
+    handler: async ({ params, user, req }) => ({
+      status: 200,
+      raw: { contentType: 'text/csv; charset=utf-8', content: await exportAttendeesCsv(ctx, user, params.id, originOf(req)) },
+      headers: { 'content-disposition': `attachment; filename="attendees-${params.id}.csv"`, 'cache-control': 'no-store' },
+    }),
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/registrations/mine',
+    operationId: 'myRegistrations',
+    summary: "The caller's registrations, with tickets",
+    tags: ['registrations'],
+    access: 'user',
+    responses: { 200: { description: 'Registrations, soonest event first', schema: z.object({ items: z.array(mineItemSchema) }) } },
+    handler: async ({ user }) => {
+      const rows = await ctx.db
+        .selectFrom('registrations as r')
+        .innerJoin('events as e', 'e.id', 'r.event_id')
+        .selectAll('r')
+        .select(['e.title', 'e.starts_at', 'e.ends_at', 'e.time_zone'])
+        .where('r.user_id', '=', user.id)
+        .orderBy('e.starts_at')
+        .limit(500)
+        .execute();
+      const items = await Promise.all(
+        rows.map(async (r) => ({
+          ...(await present(ctx, r)),
+          eventTitle: r.title,
+          startsAt: new Date(r.starts_at).toISOString(),
+          endsAt: new Date(r.ends_at).toISOString(),
+          timeZone: r.time_zone,
+        })),
+      );
+      return { status: 200, body: { items } };
+    },
+  });
+  routes.add({
+    method: 'delete',
+    path: '/api/registrations/:id',
+    operationId: 'cancelRegistration',
+    summary: 'Cancel a registration',
+    tags: ['registrations'],
+    access: 'user',
+    params: registrationIdParamsSchema,
+    responses: {
+      200: { description: 'The cancelled registration', schema: registrationSchema },
+      404: problem('No such registration (or not yours)'),
+    },
+    handler: async ({ params, user }) => ({ status: 200, body: await cancelRegistration(ctx, user, params.id) }),
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/registrations/:id/ticket.svg',
+    operationId: 'ticketSvg',
+    summary: 'The ticket QR code as SVG',
+    tags: ['registrations'],
+    access: 'user',
+    params: registrationIdParamsSchema,
+    responses: { 200: { description: 'SVG image', contentType: 'image/svg+xml' }, 404: problem('No such confirmed registration of yours') },
+    handler: async ({ params, user }) => {
+      const row = await ctx.db.selectFrom('registrations').selectAll().where('id', '=', params.id).executeTakeFirst();
+      if (!row || row.user_id !== user.id || row.status !== 'confirmed') throw new AppError(ErrorCode.NOT_FOUND, 'No such ticket.');
+      return {
+        status: 200,
+        raw: { contentType: 'image/svg+xml', content: await ticketSvg(tickets.sign(row.id, row.event_id)) },
+        headers: { 'cache-control': 'private, no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" },
+      };
+    },
+  });
+  return routes;
+}

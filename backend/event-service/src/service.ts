@@ -1,0 +1,46 @@
+import { buildOpenApi, type ServiceDefinition } from '@secureevent/shared';
+import { calendarRoutes } from './calendar/calendar.routes.js';
+import { checkinsRoutes } from './checkins/checkins.routes.js';
+import { migrations } from './db/migrations.js';
+import type { EventsDb } from './db/schema.js';
+import { eventsRoutes } from './events/events.routes.js';
+import { peopleConsumer } from './registrations/people.consumer.js';
+import { registrationsRoutes } from './registrations/registrations.routes.js';
+import { createTicketSigner } from './registrations/tickets.js';
+
+/** Options the event-service needs beyond the common adapters. */
+export interface EventServiceOptions {
+  /** HMAC secret for ticket tokens (at least 32 characters); the same on every replica. */
+  ticketSecret: string;
+  /** The web app's base URL (PUBLIC_URL); calendar entries then link to the event page. */
+  publicUrl?: string | undefined;
+}
+
+/** The event-service: events, registrations, tickets and check-in (schema `events`). */
+export function eventService(options: EventServiceOptions): ServiceDefinition<EventsDb> {
+  const tickets = createTicketSigner(options.ticketSecret);
+  return {
+    name: 'event-service',
+    schema: 'events',
+    create(deps) {
+      const events = eventsRoutes(deps);
+      const registrations = registrationsRoutes(deps, tickets);
+      const checkins = checkinsRoutes(deps, tickets);
+      const calendar = calendarRoutes(deps, { publicUrl: options.publicUrl });
+      return {
+        name: 'event-service',
+        schema: 'events',
+        migrations,
+        routers: [events.router, registrations.router, checkins.router, calendar.router],
+        openapi: {
+          path: '/api/events/openapi.json',
+          document: buildOpenApi(
+            { title: 'SecureEvent event-service', version: '0.1.0', description: 'Events, registrations, tickets and check-in.' },
+            [events.paths, registrations.paths, checkins.paths, calendar.paths],
+          ),
+        },
+        consumers: [peopleConsumer],
+      };
+    },
+  };
+}

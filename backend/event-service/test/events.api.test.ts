@@ -1,0 +1,224 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEnv, startServiceForTest, type TestEnv } from '@secureevent/shared/testing';
+import { eventService as eventServiceFor } from '../src/service.js';
+
+const eventService = eventServiceFor({ ticketSecret: 'test-ticket-secret-that-is-long-enough-0123' });
+
+const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+const validEvent = (overrides: Record<string, unknown> = {}) => ({
+  title: 'Security Summit',
+  description: 'Talks about **secure** systems.',
+  startsAt: future(10),
+  endsAt: future(11),
+  timeZone: 'Europe/Berlin',
+  venue: 'Main hall',
+  capacity: 100,
+  tags: ['security'],
+  ...overrides,
+});
+
+describe('events API', () => {
+  let env: TestEnv;
+  let app: Awaited<ReturnType<typeof startServiceForTest>>['app'];
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    env = await createTestEnv();
+    const started = await startServiceForTest(env, eventService);
+    app = started.app;
+    stop = () => started.booted.stop();
+  });
+  afterAll(async () => {
+    await stop();
+    await env.close();
+  });
+
+  it('when an organizer creates and publishes an event, then anonymous callers see it in the list', async () => {
+    const { token } = await env.tokenFor({ roles: ['organizer'] });
+    const created = await request(app)
+      .post('/api/events')
+      .set('authorization', `Bearer ${token}`)
+      .send(validEvent({ title: 'Listed event' }));
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ status: 'draft', title: 'Listed event' });
+    expect(created.body.id).toMatch(/^evt_[0-9a-z]{25}$/);
+
+    const before = await request(app).get('/api/events');
+    expect(before.body.items.map((e: { id: string }) => e.id)).not.toContain(created.body.id);
+
+    const published = await request(app).post(`/api/events/${created.body.id}/publish`).set('authorization', `Bearer ${token}`);
+    expect(published.status).toBe(200);
+    expect(published.body.status).toBe('published');
+
+    const list = await request(app).get('/api/events');
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((e: { id: string }) => e.id)).toContain(created.body.id);
+  });
+
+  it('when the list spans several pages, then following nextCursor returns every event exactly once', async () => {
+    const { token } = await env.tokenFor({ roles: ['organizer'] });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await request(app)
+        .post('/api/events')
+        .set('authorization', `Bearer ${token}`)
+        .send(validEvent({ title: `Paged ${i}`, startsAt: future(30 + i), endsAt: future(31 + i), tags: ['paging'] }));
+      await request(app).post(`/api/events/${res.body.id}/publish`).set('authorization', `Bearer ${token}`).expect(200);
+      ids.push(res.body.id);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: request.Response = await request(app)
+        .get('/api/events')
+        .query({ limit: 2, ...(cursor ? { cursor } : {}) });
+      expect(res.status).toBe(200);
+      expect(res.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...res.body.items.map((e: { id: string }) => e.id));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(seen.filter((id) => ids.includes(id))).toEqual(ids);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('when the event body is invalid, then a problem+json 400 lists the bad fields and nothing is created', async () => {
+    const { token } = await env.tokenFor({ roles: ['organizer'] });
+    const res = await request(app)
+      .post('/api/events')
+      .set('authorization', `Bearer ${token}`)
+      .send(validEvent({ title: 'x', capacity: 0, timeZone: 'Mars/Base', endsAt: future(1), startsAt: future(2) }));
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    const fields = res.body.errors.map((e: { field: string }) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['body.title', 'body.capacity', 'body.timeZone']));
+  });
+
+  it('when the cursor is tampered with, then the answer is a 400, not a 500', async () => {
+    const res = await request(app).get('/api/events').query({ cursor: 'bm90LWpzb24' });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('when an event is published twice, then the second attempt is a 409', async () => {
+    const { token } = await env.tokenFor({ roles: ['organizer'] });
+    const created = await request(app).post('/api/events').set('authorization', `Bearer ${token}`).send(validEvent());
+    await request(app).post(`/api/events/${created.body.id}/publish`).set('authorization', `Bearer ${token}`).expect(200);
+    const again = await request(app).post(`/api/events/${created.body.id}/publish`).set('authorization', `Bearer ${token}`);
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('INVALID_STATE_TRANSITION');
+  });
+
+  it('when the service is healthy, then /healthz and /readyz answer 200 and /metrics is Prometheus text', async () => {
+    await request(app).get('/healthz').expect(200);
+    const ready = await request(app).get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks).toEqual({ database: 'ok', broker: 'ok' });
+    const metrics = await request(app).get('/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.text).toContain('http_request_duration_seconds');
+  });
+
+  it('when the broker is unreachable, then /readyz answers 503', async () => {
+    env.cutBroker();
+    try {
+      const ready = await request(app).get('/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.body.checks.broker).toBe('unavailable');
+    } finally {
+      env.restoreBroker();
+    }
+  });
+
+  it('when the OpenAPI document is requested, then it is OpenAPI 3.1 and lists the event routes', async () => {
+    const res = await request(app).get('/api/events/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/events', '/api/events/{id}', '/api/events/{id}/publish']));
+  });
+});
+
+describe('event search and filters', () => {
+  let env: TestEnv;
+  let app: Awaited<ReturnType<typeof startServiceForTest>>['app'];
+  let stop: () => Promise<void>;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    env = await createTestEnv();
+    const started = await startServiceForTest(env, eventService);
+    app = started.app;
+    stop = () => started.booted.stop();
+    const { token } = await env.tokenFor({ roles: ['organizer'] });
+    const make = async (key: string, body: Record<string, unknown>) => {
+      const res = await request(app).post('/api/events').set('authorization', `Bearer ${token}`).send(validEvent(body)).expect(201);
+      await request(app).post(`/api/events/${res.body.id}/publish`).set('authorization', `Bearer ${token}`).expect(200);
+      ids[key] = res.body.id;
+    };
+    await make('kubernetes', {
+      title: 'Kubernetes security workshop',
+      description: 'Hardening clusters',
+      tags: ['cloud'],
+      startsAt: future(20),
+      endsAt: future(20.1),
+    });
+    await make('gardening', {
+      title: 'Gardening club',
+      description: 'Tomatoes and **roses**',
+      tags: ['hobby'],
+      startsAt: future(40),
+      endsAt: future(40.1),
+      venue: null,
+      onlineUrl: 'https://meet.example/garden',
+    });
+    await make('full', {
+      title: 'Tiny retreat',
+      description: 'One seat only',
+      capacity: 1,
+      tags: ['hobby'],
+      startsAt: future(60),
+      endsAt: future(60.1),
+    });
+    const attendee = await env.tokenFor({ roles: ['attendee'] });
+    await request(app).post(`/api/events/${ids.full}/registrations`).set('authorization', `Bearer ${attendee.token}`).send({}).expect(201);
+  });
+  afterAll(async () => {
+    await stop();
+    await env.close();
+  });
+
+  const found = async (query: Record<string, string>) => {
+    const res = await request(app)
+      .get('/api/events')
+      .query({ limit: 100, ...query });
+    expect(res.status).toBe(200);
+    return (res.body.items as { id: string }[]).map((e) => e.id).filter((id) => Object.values(ids).includes(id));
+  };
+
+  it('when searching words from the title, description or tags, then the matching events are found', async () => {
+    expect(await found({ q: 'kubernetes' })).toEqual([ids.kubernetes]);
+    expect(await found({ q: 'tomatoes' })).toEqual([ids.gardening]);
+    expect(await found({ q: 'cloud' })).toEqual([ids.kubernetes]);
+    expect(await found({ q: 'nothing-matches-this' })).toEqual([]);
+  });
+
+  it('when filtering by tag, mode, seats and dates, then only the matching events are listed', async () => {
+    expect(await found({ tag: 'hobby' })).toEqual([ids.gardening, ids.full]);
+    expect(await found({ mode: 'online' })).toEqual([ids.gardening]);
+    expect(await found({ mode: 'in_person', tag: 'hobby' })).toEqual([ids.full]);
+    expect(await found({ hasSeats: 'true', tag: 'hobby' })).toEqual([ids.gardening]);
+    expect(await found({ from: future(30), to: future(50) })).toEqual([ids.gardening]);
+  });
+
+  it('when a filter is malformed, then the answer is a 400 naming it', async () => {
+    const res = await request(app).get('/api/events').query({ from: 'yesterday', mode: 'teleport' });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['query.from', 'query.mode']);
+  });
+
+  it('when an event is read, then its Markdown description comes rendered and sanitised', async () => {
+    const res = await request(app).get(`/api/events/${ids.gardening}`).expect(200);
+    expect(res.body.descriptionHtml).toBe('<p>Tomatoes and <strong>roses</strong></p>\n');
+  });
+});

@@ -1,0 +1,256 @@
+import request from 'supertest';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceDb } from '@secureevent/shared';
+import { createTestEnv, startServiceForTest, type TestEnv } from '@secureevent/shared/testing';
+import type { EventsDb } from '../src/db/schema.js';
+import { eventService } from '../src/service.js';
+
+const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+const bearer = (t: { token: string }) => ({ authorization: `Bearer ${t.token}` });
+
+describe('registrations, tickets and check-in API', () => {
+  let env: TestEnv;
+  let app: Awaited<ReturnType<typeof startServiceForTest>>['app'];
+  let sdb: ServiceDb<EventsDb>;
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    env = await createTestEnv();
+    const started = await startServiceForTest(env, eventService({ ticketSecret: 'registrations-api-test-secret-0123456789' }));
+    ({ app } = started);
+    sdb = started.sdb;
+    stop = () => started.booted.stop();
+  });
+  afterAll(async () => {
+    await stop();
+    await env.close();
+  });
+
+  async function publishedEvent(overrides: Record<string, unknown> = {}) {
+    const organizer = await env.tokenFor({ roles: ['organizer'] });
+    const created = await request(app)
+      .post('/api/events')
+      .set(bearer(organizer))
+      .send({
+        title: 'Workshop',
+        startsAt: future(7),
+        endsAt: future(7.1),
+        timeZone: 'Europe/Berlin',
+        venue: 'Room 2',
+        capacity: 2,
+        ...overrides,
+      })
+      .expect(201);
+    await request(app).post(`/api/events/${created.body.id}/publish`).set(bearer(organizer)).expect(200);
+    return { id: created.body.id as string, organizer };
+  }
+
+  const outboxTypes = async (subject: string) =>
+    (
+      await sql<{
+        type: string;
+      }>`select type from ${sql.id(sdb.schema, 'outbox')} where envelope->>'subject' = ${subject} order by seq`.execute(sdb.db)
+    ).rows.map((r) => r.type);
+
+  it('when required answers are missing or a question does not exist, then 400 lists the fields and nothing is registered', async () => {
+    const { id } = await publishedEvent({
+      questions: [{ id: 'diet', label: 'Diet', type: 'choice', required: true, options: ['none', 'vegan'] }],
+    });
+    const person = await env.tokenFor({ roles: ['attendee'] });
+    const res = await request(app)
+      .post(`/api/events/${id}/registrations`)
+      .set(bearer(person))
+      .send({ answers: { shoe: '42' } });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.answers.diet', 'body.answers.shoe']);
+    const ok = await request(app)
+      .post(`/api/events/${id}/registrations`)
+      .set(bearer(person))
+      .send({ answers: { diet: 'vegan' } });
+    expect(ok.status).toBe(201);
+    expect(ok.body).toMatchObject({ status: 'confirmed', answers: { diet: 'vegan' } });
+  });
+
+  it('when a registration is confirmed, then it, the new availability and a ticket go out together', async () => {
+    const { id } = await publishedEvent();
+    const person = await env.tokenFor({ roles: ['attendee'] });
+    const res = await request(app).post(`/api/events/${id}/registrations`).set(bearer(person)).send({});
+    expect(res.status).toBe(201);
+    expect(res.body.ticketToken).toMatch(/^reg_[0-9a-z]{25}\./);
+    expect(await outboxTypes(res.body.id)).toEqual(['registration.confirmed.v1']);
+    expect(await outboxTypes(id)).toEqual(expect.arrayContaining(['event.published.v1', 'event.availability_changed.v1']));
+  });
+
+  it('when a retried request carries the same Idempotency-Key, then the first answer is returned and nothing is created twice', async () => {
+    const { id } = await publishedEvent();
+    const person = await env.tokenFor({ roles: ['attendee'] });
+    const first = await request(app)
+      .post(`/api/events/${id}/registrations`)
+      .set(bearer(person))
+      .set('idempotency-key', 'retry-key-0001')
+      .send({});
+    const retry = await request(app)
+      .post(`/api/events/${id}/registrations`)
+      .set(bearer(person))
+      .set('idempotency-key', 'retry-key-0001')
+      .send({});
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(200);
+    expect(retry.body.id).toBe(first.body.id);
+    const bad = await request(app)
+      .post(`/api/events/${id}/registrations`)
+      .set(bearer(person))
+      .set('idempotency-key', 'no spaces!')
+      .send({});
+    expect(bad.status).toBe(400);
+  });
+
+  it('when a ticket is scanned twice, then the second scan is 409 with when and by whom; forged tickets are 400', async () => {
+    const { id, organizer } = await publishedEvent();
+    const person = await env.tokenFor({ roles: ['attendee'] });
+    const reg = (await request(app).post(`/api/events/${id}/registrations`).set(bearer(person)).send({}).expect(201)).body;
+
+    const scan = await request(app).post(`/api/events/${id}/checkins`).set(bearer(organizer)).send({ ticketToken: reg.ticketToken });
+    expect(scan.status).toBe(201);
+    expect(scan.body).toMatchObject({ registrationId: reg.id, checkedIn: 1, checkedInBy: organizer.id });
+    const again = await request(app).post(`/api/events/${id}/checkins`).set(bearer(organizer)).send({ ticketToken: reg.ticketToken });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ code: 'ALREADY_CHECKED_IN', checkedInBy: organizer.id, checkedInAt: scan.body.checkedInAt });
+
+    const forged = `${reg.ticketToken.slice(0, -2)}xx`;
+    const res = await request(app).post(`/api/events/${id}/checkins`).set(bearer(organizer)).send({ ticketToken: forged });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('INVALID_TICKET');
+    const other = await publishedEvent();
+    const elsewhere = await request(app)
+      .post(`/api/events/${other.id}/checkins`)
+      .set(bearer(other.organizer))
+      .send({ ticketToken: reg.ticketToken });
+    expect(elsewhere.status).toBe(400);
+    const stats = await request(app).get(`/api/events/${id}/checkins/stats`).set(bearer(organizer)).expect(200);
+    expect(stats.body).toEqual({ checkedIn: 1, confirmed: 1 });
+  });
+
+  it('when someone else uses my registration id, then they get 404 for cancel and ticket, and a non-manager gets 403 on the attendee list and check-in', async () => {
+    const { id } = await publishedEvent();
+    const me = await env.tokenFor({ roles: ['attendee'] });
+    const stranger = await env.tokenFor({ roles: ['attendee', 'organizer'] });
+    const reg = (await request(app).post(`/api/events/${id}/registrations`).set(bearer(me)).send({}).expect(201)).body;
+    expect((await request(app).delete(`/api/registrations/${reg.id}`).set(bearer(stranger))).status).toBe(404);
+    expect((await request(app).get(`/api/registrations/${reg.id}/ticket.svg`).set(bearer(stranger))).status).toBe(404);
+    expect((await request(app).get(`/api/events/${id}/registrations`).set(bearer(stranger))).status).toBe(403);
+    expect((await request(app).get(`/api/events/${id}/registrations.csv`).set(bearer(stranger))).status).toBe(403);
+    expect(
+      (await request(app).post(`/api/events/${id}/checkins`).set(bearer(stranger)).send({ ticketToken: reg.ticketToken })).status,
+    ).toBe(403);
+    expect((await request(app).patch(`/api/events/${id}`).set(bearer(stranger)).send({ title: 'Hijacked' })).status).toBe(403);
+    expect((await request(app).post(`/api/events/${id}/cancel`).set(bearer(stranger))).status).toBe(403);
+    // Still mine and still confirmed.
+    const mine = await request(app).get('/api/registrations/mine').set(bearer(me)).expect(200);
+    expect(mine.body.items.find((r: { id: string }) => r.id === reg.id).status).toBe('confirmed');
+    const svg = await request(app).get(`/api/registrations/${reg.id}/ticket.svg`).set(bearer(me));
+    expect(svg.status).toBe(200);
+    expect(svg.headers['content-type']).toContain('image/svg+xml');
+  });
+
+  it('when attendees are exported, then the CSV has a column per question and formulas are neutralised', async () => {
+    const { id, organizer } = await publishedEvent({ questions: [{ id: 'company', label: 'Company', type: 'text', required: true }] });
+    const person = await env.tokenFor({ roles: ['attendee'] });
+    await request(app)
+      .post(`/api/events/${id}/registrations`)
+      .set(bearer(person))
+      .send({ answers: { company: '=HYPERLINK("http://evil.example","click")' } })
+      .expect(201);
+    const csv = await request(app).get(`/api/events/${id}/registrations.csv`).set(bearer(organizer));
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const lines = csv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
+    expect(lines[0]).toContain('Company');
+    expect(lines[1]).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
+    expect(lines[1]).not.toMatch(/,"?=HYPERLINK/);
+  });
+
+  it('when capacity is raised, then people are promoted from the waitlist at once; it can never drop below the confirmed count', async () => {
+    const { id, organizer } = await publishedEvent({ capacity: 1 });
+    const a = await env.tokenFor({ roles: ['attendee'] });
+    const b = await env.tokenFor({ roles: ['attendee'] });
+    await request(app).post(`/api/events/${id}/registrations`).set(bearer(a)).send({}).expect(201);
+    const waiting = (await request(app).post(`/api/events/${id}/registrations`).set(bearer(b)).send({}).expect(201)).body;
+    expect(waiting.status).toBe('waitlisted');
+
+    const tooLow = await request(app).patch(`/api/events/${id}`).set(bearer(organizer)).send({ capacity: 0 });
+    expect(tooLow.status).toBe(400);
+    const raised = await request(app).patch(`/api/events/${id}`).set(bearer(organizer)).send({ capacity: 2 });
+    expect(raised.status).toBe(200);
+    expect(raised.body.availability).toEqual({ capacity: 2, confirmed: 2, seatsLeft: 0, waitlisted: 0 });
+    expect(await outboxTypes(waiting.id)).toEqual(['registration.waitlisted.v1', 'registration.promoted.v1']);
+  });
+
+  it('when an event is cancelled, then every registration is released, registration closes and the registered are named in event.cancelled.v1', async () => {
+    const { id, organizer } = await publishedEvent();
+    const person = await env.tokenFor({ roles: ['attendee'] });
+    const reg = (await request(app).post(`/api/events/${id}/registrations`).set(bearer(person)).send({}).expect(201)).body;
+    const cancelled = await request(app).post(`/api/events/${id}/cancel`).set(bearer(organizer));
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    const mine = await request(app).get('/api/registrations/mine').set(bearer(person)).expect(200);
+    expect(mine.body.items.find((r: { id: string }) => r.id === reg.id).status).toBe('cancelled');
+    const late = await request(app)
+      .post(`/api/events/${id}/registrations`)
+      .set(bearer(env.tokenFor ? await env.tokenFor({ roles: ['attendee'] }) : person))
+      .send({});
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe('REGISTRATION_CLOSED');
+    const { rows } = await sql<{ data: { registeredUserIds: string[] } }>`
+      select envelope->'data' as data from ${sql.id(sdb.schema, 'outbox')} where type = 'event.cancelled.v1' and envelope->>'subject' = ${id}`.execute(
+      sdb.db,
+    );
+    expect(rows[0]?.data.registeredUserIds).toEqual([person.id]);
+  });
+
+  it('when a private event is opened without its invitation link, then it does not exist; with the link, people can see it and register', async () => {
+    const { id, organizer } = await publishedEvent({ visibility: 'private' });
+    const person = await env.tokenFor({ roles: ['attendee'] });
+    expect((await request(app).get(`/api/events/${id}`).set(bearer(person))).status).toBe(404);
+    expect((await request(app).post(`/api/events/${id}/registrations`).set(bearer(person)).send({})).status).toBe(404);
+    const wrong = 'A'.repeat(22);
+    expect((await request(app).get(`/api/events/${id}`).query({ invite: wrong }).set(bearer(person))).status).toBe(404);
+
+    const managed = await request(app).get(`/api/events/${id}`).set(bearer(organizer)).expect(200);
+    const invite = new URL(managed.body.inviteUrl as string, 'http://x').searchParams.get('invite')!;
+    const seen = await request(app).get(`/api/events/${id}`).query({ invite }).set(bearer(person));
+    expect(seen.status).toBe(200);
+    expect(seen.body.inviteUrl).toBeUndefined();
+    expect((await request(app).get(`/api/events/${id}`).query({ invite })).status).toBe(404);
+    const reg = await request(app).post(`/api/events/${id}/registrations`).query({ invite }).set(bearer(person)).send({});
+    expect(reg.status).toBe(201);
+  });
+
+  it('when an organizer opens their dashboard, then their drafts and published events are listed, and nobody else’s', async () => {
+    const { id, organizer } = await publishedEvent();
+    const draft = await request(app)
+      .post('/api/events')
+      .set(bearer(organizer))
+      .send({ title: 'Draft plan', startsAt: future(9), endsAt: future(9.1), timeZone: 'UTC', venue: 'TBD', capacity: 5 })
+      .expect(201);
+    const other = await publishedEvent();
+    const mine = await request(app).get('/api/events/mine').set(bearer(organizer)).expect(200);
+    const ids = mine.body.items.map((e: { id: string }) => e.id);
+    expect(ids).toEqual(expect.arrayContaining([id, draft.body.id]));
+    expect(ids).not.toContain(other.id);
+  });
+
+  it('when a public event was read (and cached), then a registration shows up in the next read at once', async () => {
+    const { id } = await publishedEvent({ capacity: 3 });
+    const before = await request(app).get(`/api/events/${id}`).expect(200);
+    expect(before.body.availability.seatsLeft).toBe(3);
+    const person = await env.tokenFor({ roles: ['attendee'] });
+    await request(app).post(`/api/events/${id}/registrations`).set(bearer(person)).send({}).expect(201);
+    const after = await request(app).get(`/api/events/${id}`).expect(200);
+    expect(after.body.availability).toEqual({ capacity: 3, confirmed: 1, seatsLeft: 2, waitlisted: 0 });
+  });
+});

@@ -1,0 +1,115 @@
+import { defineConsumer, newId, onMessage } from '@secureevent/shared';
+import { eventCancelledV1, eventUpdatedV1, MessageType, registrationChangedV1, userRolesChangedV1 } from '@secureevent/contracts';
+import type { Transaction } from 'kysely';
+import type { NotificationsDb } from '../db/schema.js';
+import { notificationsRepository } from './notifications.repository.js';
+
+type Note = { userId: string; kind: string; title: string; body: string; link: string | null };
+
+async function notify(trx: Transaction<NotificationsDb>, messageId: string, notes: Note[]) {
+  const repo = notificationsRepository(trx);
+  for (const n of notes) {
+    await repo.insert({
+      id: newId('ntf'),
+      user_id: n.userId,
+      kind: n.kind,
+      title: n.title,
+      body: n.body,
+      link: n.link,
+      source_message_id: messageId,
+    });
+  }
+}
+
+/**
+ * Turns what happens to people's registrations, events and roles into in-app notifications.
+ * One queue for all of them; the inbox table makes each message notify once.
+ */
+export const notifyConsumer = defineConsumer<NotificationsDb>({
+  name: 'notify',
+  handlers: {
+    [MessageType.RegistrationConfirmed]: onMessage(registrationChangedV1, (trx, { envelope, data }) =>
+      notify(trx, envelope.id, [
+        {
+          userId: data.userId,
+          kind: 'registration_confirmed',
+          title: `You're in: “${data.eventTitle}”`,
+          body: 'Your seat is confirmed. Your ticket is in My tickets.',
+          link: '/tickets',
+        },
+      ]),
+    ),
+    [MessageType.RegistrationWaitlisted]: onMessage(registrationChangedV1, (trx, { envelope, data }) =>
+      notify(trx, envelope.id, [
+        {
+          userId: data.userId,
+          kind: 'registration_waitlisted',
+          title: `On the waitlist for “${data.eventTitle}”`,
+          body: data.waitlistPosition
+            ? `You are number ${data.waitlistPosition} in line. We'll tell you the moment a seat frees up.`
+            : "We'll tell you the moment a seat frees up.",
+          link: `/events/${data.eventId}`,
+        },
+      ]),
+    ),
+    [MessageType.RegistrationPromoted]: onMessage(registrationChangedV1, (trx, { envelope, data }) =>
+      notify(trx, envelope.id, [
+        {
+          userId: data.userId,
+          kind: 'registration_promoted',
+          title: `A seat opened up: “${data.eventTitle}”`,
+          body: 'You moved off the waitlist and your seat is confirmed.',
+          link: '/tickets',
+        },
+      ]),
+    ),
+    [MessageType.RegistrationCancelled]: onMessage(registrationChangedV1, (trx, { envelope, data }) =>
+      notify(trx, envelope.id, [
+        {
+          userId: data.userId,
+          kind: 'registration_cancelled',
+          title: `Registration cancelled: “${data.eventTitle}”`,
+          body: 'Your registration was cancelled.',
+          link: `/events/${data.eventId}`,
+        },
+      ]),
+    ),
+    [MessageType.EventUpdated]: onMessage(eventUpdatedV1, (trx, { envelope, data }) =>
+      notify(
+        trx,
+        envelope.id,
+        data.registeredUserIds.map((userId) => ({
+          userId,
+          kind: 'event_updated',
+          title: `“${data.title}” was updated`,
+          body: `Changed: ${data.changed.join(', ')}.`,
+          link: `/events/${data.eventId}`,
+        })),
+      ),
+    ),
+    [MessageType.EventCancelled]: onMessage(eventCancelledV1, (trx, { envelope, data }) =>
+      notify(
+        trx,
+        envelope.id,
+        data.registeredUserIds.map((userId) => ({
+          userId,
+          kind: 'event_cancelled',
+          title: `“${data.title}” is cancelled`,
+          body: 'The organizer cancelled this event. Your registration has been released.',
+          link: `/events/${data.eventId}`,
+        })),
+      ),
+    ),
+    [MessageType.UserRolesChanged]: onMessage(userRolesChangedV1, (trx, { envelope, data }) =>
+      notify(trx, envelope.id, [
+        {
+          userId: data.userId,
+          kind: 'roles_changed',
+          title: 'Your roles changed',
+          body: `You now have: ${data.roles.join(', ')}.`,
+          link: null,
+        },
+      ]),
+    ),
+  },
+});

@@ -1,0 +1,2 @@
+export { notificationService } from './service.js';
+export type { NotificationsDb } from './db/schema.js';

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/** Thrown when the environment does not satisfy a service's config schema; its message is one readable line. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Parses `env` with `schema` once at start. On failure throws a ConfigError whose message names
+ * every bad variable on one line, e.g. `Invalid configuration: DATABASE_URL: must be a postgres:// URL`.
+ */
+export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(environment)';
+    return `${name}: ${issue.message}`;
+  });
+  throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+}
+
+const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+function urlWithProtocols(protocols: string[], label: string) {
+  return z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine(
+        (value) => {
+          try {
+            return protocols.includes(new URL(value).protocol);
+          } catch {
+            return false;
+          }
+        },
+        { message: `must be a ${label} URL (${protocols.map((p) => `${p}//`).join(' or ')})` },
+      )
+      .optional(),
+  );
+}
+
+/** Environment variables every service understands (DESIGN.md §5). All optional in embedded mode. */
+export const commonEnv = {
+  PORT: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,5}$/, 'must be a port number (0–65535)')
+      .transform(Number)
+      .refine((n) => n <= 65535, 'must be a port number (0–65535)')
+      .optional(),
+  ),
+  HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
+  PUBLIC_URL: urlWithProtocols(['http:', 'https:'], 'http(s)'),
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:'], 'PostgreSQL'),
+  AMQP_URL: urlWithProtocols(['amqp:', 'amqps:'], 'AMQP'),
+  REDIS_URL: urlWithProtocols(['redis:', 'rediss:'], 'Redis'),
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  JWKS_URL: urlWithProtocols(['http:', 'https:'], 'http(s)'),
+  JWT_ISSUER: z.preprocess(emptyToUndefined, z.string().default('secureevent')),
+  JWT_AUDIENCE: z.preprocess(emptyToUndefined, z.string().default('secureevent-api')),
+  /** Set in CI: refuse to start on embedded adapters when a real server URL is missing. */
+  SECUREEVENT_REQUIRE_EXTERNAL: z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['0', '1', 'true', 'false'])
+      .default('0')
+      .transform((v) => v === '1' || v === 'true'),
+  ),
+};
+
+/** Fails fast when external adapters are required but their URLs are missing (no silent fallback). */
+export function assertExternalAdapters(config: {
+  SECUREEVENT_REQUIRE_EXTERNAL: boolean;
+  DATABASE_URL?: string | undefined;
+  AMQP_URL?: string | undefined;
+  REDIS_URL?: string | undefined;
+}): void {
+  if (!config.SECUREEVENT_REQUIRE_EXTERNAL) return;
+  const missing = (['DATABASE_URL', 'AMQP_URL', 'REDIS_URL'] as const).filter((k) => !config[k]);
+  if (missing.length > 0) {
+    throw new ConfigError(`Invalid configuration: ${missing.join(', ')}: required because SECUREEVENT_REQUIRE_EXTERNAL is set`);
+  }
+}

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type RequestHandler, type Router } from 'express';
+import helmet from 'helmet';
+import promBundle from 'express-prom-bundle';
+import { pinoHttp } from 'pino-http';
+import { AppError, ErrorCode } from '../errors/app-error.js';
+import { requestContext, type Logger } from '../logging/logger.js';
+import { newTraceparent, traceIdOf } from '../messaging/envelope.js';
+import { errorHandler, notFoundHandler } from './problem.js';
+
+/** A named readiness check (database, broker, cache). */
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+/** Options for `createHttpApp`. */
+export interface HttpAppOptions {
+  service: string;
+  logger: Logger;
+  /** Mounted in order after the common middleware. */
+  routers: Router[];
+  readiness: ReadinessCheck[];
+  /** Largest accepted JSON body. */
+  bodyLimit?: string;
+  /** Extra handlers before the 404 (e.g. the SPA and static docs in embedded mode). */
+  after?: (app: Express) => void;
+  /** Trust X-Forwarded-* from this proxy (nginx on loopback in distributed mode). */
+  trustProxy?: string | boolean;
+}
+
+/** The strict Content Security Policy: no inline or eval'd script anywhere. */
+export const contentSecurityPolicy = {
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    // Angular Material and Swagger UI set style attributes at run time; scripts stay strict.
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:'],
+    fontSrc: ["'self'"],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    // No upgrade-insecure-requests: a self-hosted install on plain HTTP inside a LAN must keep
+    // working; TLS and HSTS belong to the ingress that terminates HTTPS.
+  },
+};
+
+let metricsMiddleware: RequestHandler | undefined;
+
+const requestIdPattern = /^[\w.-]{1,64}$/;
+const traceparentPattern = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/**
+ * The HTTP app every service and the embedded platform share: security headers, request ids
+ * and trace context, structured request logs, metrics, health, JSON body rules, problem+json.
+ */
+export function createHttpApp(options: HttpAppOptions): Express {
+  const { logger } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy ?? 'loopback');
+  app.set('query parser', 'simple');
+
+  app.use((req, res, next) => {
+    const incoming = req.get('x-request-id');
+    const requestId = incoming && requestIdPattern.test(incoming) ? incoming : randomUUID();
+    const incomingTrace = req.get('traceparent');
+    const traceparent = incomingTrace && traceparentPattern.test(incomingTrace) ? incomingTrace : newTraceparent();
+    res.setHeader('x-request-id', requestId);
+    (req as { id?: string }).id = requestId;
+    requestContext.run({ requestId, traceId: traceIdOf(traceparent), traceparent }, next);
+  });
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req) => (req as { id?: string }).id ?? randomUUID(),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
+      // 503 is deliberate load shedding (with Retry-After), not a fault: a warning, not an error.
+      customLogLevel: (_req, res, err) =>
+        err || (res.statusCode >= 500 && res.statusCode !== 503) ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      // Method, path and status only: never headers with credentials, never bodies.
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: loggablePath(req.url) }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: contentSecurityPolicy,
+      strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+      referrerPolicy: { policy: 'no-referrer' },
+      xFrameOptions: { action: 'deny' },
+    }),
+  );
+  app.use(
+    (metricsMiddleware ??= promBundle({
+      includeMethod: true,
+      includePath: true,
+      includeStatusCode: true,
+      // Label by route pattern (`/api/events/:id`), never by raw URL: bounded label cardinality.
+      normalizePath: (req) => {
+        const r = req as { route?: { path?: unknown }; baseUrl?: string };
+        return typeof r.route?.path === 'string' ? `${r.baseUrl ?? ''}${r.route.path}` : 'unmatched';
+      },
+      customLabels: { service: options.service },
+      promClient: { collectDefaultMetrics: {} },
+    })),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', service: options.service });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const results = await Promise.all(
+      options.readiness.map(async (probe) => {
+        const { name } = probe;
+        try {
+          await withTimeout(probe.check(), 2000);
+          return [name, 'ok'] as const;
+        } catch {
+          return [name, 'unavailable'] as const;
+        }
+      }),
+    );
+    const ready = results.every(([, s]) => s === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
+  });
+
+  app.use(requireJsonBody);
+  app.use(express.json({ limit: options.bodyLimit ?? '100kb', type: ['application/json', 'application/*+json'], strict: true }));
+  for (const router of options.routers) app.use(router);
+  options.after?.(app);
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}
+
+/** Paths whose last segment is a credential (calendar feed URLs are the subscriber's secret). */
+const secretPaths = [/^(\/api\/calendar\/feed\/)[^/]+$/];
+
+/** The request path for logs: no query string, and secrets in paths masked. */
+export function loggablePath(url: string): string {
+  const path = url.split('?')[0] ?? '';
+  for (const pattern of secretPaths) if (pattern.test(path)) return path.replace(pattern, '$1[REDACTED]');
+  return path;
+}
+
+/** Refuses bodies that are not JSON with 415, instead of silently ignoring them. */
+const requireJsonBody: RequestHandler = (req, _res, next) => {
+  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (hasBody && !req.is(['application/json', 'application/*+json'])) {
+    throw new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Send the request body as application/json.');
+  }
+  next();
+};
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('timeout')), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}

@@ -1,0 +1,132 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject } from 'zod-openapi';
+import { AppError, ErrorCode } from '../errors/app-error.js';
+import type { AuthUser, TokenVerifier } from '../auth/token-verifier.js';
+import { authorize, bearerUser, type Access } from '../auth/require-role.js';
+import { problemSchema } from '@secureevent/contracts';
+import { fieldErrors } from './problem.js';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** What a handler gets: validated input and the caller (always present unless the route is public). */
+export interface RouteContext<P, Q, B, A extends Access> {
+  params: P;
+  query: Q;
+  body: B;
+  user: A extends 'public' ? AuthUser | undefined : AuthUser;
+  req: Request;
+  res: Response;
+}
+
+/** A handler's answer: status, JSON body and optional headers. */
+export interface RouteResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** A non-JSON body (CSV, SVG, iCalendar) with its media type. */
+  raw?: { contentType: string; content: string | Buffer };
+}
+
+/** One route: path, schemas, permission and the call to its use case; the OpenAPI entry is derived from it. */
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Schema = z.ZodType | undefined;
+
+export interface RouteSpec<PS extends Schema, QS extends Schema, BS extends Schema, A extends Access> {
+  method: Method;
+  /** Express path, e.g. `/api/events/:id`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  tags: string[];
+  access: A;
+  params?: PS;
+  query?: QS;
+  body?: BS;
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  handler(ctx: RouteContext<Out<PS>, Out<QS>, Out<BS>, A>): Promise<RouteResult>;
+}
+
+/** Builds an Express router and the matching OpenAPI paths from route specs. */
+export function createRouteTable(verifier: TokenVerifier) {
+  const router = Router();
+  const paths: ZodOpenApiPathsObject = {};
+
+  function parse(schema: z.ZodType | undefined, value: unknown, location: string): unknown {
+    if (!schema) return undefined;
+    const result = schema.safeParse(value);
+    if (!result.success) {
+      throw new AppError(ErrorCode.VALIDATION_FAILED, `The request ${location} is invalid.`, {
+        errors: fieldErrors(location, result.error.issues),
+      });
+    }
+    return result.data;
+  }
+
+  return {
+    router,
+    paths,
+    /** Registers a route; list a resource's routes together at the top of its `*.routes.ts`. */
+    add<PS extends Schema = undefined, QS extends Schema = undefined, BS extends Schema = undefined, A extends Access = Access>(
+      spec: RouteSpec<PS, QS, BS, A>,
+    ) {
+      router[spec.method](spec.path, async (req, res) => {
+        const user = await bearerUser(verifier, req);
+        authorize(user, spec.access);
+        const ctx = {
+          params: parse(spec.params, req.params, 'params'),
+          query: parse(spec.query, req.query, 'query'),
+          body: parse(spec.body, req.body ?? {}, 'body'),
+          user,
+          req,
+          res,
+        } as RouteContext<Out<PS>, Out<QS>, Out<BS>, A>;
+        const result = await spec.handler(ctx);
+        if (result.headers) res.set(result.headers);
+        if (result.raw) res.status(result.status).type(result.raw.contentType).send(result.raw.content);
+        else if (result.body === undefined) res.status(result.status).end();
+        else res.status(result.status).json(result.body);
+      });
+
+      const oasPath = spec.path.replace(/:(\w+)/g, '{$1}');
+      const operation: ZodOpenApiOperationObject = {
+        operationId: spec.operationId,
+        summary: spec.summary,
+        tags: spec.tags,
+        ...(spec.access === 'public' ? {} : { security: [{ bearerAuth: [] }] }),
+        ...(spec.params || spec.query
+          ? {
+              requestParams: {
+                ...(spec.params ? { path: spec.params as never } : {}),
+                ...(spec.query ? { query: spec.query as never } : {}),
+              },
+            }
+          : {}),
+        ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: spec.body } } } } : {}),
+        responses: Object.fromEntries(
+          Object.entries(spec.responses).map(([status, r]) => [
+            status,
+            {
+              description: r.description,
+              ...(r.contentType
+                ? { content: { [r.contentType]: { schema: z.string() } } }
+                : r.schema
+                  ? { content: { 'application/json': { schema: r.schema } } }
+                  : {}),
+            },
+          ]),
+        ),
+      };
+      paths[oasPath] = { ...paths[oasPath], [spec.method]: operation };
+      return this;
+    },
+  };
+}
+
+/** A documented error response: its description and the RFC 9457 problem schema. */
+export function problemResponse(description: string) {
+  return { description, schema: problemSchema };
+}
+
+/** The route table type, for services that build one per feature. */
+export type RouteTable = ReturnType<typeof createRouteTable>;

@@ -1,0 +1,25 @@
+import client from 'prom-client';
+
+/** The process-wide Prometheus registry; in embedded mode every service shares it, told apart by `service`. */
+export const registry = client.register;
+
+function counter(name: string, help: string, labelNames: string[]) {
+  return (registry.getSingleMetric(name) as client.Counter | undefined) ?? new client.Counter({ name, help, labelNames });
+}
+
+/** Messages the outbox relay handed to the broker and had confirmed. */
+export const messagesPublished = counter(
+  'secureevent_messages_published_total',
+  'Messages published from the outbox and confirmed by the broker',
+  ['service', 'type'],
+);
+/** Failed relay attempts (broker unreachable, nack, timeout). */
+export const publishFailures = counter('secureevent_outbox_publish_failures_total', 'Outbox relay publish attempts that failed', [
+  'service',
+]);
+/** Deliveries settled by consumers, by outcome: processed, duplicate, dead_lettered, retried. */
+export const messagesConsumed = counter('secureevent_messages_consumed_total', 'Messages settled by consumers', [
+  'service',
+  'consumer',
+  'outcome',
+]);

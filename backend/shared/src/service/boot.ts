@@ -1,0 +1,95 @@
+import express, { type Router } from 'express';
+import { migrate, type DatabaseConnection } from '../db/database.js';
+import type { Cache } from '../cache/cache.js';
+import { loggerFor, type Logger } from '../logging/logger.js';
+import type { TokenVerifier } from '../auth/token-verifier.js';
+import { startConsumers } from '../messaging/consumer.js';
+import { createOutbox } from '../messaging/outbox.js';
+import { startOutboxRelay, type OutboxRelay } from '../messaging/relay.js';
+import type { Transport } from '../messaging/transport.js';
+import type { ServiceDefinition, ServiceModule } from './service-module.js';
+
+/** Adapters shared by the services of one process. */
+export interface Adapters {
+  database: DatabaseConnection;
+  transport: Transport;
+  cache: (prefix: string) => Promise<Cache>;
+  logger: Logger;
+  verifier: TokenVerifier;
+}
+
+/** A service that is migrated, consuming and relaying, with a router that serves its OpenAPI document. */
+export interface BootedService<DB> {
+  module: ServiceModule<DB>;
+  router: Router;
+  relay: OutboxRelay;
+  cache: Cache;
+  stop(): Promise<void>;
+}
+
+/** Boots one service (see `bootServices`). */
+export async function bootService<DB>(definition: ServiceDefinition<DB>, adapters: Adapters): Promise<BootedService<DB>> {
+  const [booted] = await bootServices([definition as unknown as ServiceDefinition<unknown>], adapters);
+  return booted as BootedService<DB>;
+}
+
+/**
+ * Boots services in two phases: first every service is created, migrated and subscribed, then
+ * relays and background work start. Every consumer queue therefore exists before the first
+ * message is published, so nothing published at start-up (the bootstrap admin) is unroutable.
+ */
+export async function bootServices(definitions: ServiceDefinition<unknown>[], adapters: Adapters): Promise<BootedService<unknown>[]> {
+  const prepared: Prepared<unknown>[] = [];
+  try {
+    for (const d of definitions) prepared.push(await prepareService(d, adapters));
+    const booted: BootedService<unknown>[] = [];
+    for (const p of prepared) booted.push(await p.activate());
+    return booted;
+  } catch (err) {
+    for (const p of prepared.reverse()) await p.stop().catch(() => undefined);
+    throw err;
+  }
+}
+
+interface Prepared<DB> {
+  activate(): Promise<BootedService<DB>>;
+  stop(): Promise<void>;
+}
+
+async function prepareService<DB>(definition: ServiceDefinition<DB>, adapters: Adapters): Promise<Prepared<DB>> {
+  const logger = loggerFor(adapters.logger, definition.name);
+  const sdb = adapters.database.forSchema<DB>(definition.schema);
+  const cache = await adapters.cache(`${definition.name}:`);
+  const module = await definition.create({
+    sdb,
+    outbox: createOutbox(definition.schema, `/secureevent/${definition.name}`),
+    cache,
+    logger,
+    verifier: adapters.verifier,
+  });
+  await migrate(sdb as never, module.migrations, logger);
+  await startConsumers({ sdb, transport: adapters.transport, logger, service: definition.name, consumers: module.consumers });
+
+  const router = express.Router();
+  router.get(module.openapi.path, (_req, res) => {
+    res.json(module.openapi.document);
+  });
+  for (const r of module.routers) router.use(r);
+
+  let relay: OutboxRelay | undefined;
+  let started = false;
+  const stop = async () => {
+    if (started) await module.stop?.();
+    await relay?.stop();
+    await cache.close();
+  };
+  return {
+    stop,
+    async activate() {
+      relay = await startOutboxRelay({ sdb: sdb as never, transport: adapters.transport, logger, service: definition.name });
+      started = true;
+      await module.start?.();
+      return { module, router, relay, cache, stop };
+    },
+  };
+}

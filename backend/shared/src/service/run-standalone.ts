@@ -1,0 +1,101 @@
+import { once } from 'node:events';
+import path from 'node:path';
+import type { JWTVerifyGetKey } from 'jose';
+import { z } from 'zod';
+import { connectCache } from '../cache/cache.js';
+import { assertExternalAdapters, commonEnv, ConfigError } from '../config/config.js';
+import { connectDatabase } from '../db/database.js';
+import { createHttpApp } from '../http/create-app.js';
+import { handleShutdown } from '../lifecycle/shutdown.js';
+import { createLogger, type Logger } from '../logging/logger.js';
+import { startAmqpTransport } from '../messaging/amqp-transport.js';
+import { createInProcessTransport } from '../messaging/in-process-transport.js';
+import type { Transport } from '../messaging/transport.js';
+import { createTokenVerifier, remoteJwks } from '../auth/token-verifier.js';
+import { bootService } from './boot.js';
+import type { ServiceDefinition } from './service-module.js';
+
+/** The environment every standalone service reads (DESIGN.md §5). */
+export const standaloneEnvSchema = z.object(commonEnv);
+export type StandaloneConfig = z.infer<typeof standaloneEnvSchema>;
+
+/** Options for `runStandalone`. */
+export interface StandaloneOptions<DB> {
+  definition: ServiceDefinition<DB>;
+  config: StandaloneConfig;
+  defaultPort: number;
+  /** Verification keys when the service holds them itself (the user-service); JWKS_URL otherwise. */
+  keys?: JWTVerifyGetKey;
+  logger?: Logger;
+}
+
+/**
+ * Runs one service as its own process (distributed mode): adapters from the config, HTTP on
+ * PORT, consumers and relay, and graceful shutdown on SIGTERM/SIGINT.
+ */
+export async function runStandalone<DB>(options: StandaloneOptions<DB>): Promise<void> {
+  const { config, definition } = options;
+  const logger = options.logger ?? createLogger(definition.name, { level: config.LOG_LEVEL });
+  assertExternalAdapters(config);
+
+  const database = await connectDatabase({
+    url: config.DATABASE_URL,
+    dataDir: path.join(config.DATA_DIR, `pglite-${definition.name}`),
+    logger,
+  });
+  const transport: Transport = config.AMQP_URL
+    ? await startAmqpTransport({ url: config.AMQP_URL, logger })
+    : createInProcessTransport(logger);
+  if (!config.AMQP_URL) logger.warn('AMQP_URL is not set: messages stay inside this process');
+
+  const keys = options.keys ?? remoteJwks(config.JWKS_URL ?? 'http://127.0.0.1:8080/api/auth/.well-known/jwks.json');
+  const booted = await bootService(definition, {
+    database,
+    transport,
+    cache: (prefix) => connectCache({ url: config.REDIS_URL, prefix: `secureevent:${prefix}`, logger }),
+    logger,
+    verifier: createTokenVerifier({ keys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
+  });
+
+  const app = createHttpApp({
+    service: definition.name,
+    logger,
+    routers: [booted.router],
+    readiness: [
+      { name: 'database', check: () => database.forSchema(definition.schema).ping() },
+      { name: 'broker', check: () => transport.ping() },
+      { name: 'cache', check: () => booted.cache.ping() },
+    ],
+  });
+  const server = app.listen(config.PORT ?? options.defaultPort, config.HOST);
+  await once(server, 'listening');
+  logger.info({ address: server.address() }, `${definition.name} listening`);
+
+  handleShutdown({
+    server,
+    logger,
+    steps: [
+      { name: 'service', run: () => booted.stop() },
+      { name: 'transport', run: () => transport.close() },
+      { name: 'database', run: () => database.close() },
+    ],
+  });
+}
+
+/**
+ * Entry-point wrapper: a configuration error ends the process at once with its one line on
+ * stderr; any other start-up failure is logged and exits non-zero.
+ */
+export function main(start: () => Promise<void>): void {
+  // Promise.resolve().then: a start function that throws synchronously (config) is handled the same way.
+  Promise.resolve()
+    .then(start)
+    .catch((err: unknown) => {
+      if (err instanceof ConfigError) {
+        process.stderr.write(`${err.message}\n`);
+      } else {
+        process.stderr.write(`Failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+      }
+      process.exit(1);
+    });
+}

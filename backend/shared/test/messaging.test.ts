@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Generated, type Kysely } from 'kysely';
+import { z } from 'zod';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  createEnvelope,
+  createOutbox,
+  defineConsumer,
+  messagingMigration,
+  migrate,
+  onMessage,
+  startConsumers,
+  startOutboxRelay,
+  type MessagingTables,
+  type OutboxRelay,
+  type ServiceDb,
+} from '@secureevent/shared';
+import { createTestEnv, type TestEnv } from '@secureevent/shared/testing';
+
+interface TestDb extends MessagingTables {
+  received: { message_id: string; marker: string; received_at: Generated<Date> };
+}
+
+const SERVICE = 'messaging-test';
+const TYPE = 'test_item.created.v1';
+const payload = z.object({ marker: z.string() });
+
+/**
+ * The four guarantees of the messaging kit, proven against whatever the environment selects:
+ * RabbitMQ + PostgreSQL when their URLs are set, the in-process transport + PGlite otherwise.
+ */
+describe('transactional outbox, relay and idempotent consumers', () => {
+  let env: TestEnv;
+  let sdb: ServiceDb<TestDb>;
+  let relay: OutboxRelay;
+  const outbox = createOutbox('msgtest', `/secureevent/${SERVICE}`);
+
+  const received = async (marker: string) =>
+    (await sdb.db.selectFrom('received').select('message_id').where('marker', '=', marker).execute()).length;
+
+  beforeAll(async () => {
+    env = await createTestEnv();
+    sdb = env.database.forSchema<TestDb>('msgtest');
+    await migrate(sdb as ServiceDb<unknown>, {
+      '0000_messaging': messagingMigration,
+      '0001_received': {
+        async up(db: Kysely<unknown>) {
+          await db.schema
+            .createTable('received')
+            .addColumn('message_id', 'text', (c) => c.notNull())
+            .addColumn('marker', 'text', (c) => c.notNull())
+            .addColumn('received_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+            .execute();
+        },
+      },
+    });
+    const consumer = defineConsumer<TestDb>({
+      name: 'recorder',
+      handlers: {
+        [TYPE]: onMessage(payload, async (trx, { envelope, data }) => {
+          // Deliberately not idempotent itself: only the inbox may prevent a second row.
+          await trx.insertInto('received').values({ message_id: envelope.id, marker: data.marker }).execute();
+        }),
+      },
+    });
+    await startConsumers({ sdb, transport: env.transport, logger: env.logger, service: SERVICE, consumers: [consumer] });
+    relay = await startOutboxRelay({
+      sdb: sdb as ServiceDb<unknown>,
+      transport: env.transport,
+      logger: env.logger,
+      service: SERVICE,
+      pollIntervalMs: 200,
+    });
+  });
+
+  afterAll(async () => {
+    await relay.stop();
+    await env.close();
+  });
+
+  it('when a committed transaction adds a message, then the consumer receives it once', async () => {
+    const marker = randomUUID();
+    await sdb.db.transaction().execute((trx) => outbox.add(trx, { type: TYPE, data: { marker } }));
+    await vi.waitFor(async () => expect(await received(marker)).toBe(1), { timeout: 10_000, interval: 50 });
+  });
+
+  it('when the transaction rolls back, then its message is never published', async () => {
+    const rolledBack = randomUUID();
+    const committed = randomUUID();
+    await expect(
+      sdb.db.transaction().execute(async (trx) => {
+        await outbox.add(trx, { type: TYPE, data: { marker: rolledBack } });
+        throw new Error('business rule failed');
+      }),
+    ).rejects.toThrow('business rule failed');
+    // A later committed message passing through proves the pipeline ran after the rollback.
+    await sdb.db.transaction().execute((trx) => outbox.add(trx, { type: TYPE, data: { marker: committed } }));
+    await vi.waitFor(async () => expect(await received(committed)).toBe(1), { timeout: 10_000, interval: 50 });
+    expect(await received(rolledBack)).toBe(0);
+    const { rows } = await sql`select 1 from ${sql.id('msgtest', 'outbox')} where envelope->'data'->>'marker' = ${rolledBack}`.execute(
+      sdb.db,
+    );
+    expect(rows).toHaveLength(0);
+  });
+
+  it('when the broker is unreachable, then the write still commits and the message is delivered once the broker is back', async () => {
+    const marker = randomUUID();
+    env.cutBroker();
+    try {
+      await sdb.db.transaction().execute((trx) => outbox.add(trx, { type: TYPE, data: { marker } }));
+      // The relay tried and failed: the row is still pending with the error recorded.
+      await vi.waitFor(
+        async () => {
+          const row = await sql<{ published_at: Date | null; last_error: string | null }>`
+            select published_at, last_error from ${sql.id('msgtest', 'outbox')} where envelope->'data'->>'marker' = ${marker}`.execute(
+            sdb.db,
+          );
+          expect(row.rows[0]?.published_at).toBeNull();
+          expect(row.rows[0]?.last_error).toBeTruthy();
+        },
+        { timeout: 10_000, interval: 100 },
+      );
+      expect(await received(marker)).toBe(0);
+    } finally {
+      env.restoreBroker();
+    }
+    await vi.waitFor(async () => expect(await received(marker)).toBe(1), { timeout: 30_000, interval: 100 });
+  });
+
+  it('when the same message is delivered twice, then it has one effect', async () => {
+    const marker = randomUUID();
+    const envelope = createEnvelope('/secureevent/test', { type: TYPE, data: { marker } });
+    await env.publishRaw(TYPE, envelope);
+    await env.publishRaw(TYPE, envelope);
+    const follower = randomUUID();
+    await env.publishRaw(TYPE, createEnvelope('/secureevent/test', { type: TYPE, data: { marker: follower } }));
+    await vi.waitFor(async () => expect(await received(follower)).toBe(1), { timeout: 10_000, interval: 50 });
+    await vi.waitFor(async () => expect(await received(marker)).toBe(1), { timeout: 10_000, interval: 50 });
+    const inbox = await sql`select 1 from ${sql.id('msgtest', 'inbox')} where message_id = ${envelope.id}`.execute(sdb.db);
+    expect(inbox.rows).toHaveLength(1);
+  });
+
+  it('when a malformed message arrives, then it is dead-lettered and the consumer keeps processing', async () => {
+    const queue = `${SERVICE}.recorder`;
+    const before = await env.deadLetterCount(queue);
+    await env.publishRaw(TYPE, Buffer.from('{ this is not json'));
+    await env.publishRaw(TYPE, createEnvelope('/secureevent/test', { type: TYPE, data: { wrong: 'shape' } }));
+    await vi.waitFor(async () => expect(await env.deadLetterCount(queue)).toBe(before + 2), { timeout: 10_000, interval: 100 });
+    const marker = randomUUID();
+    await sdb.db.transaction().execute((trx) => outbox.add(trx, { type: TYPE, data: { marker } }));
+    await vi.waitFor(async () => expect(await received(marker)).toBe(1), { timeout: 10_000, interval: 50 });
+  });
+});

@@ -1,0 +1,18 @@
+import type { Kysely } from 'kysely';
+import type { Limiter, Logger, Outbox } from '@secureevent/shared';
+import type { UsersDb } from '../db/schema.js';
+import type { LoginThrottle } from '../security/login-throttle.js';
+import type { PasswordHasher } from '../security/password-hasher.js';
+import type { TokenSettings } from './sign-in.js';
+
+/** What the account use cases share: the schema, the outbox, token settings and the security guards. */
+export interface AccountsContext {
+  db: Kysely<UsersDb>;
+  outbox: Outbox;
+  tokens: TokenSettings;
+  hasher: PasswordHasher;
+  throttle: LoginThrottle;
+  /** Sign-ups per IP. */
+  registrations: Limiter;
+  logger: Logger;
+}

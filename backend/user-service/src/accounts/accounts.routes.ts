@@ -1,0 +1,113 @@
+import { AppError, createRouteTable, ErrorCode, type TokenVerifier, problemResponse as problem } from '@secureevent/shared';
+import { loginRequestSchema, registerRequestSchema, tokenResponseSchema, updateMeRequestSchema, userSchema } from '@secureevent/contracts';
+import { z } from 'zod';
+import type { KeyStore } from '../keys/key-store.js';
+import { currentUser } from '../sessions/sessions.js';
+import { originOf, setRefreshCookie } from '../sessions/session-cookie.js';
+import type { AccountsContext } from './accounts-context.js';
+import { registerUser } from './register-user.js';
+import { signIn } from './sign-in.js';
+import { updateMe } from './update-me.js';
+import { toUser } from './users.repository.js';
+
+const jwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).meta({ id: 'JWKS' });
+
+/**
+ * POST  /api/auth/register                sign up (attendee)
+ * POST  /api/auth/login                   sign in: access token + refresh cookie (or body)
+ * GET   /api/auth/.well-known/jwks.json   public verification keys
+ * GET   /api/users/me                     the caller's account
+ * PATCH /api/users/me                     display name, password change
+ */
+export function accountsRoutes(ctx: AccountsContext, verifier: TokenVerifier, keys: KeyStore) {
+  const routes = createRouteTable(verifier);
+  routes.add({
+    method: 'post',
+    path: '/api/auth/register',
+    operationId: 'register',
+    summary: 'Create an account',
+    tags: ['auth'],
+    access: 'public',
+    body: registerRequestSchema,
+    responses: {
+      201: { description: 'The new user', schema: userSchema },
+      400: problem('Invalid input or weak password'),
+      409: problem('Email taken'),
+      429: problem('Too many sign-ups from this address'),
+    },
+    handler: async ({ body, req }) => {
+      const limit = await ctx.registrations.hit(req.ip ?? 'unknown');
+      if (limit.blocked) {
+        throw new AppError(ErrorCode.RATE_LIMITED, 'Too many sign-ups from this address. Try again later.', {
+          headers: { 'retry-after': String(limit.retryAfterSeconds) },
+        });
+      }
+      return { status: 201, body: await registerUser(ctx, body) };
+    },
+  });
+  routes.add({
+    method: 'post',
+    path: '/api/auth/login',
+    operationId: 'login',
+    summary: 'Sign in with email and password',
+    tags: ['auth'],
+    access: 'public',
+    body: loginRequestSchema,
+    responses: {
+      200: {
+        description: 'An access token; the refresh token is set as an httpOnly cookie (and returned in the body with tokenDelivery "body")',
+        schema: tokenResponseSchema,
+      },
+      401: problem('Wrong email or password'),
+      429: problem('Too many failed attempts (see Retry-After)'),
+    },
+    handler: async ({ body, req, res }) => {
+      const session = await signIn(ctx, body, originOf(req));
+      setRefreshCookie(res, session.refreshToken);
+      return {
+        status: 200,
+        body: body.tokenDelivery === 'body' ? { ...session.tokens, refreshToken: session.refreshToken } : session.tokens,
+        headers: { 'cache-control': 'no-store' },
+      };
+    },
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/auth/.well-known/jwks.json',
+    operationId: 'jwks',
+    summary: 'Public keys that verify access tokens',
+    tags: ['auth'],
+    access: 'public',
+    responses: { 200: { description: 'JSON Web Key Set', schema: jwksSchema } },
+    handler: async () => ({ status: 200, body: keys.publicJwks(), headers: { 'cache-control': 'public, max-age=300' } }),
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/users/me',
+    operationId: 'getMe',
+    summary: "The caller's account",
+    tags: ['users'],
+    access: 'user',
+    responses: { 200: { description: 'The user', schema: userSchema }, 401: problem('Not signed in'), 403: problem('Account disabled') },
+    handler: async ({ user }) => ({ status: 200, body: toUser(await currentUser(ctx, user)) }),
+  });
+  routes.add({
+    method: 'patch',
+    path: '/api/users/me',
+    operationId: 'updateMe',
+    summary: 'Change display name or password (the current password is required; other sessions are signed out)',
+    tags: ['users'],
+    access: 'user',
+    body: updateMeRequestSchema,
+    responses: {
+      200: { description: 'The updated user', schema: userSchema },
+      400: problem('Invalid input or wrong current password'),
+      429: problem('Too many wrong passwords'),
+    },
+    handler: async ({ user, body, req }) => ({
+      status: 200,
+      body: await updateMe(ctx, user, body, originOf(req)),
+    }),
+  });
+  return routes;
+}

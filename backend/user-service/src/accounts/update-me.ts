@@ -1,0 +1,54 @@
+import { AppError, ErrorCode, type AuthUser } from '@secureevent/shared';
+import type { UpdateMeRequest, User } from '@secureevent/contracts';
+import { recordAudit, type RequestOrigin } from '../security/audit-trail.js';
+import { assertAcceptablePassword } from '../security/password-policy.js';
+import { refreshTokens } from '../sessions/refresh-tokens.js';
+import { currentUser } from '../sessions/sessions.js';
+import type { AccountsContext } from './accounts-context.js';
+import { toUser } from './users.repository.js';
+
+/**
+ * Changes the caller's display name and/or password. A password change needs the current password
+ * (under the same brute-force limits as sign-in) and signs out every session but the caller's.
+ */
+export async function updateMe(ctx: AccountsContext, user: AuthUser, input: UpdateMeRequest, origin: RequestOrigin): Promise<User> {
+  const row = await currentUser(ctx, user);
+  let passwordHash: string | undefined;
+  if (input.newPassword) {
+    const ip = origin.ip ?? 'unknown';
+    await ctx.throttle.assertAllowed(row.email, ip);
+    if (!(await ctx.hasher.verify(row.password_hash, input.currentPassword ?? ''))) {
+      await ctx.throttle.recordFailure(row.email, ip);
+      throw new AppError(ErrorCode.VALIDATION_FAILED, 'The current password is not correct.', {
+        errors: [{ field: 'body.currentPassword', message: 'is not correct' }],
+      });
+    }
+    assertAcceptablePassword(input.newPassword, row.email, 'body.newPassword');
+    passwordHash = await ctx.hasher.hash(input.newPassword);
+  }
+  // The caller's own session survives a password change; every other one ends.
+  const keepFamily = user.sessionId;
+  return ctx.db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('users')
+      .set({
+        updated_at: new Date(),
+        ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
+        ...(passwordHash ? { password_hash: passwordHash } : {}),
+      })
+      .where('id', '=', user.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (passwordHash) {
+      await refreshTokens(trx).revokeAllForUser(user.id, 'password_changed', keepFamily);
+      await recordAudit(ctx.outbox, trx, {
+        actorId: user.id,
+        action: 'user.password_changed',
+        targetId: user.id,
+        outcome: 'success',
+        origin,
+      });
+    }
+    return toUser(updated);
+  });
+}

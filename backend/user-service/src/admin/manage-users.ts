@@ -1,0 +1,139 @@
+import { sql, type Kysely } from 'kysely';
+import type { UsersDb } from '../db/schema.js';
+import { z } from 'zod';
+import { AppError, cursorCodec, ErrorCode, toPage, type AuthUser } from '@secureevent/shared';
+import { MessageType, type AdminUser, type Role, type UserRolesChangedV1 } from '@secureevent/contracts';
+import type { AccountsContext } from '../accounts/accounts-context.js';
+import { recordAudit, type RequestOrigin } from '../security/audit-trail.js';
+import { refreshTokens } from '../sessions/refresh-tokens.js';
+
+const cursor = cursorCodec(z.object({ createdAt: z.iso.datetime(), id: z.string().max(40) }));
+
+function toAdminUser(r: {
+  id: string;
+  email: string;
+  display_name: string;
+  roles: Role[];
+  disabled_at: Date | null;
+  created_at: Date;
+}): AdminUser {
+  return {
+    id: r.id,
+    email: r.email,
+    displayName: r.display_name,
+    roles: r.roles,
+    disabled: r.disabled_at !== null,
+    createdAt: new Date(r.created_at).toISOString(),
+  };
+}
+
+/**
+ * Locks every enabled admin row and checks that the actor is still one of them: an access token
+ * keeps its roles for up to five minutes, so a just-demoted admin must not act on it. The lock
+ * also means two admins demoting each other at once cannot both succeed.
+ */
+async function lockAdmins(trx: Kysely<UsersDb>, actor: AuthUser): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('users')
+    .select('id')
+    .where(sql<boolean>`'admin' = any(roles)`)
+    .where('disabled_at', 'is', null)
+    .forUpdate()
+    .execute();
+  const ids = rows.map((r) => r.id);
+  if (!ids.includes(actor.id)) throw new AppError(ErrorCode.FORBIDDEN, 'You are no longer an admin.');
+  return ids;
+}
+
+/** Lists users, oldest first, optionally matching `q` in the email or display name. */
+export async function listUsers(
+  ctx: Pick<AccountsContext, 'db'>,
+  query: { q?: string | undefined; cursor?: string | undefined; limit: number },
+) {
+  let q = ctx.db.selectFrom('users').select(['id', 'email', 'display_name', 'roles', 'disabled_at', 'created_at']);
+  if (query.q) {
+    // LIKE wildcards typed by the admin are matched literally.
+    const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) => eb.or([eb('email', 'ilike', pattern), eb('display_name', 'ilike', pattern)]));
+  }
+  const after = cursor.decode(query.cursor);
+  if (after) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('created_at', '>', new Date(after.createdAt)),
+        eb.and([eb('created_at', '=', new Date(after.createdAt)), eb('id', '>', after.id)]),
+      ]),
+    );
+  }
+  const rows = await q
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(query.limit + 1)
+    .execute();
+  return toPage(rows.map(toAdminUser), query.limit, (u) => ({ createdAt: u.createdAt, id: u.id }), cursor.encode);
+}
+
+/**
+ * Replaces a user's roles. The last enabled admin cannot lose the admin role (the platform would
+ * be left without one). Announced as `user.roles_changed.v1` and audited; the new roles apply to
+ * access tokens issued from now on (at the next refresh, within five minutes).
+ */
+export async function setRoles(
+  ctx: AccountsContext,
+  actor: AuthUser,
+  targetId: string,
+  roles: Role[],
+  origin: RequestOrigin,
+): Promise<AdminUser> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const admins = await lockAdmins(trx, actor);
+    const target = await trx.selectFrom('users').selectAll().where('id', '=', targetId).forUpdate().executeTakeFirst();
+    if (!target) throw new AppError(ErrorCode.NOT_FOUND, 'No such user.');
+    if (admins.includes(target.id) && !roles.includes('admin') && admins.length <= 1) {
+      throw new AppError(ErrorCode.LAST_ADMIN, 'This is the last admin; make someone else an admin first.');
+    }
+    const updated = await trx
+      .updateTable('users')
+      .set({ roles, updated_at: new Date() })
+      .where('id', '=', targetId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const data: UserRolesChangedV1 = {
+      userId: targetId,
+      roles,
+      previousRoles: target.roles,
+      changedBy: actor.id,
+      changedAt: new Date().toISOString(),
+    };
+    await ctx.outbox.add(trx, { type: MessageType.UserRolesChanged, subject: targetId, data });
+    await recordAudit(ctx.outbox, trx, {
+      actorId: actor.id,
+      action: 'user.roles_changed',
+      targetId,
+      outcome: 'success',
+      reason: `${target.roles.join(',')} -> ${roles.join(',')}`,
+      origin,
+    });
+    return toAdminUser(updated);
+  });
+}
+
+/** Disables a user: they can no longer sign in, and every session is revoked. */
+export async function disableUser(ctx: AccountsContext, actor: AuthUser, targetId: string, origin: RequestOrigin): Promise<AdminUser> {
+  if (targetId === actor.id) throw new AppError(ErrorCode.CONFLICT, 'You cannot disable your own account.');
+  return ctx.db.transaction().execute(async (trx) => {
+    const admins = await lockAdmins(trx, actor);
+    if (admins.includes(targetId) && admins.length <= 1)
+      throw new AppError(ErrorCode.LAST_ADMIN, 'This is the last admin; make someone else an admin first.');
+    const updated = await trx
+      .updateTable('users')
+      .set((eb) => ({ disabled_at: eb.fn.coalesce('disabled_at', eb.val(new Date())), updated_at: new Date() }))
+      .where('id', '=', targetId)
+      .returningAll()
+      .executeTakeFirst();
+    if (!updated) throw new AppError(ErrorCode.NOT_FOUND, 'No such user.');
+    await refreshTokens(trx).revokeAllForUser(targetId, 'disabled');
+    await recordAudit(ctx.outbox, trx, { actorId: actor.id, action: 'user.disabled', targetId, outcome: 'success', origin });
+    return toAdminUser(updated);
+  });
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { commonEnv, loadConfig } from '@secureevent/shared';
+import { isLoopbackHttp, type OidcOptions } from './oidc/identity-provider.js';
+
+const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
+
+const oidcIssuer = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .refine(
+      (value) => {
+        try {
+          const url = new URL(value);
+          return url.protocol === 'https:' || isLoopbackHttp(url);
+        } catch {
+          return false;
+        }
+      },
+      { message: 'must be an https:// URL (http:// only on localhost or 127.0.0.1)' },
+    )
+    .optional(),
+);
+
+// Admin is deliberately not accepted: whoever controls the identity provider must not become a platform admin by default.
+const oidcDefaultRoles = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .default('attendee')
+    .transform((v) => [
+      ...new Set(
+        v
+          .split(',')
+          .map((r) => r.trim())
+          .filter(Boolean),
+      ),
+    ])
+    .pipe(
+      z
+        .array(
+          z.enum(['attendee', 'organizer'], {
+            error: 'must list attendee and/or organizer (admin is never granted by the identity provider)',
+          }),
+        )
+        .min(1, 'must name at least one role'),
+    ),
+);
+
+/** The user-service's environment: the common variables plus key material, the bootstrap admin and enterprise sign-in. */
+export const userServiceEnvSchema = z
+  .object({
+    ...commonEnv,
+    JWT_PRIVATE_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+    ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email('must be an email address').optional()),
+    ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(12, 'must be at least 12 characters').optional()),
+    /** Sign-ups allowed per client IP per hour (counted in Redis when configured). */
+    SIGNUPS_PER_IP_PER_HOUR: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1).max(1_000_000).default(20),
+    ),
+    OIDC_ISSUER: oidcIssuer,
+    OIDC_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().optional()),
+    OIDC_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().optional()),
+    OIDC_DEFAULT_ROLES: oidcDefaultRoles,
+    OIDC_LOGIN_LABEL: z.preprocess(emptyToUndefined, z.string().trim().max(60).optional()),
+    OIDC_TOKEN_AUTH_METHOD: z.preprocess(
+      emptyToUndefined,
+      z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
+    ),
+  })
+  .refine((c) => !c.ADMIN_EMAIL === !c.ADMIN_PASSWORD, {
+    message: 'set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither',
+    path: ['ADMIN_PASSWORD'],
+  })
+  .refine((c) => new Set([c.OIDC_ISSUER, c.OIDC_CLIENT_ID, c.OIDC_CLIENT_SECRET].map(Boolean)).size === 1, {
+    message: 'set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together, or none of them',
+    path: ['OIDC_ISSUER'],
+  })
+  .refine((c) => !c.OIDC_ISSUER || c.PUBLIC_URL, {
+    message: 'is required with OIDC_ISSUER: the sign-in redirect URI is PUBLIC_URL/api/auth/oidc/callback',
+    path: ['PUBLIC_URL'],
+  });
+export type UserServiceConfig = z.infer<typeof userServiceEnvSchema>;
+
+/** Reads and validates the environment once. */
+export const loadUserServiceConfig = (env: Record<string, string | undefined> = process.env) => loadConfig(userServiceEnvSchema, env);
+
+/** Enterprise sign-in settings from the validated config, or undefined when OIDC is not configured. */
+export function oidcOptionsFrom(config: UserServiceConfig): OidcOptions | undefined {
+  if (!config.OIDC_ISSUER || !config.OIDC_CLIENT_ID || !config.OIDC_CLIENT_SECRET || !config.PUBLIC_URL) return undefined;
+  return {
+    issuer: config.OIDC_ISSUER,
+    clientId: config.OIDC_CLIENT_ID,
+    clientSecret: config.OIDC_CLIENT_SECRET,
+    redirectUri: `${config.PUBLIC_URL.replace(/\/+$/, '')}/api/auth/oidc/callback`,
+    defaultRoles: config.OIDC_DEFAULT_ROLES,
+    label: config.OIDC_LOGIN_LABEL,
+    tokenAuthMethod: config.OIDC_TOKEN_AUTH_METHOD,
+  };
+}

@@ -1,0 +1,39 @@
+import type { Generated } from 'kysely';
+import type { MessagingTables } from '@secureevent/shared';
+import type { Role } from '@secureevent/contracts';
+
+/** The `users` schema, owned by the user-service alone. */
+export interface UsersDb extends MessagingTables {
+  users: {
+    id: string;
+    email: string;
+    display_name: string;
+    /** argon2id PHC string; never leaves this service. Null for accounts created by enterprise sign-in (0003_oidc). */
+    password_hash: string | null;
+    roles: Role[];
+    disabled_at: Date | null;
+    created_at: Generated<Date>;
+    updated_at: Generated<Date>;
+  };
+  refresh_tokens: {
+    id: string;
+    family_id: string;
+    user_id: string;
+    secret_hash: string;
+    created_at: Generated<Date>;
+    expires_at: Date;
+    family_expires_at: Date;
+    used_at: Date | null;
+    revoked_at: Date | null;
+    revoke_reason: string | null;
+    ip: string | null;
+    user_agent: string | null;
+  };
+  /** Links an external OpenID Connect identity (issuer + subject) to a local user. */
+  identities: {
+    issuer: string;
+    subject: string;
+    user_id: string;
+    created_at: Generated<Date>;
+  };
+}

@@ -1,0 +1,85 @@
+import cookieParser from 'cookie-parser';
+import { Router } from 'express';
+import { buildOpenApi, createLimiter, type ServiceDefinition } from '@secureevent/shared';
+import type { AccountsContext } from './accounts/accounts-context.js';
+import { accountsRoutes } from './accounts/accounts.routes.js';
+import { bootstrapAdmin } from './accounts/bootstrap-admin.js';
+import { adminRoutes } from './admin/admin.routes.js';
+import { migrations } from './db/migrations.js';
+import type { UsersDb } from './db/schema.js';
+import type { KeyStore } from './keys/key-store.js';
+import { createIdentityProvider, type OidcOptions } from './oidc/identity-provider.js';
+import { oidcRoutes } from './oidc/oidc.routes.js';
+import { createLoginThrottle } from './security/login-throttle.js';
+import { createPasswordHasher } from './security/password-hasher.js';
+import { sessionsRoutes } from './sessions/sessions.routes.js';
+
+/** Options the user-service needs beyond the common adapters. */
+export interface UserServiceOptions {
+  keys: KeyStore;
+  issuer: string;
+  audience: string;
+  admin?: { email?: string | undefined; password?: string | undefined };
+  /** Sign-ups allowed per IP per hour. */
+  registrationsPerHour?: number;
+  /** Enterprise sign-in (OpenID Connect); without it `/api/auth/oidc/config` answers `enabled: false`. */
+  oidc?: OidcOptions | undefined;
+}
+
+/** The user-service: accounts, sign-in, sessions, tokens and roles (schema `users`). */
+export function userService(options: UserServiceOptions): ServiceDefinition<UsersDb> {
+  return {
+    name: 'user-service',
+    schema: 'users',
+    create(deps) {
+      const ctx: AccountsContext = {
+        db: deps.sdb.db,
+        outbox: deps.outbox,
+        tokens: { keys: options.keys, issuer: options.issuer, audience: options.audience },
+        hasher: createPasswordHasher(),
+        throttle: createLoginThrottle(deps.cache),
+        registrations: createLimiter(deps.cache, {
+          name: 'register-ip',
+          points: options.registrationsPerHour ?? 20,
+          durationSeconds: 3600,
+        }),
+        logger: deps.logger,
+      };
+      const accounts = accountsRoutes(ctx, deps.verifier, options.keys);
+      const sessions = sessionsRoutes(ctx, deps.verifier);
+      const admin = adminRoutes(ctx, deps.verifier);
+      const oidc = oidcRoutes(
+        deps.verifier,
+        options.oidc && {
+          ctx: {
+            accounts: ctx,
+            provider: createIdentityProvider(options.oidc, deps.logger),
+            cache: deps.cache,
+            defaultRoles: options.oidc.defaultRoles,
+          },
+          redirectUri: options.oidc.redirectUri,
+          label: options.oidc.label,
+          startsPerIp: createLimiter(deps.cache, { name: 'oidc-start-ip', points: 60, durationSeconds: 60 }),
+        },
+      );
+      // The refresh cookie is scoped to /api/auth; nothing else needs cookies parsed.
+      const cookies = Router().use('/api/auth', cookieParser());
+      return {
+        name: 'user-service',
+        schema: 'users',
+        migrations,
+        routers: [cookies, accounts.router, sessions.router, admin.router, oidc.router],
+        openapi: {
+          path: '/api/users/openapi.json',
+          document: buildOpenApi(
+            { title: 'SecureEvent user-service', version: '0.1.0', description: 'Accounts, sign-in, sessions, tokens and roles.' },
+            [accounts.paths, sessions.paths, admin.paths, oidc.paths],
+          ),
+        },
+        consumers: [],
+        // Runs after migrations, so the users table exists.
+        start: () => bootstrapAdmin({ db: deps.sdb.db, outbox: deps.outbox, hasher: ctx.hasher, logger: deps.logger }, options.admin ?? {}),
+      };
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+
+import { describeHttpError } from '../http/problem-details';
+import { EventSummary } from './event.model';
+import { EventsApi } from './events.api';
+
+/** Where the list is: waiting for its first page, showing events, or showing why it failed. */
+export const EventListStatus = {
+  Loading: 'loading',
+  Ready: 'ready',
+  Failed: 'failed',
+} as const;
+export type EventListStatus = (typeof EventListStatus)[keyof typeof EventListStatus];
+
+/** State of the paged event list; provided by the page, so it lives as long as the page does. */
+@Injectable()
+export class EventListStore {
+  private readonly api = inject(EventsApi);
+  private readonly destroyRef = inject(DestroyRef);
+
+  private readonly state = signal({
+    status: EventListStatus.Loading as EventListStatus,
+    events: [] as readonly EventSummary[],
+    nextCursor: null as string | null,
+    loadingMore: false,
+    errorMessage: null as string | null,
+  });
+
+  readonly status = computed(() => this.state().status);
+  readonly events = computed(() => this.state().events);
+  readonly loadingMore = computed(() => this.state().loadingMore);
+  /** Why the last request failed, in words for the user; null when it did not. */
+  readonly errorMessage = computed(() => this.state().errorMessage);
+  readonly hasMore = computed(() => this.state().nextCursor !== null);
+  readonly isEmpty = computed(
+    () => this.state().status === EventListStatus.Ready && this.state().events.length === 0,
+  );
+
+  loadFirstPage(): void {
+    this.state.set({
+      status: EventListStatus.Loading,
+      events: [],
+      nextCursor: null,
+      loadingMore: false,
+      errorMessage: null,
+    });
+    this.api
+      .listPublishedEvents()
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: (page) =>
+          this.state.update((s) => ({
+            ...s,
+            status: EventListStatus.Ready,
+            events: page.items,
+            nextCursor: page.nextCursor,
+          })),
+        error: (error: unknown) =>
+          this.state.update((s) => ({
+            ...s,
+            status: EventListStatus.Failed,
+            errorMessage: describeHttpError(error),
+          })),
+      });
+  }
+
+  /** Appends the next page; on failure the events already shown stay. */
+  loadNextPage(): void {
+    const { nextCursor, loadingMore } = this.state();
+    if (nextCursor === null || loadingMore) {
+      return;
+    }
+    this.state.update((s) => ({ ...s, loadingMore: true, errorMessage: null }));
+    this.api
+      .listPublishedEvents(nextCursor)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: (page) =>
+          this.state.update((s) => ({
+            ...s,
+            events: [...s.events, ...page.items],
+            nextCursor: page.nextCursor,
+            loadingMore: false,
+          })),
+        error: (error: unknown) =>
+          this.state.update((s) => ({
+            ...s,
+            loadingMore: false,
+            errorMessage: describeHttpError(error),
+          })),
+      });
+  }
+}

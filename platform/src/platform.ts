@@ -1,0 +1,152 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import {
+  assertExternalAdapters,
+  bootServices,
+  connectCache,
+  connectDatabase,
+  createHttpApp,
+  createInProcessTransport,
+  createTokenVerifier,
+  persistentSecret,
+  startAmqpTransport,
+  type Adapters,
+  type BootedService,
+  type Logger,
+  type ServiceDefinition,
+  type Transport,
+} from '@secureevent/shared';
+import { auditService } from '@secureevent/audit-service';
+import { eventService } from '@secureevent/event-service';
+import { notificationService } from '@secureevent/notification-service';
+import { loadKeyStore, oidcOptionsFrom, userService } from '@secureevent/user-service';
+import type { PlatformConfig } from './config.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '../..');
+const require = createRequire(import.meta.url);
+
+/** Where the production Angular build is expected. */
+export const defaultSpaDir = path.join(repoRoot, 'frontend/angular-app/dist/angular-app/browser');
+
+/** The running platform: one HTTP app, every service booted over shared adapters. */
+export interface Platform {
+  app: Express;
+  mode: 'embedded' | 'external';
+  stop(): Promise<void>;
+}
+
+/**
+ * Embedded mode: one process, one database (PGlite under DATA_DIR unless DATABASE_URL is set),
+ * one transport, each service mounted under its own prefix and confined to its own schema.
+ */
+export async function startPlatform(
+  config: PlatformConfig,
+  logger: Logger,
+  /** Adapters made by the caller (tests isolate the database and exchange this way). */
+  injected: Partial<Pick<Adapters, 'database' | 'transport' | 'cache'>> = {},
+): Promise<Platform> {
+  assertExternalAdapters(config);
+  const external = Boolean(config.DATABASE_URL && config.AMQP_URL && config.REDIS_URL);
+  const database =
+    injected.database ?? (await connectDatabase({ url: config.DATABASE_URL, dataDir: path.join(config.DATA_DIR, 'pglite'), logger }));
+  const transport: Transport =
+    injected.transport ?? (config.AMQP_URL ? await startAmqpTransport({ url: config.AMQP_URL, logger }) : createInProcessTransport(logger));
+  const keys = await loadKeyStore({ privateKeys: config.JWT_PRIVATE_KEY, file: path.join(config.DATA_DIR, 'jwt-signing-keys.json') });
+  const adapters: Adapters = {
+    database,
+    transport,
+    logger,
+    cache: injected.cache ?? ((prefix: string) => connectCache({ url: config.REDIS_URL, prefix: `secureevent:${prefix}`, logger })),
+    // In one process the services verify tokens against the user-service's keys directly.
+    verifier: createTokenVerifier({ keys: keys.verificationKeys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
+  };
+
+  let services: BootedService<unknown>[];
+  try {
+    services = await bootServices(
+      [
+        userService({
+          keys,
+          issuer: config.JWT_ISSUER,
+          audience: config.JWT_AUDIENCE,
+          admin: { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD },
+          registrationsPerHour: config.SIGNUPS_PER_IP_PER_HOUR,
+          oidc: oidcOptionsFrom(config),
+        }),
+        eventService({
+          ticketSecret: persistentSecret({ value: config.TICKET_SECRET, file: path.join(config.DATA_DIR, 'ticket-secret') }),
+          publicUrl: config.PUBLIC_URL,
+        }),
+        notificationService,
+        auditService,
+      ] as unknown as ServiceDefinition<unknown>[],
+      adapters,
+    );
+  } catch (err) {
+    if (!injected.transport) await transport.close().catch(() => undefined);
+    if (!injected.database) await database.close().catch(() => undefined);
+    throw err;
+  }
+
+  const spaDir = config.SPA_DIR ?? defaultSpaDir;
+  const app = createHttpApp({
+    service: 'platform',
+    logger,
+    routers: services.map((s) => s.router),
+    readiness: [
+      { name: 'database', check: () => database.forSchema('public').ping() },
+      { name: 'broker', check: () => transport.ping() },
+    ],
+    after: (a) => {
+      mountDocs(a);
+      mountSpa(a, spaDir, logger);
+    },
+  });
+
+  return {
+    app,
+    mode: external ? 'external' : 'embedded',
+    async stop() {
+      for (const s of services.reverse()) await s.stop().catch((err: unknown) => logger.warn({ err }, 'service stop failed'));
+      // Injected adapters belong to the caller, which closes them.
+      if (!injected.transport) await transport.close();
+      if (!injected.database) await database.close();
+    },
+  };
+}
+
+/** `/api/docs`: Swagger UI over every service's OpenAPI document, served as files (CSP-safe). */
+function mountDocs(app: Express) {
+  const swaggerDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
+  app.use('/api/docs/swagger-ui', express.static(swaggerDir, { index: false, maxAge: '1d' }));
+  app.use('/api/docs', express.static(path.join(repoRoot, 'platform/docs-ui'), { index: 'index.html', redirect: false }));
+  app.get('/api/docs', (_req, res) => res.sendFile(path.join(repoRoot, 'platform/docs-ui/index.html')));
+}
+
+/** The Angular app: hashed assets cached for a year, index.html never cached, deep links fall back to it. */
+function mountSpa(app: Express, spaDir: string, logger: Logger) {
+  const index = path.join(spaDir, 'index.html');
+  if (!existsSync(index)) {
+    logger.warn({ spaDir }, 'the web app is not built (run `npm run build`); serving the API only');
+    return;
+  }
+  app.use(
+    express.static(spaDir, {
+      index: false,
+      setHeaders: (res, file) => {
+        res.setHeader('cache-control', /\.[0-9a-z]{8,}\.(js|css|woff2?)$/i.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    }),
+  );
+  app.use((req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path.startsWith('/api/') || req.path === '/ws' || !req.accepts('html')) {
+      return next();
+    }
+    res.setHeader('cache-control', 'no-cache');
+    res.sendFile(index);
+  });
+}
