@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { createFreshDatabase } from './support/database.js';
 
 /**
  * Drives Debian's Chromium (never a downloaded browser) against the running platform.
@@ -13,6 +14,14 @@ const baseURL = process.env.E2E_BASE_URL ?? `http://127.0.0.1:${port}`;
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const distributed = process.env.E2E_MODE === 'distributed';
 export const admin = { email: 'e2e-admin@secureevent.test', password: 'e2e admin password' };
+
+// A real PostgreSQL (distributed mode always uses one) gets a fresh database per run; see
+// support/database.ts. The config is loaded again in each worker: they reuse the main process's.
+const startsServer = !process.env.E2E_BASE_URL;
+const baseDatabaseUrl = process.env.DATABASE_URL || (distributed ? 'postgres://postgres@127.0.0.1:5432/test' : undefined);
+if (startsServer && baseDatabaseUrl && !process.env.E2E_DATABASE_URL) {
+  process.env.E2E_DATABASE_URL = createFreshDatabase(baseDatabaseUrl);
+}
 
 export default defineConfig({
   testDir: './tests',
@@ -40,7 +49,8 @@ export default defineConfig({
     },
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
-  webServer: process.env.E2E_BASE_URL
+  globalTeardown: './support/global-teardown.ts',
+  webServer: !startsServer
     ? undefined
     : {
         command: distributed ? 'node platform/scripts/start-distributed.mjs' : 'node platform/dist/main.js',
@@ -54,6 +64,7 @@ export default defineConfig({
         gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
         env: {
           ...(process.env as Record<string, string>),
+          ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : {}),
           PORT: String(port),
           GATEWAY_PORT: String(port),
           DATA_DIR: process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'secureevent-e2e-')),
