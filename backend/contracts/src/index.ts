@@ -4,3 +4,4 @@ export * from './events.js';
 export * from './messages.js';
 export * from './notifications.js';
 export * from './audit.js';
+export * from './realtime.js';
