@@ -1,2 +1,2 @@
-export { notificationService } from './service.js';
+export { createNotificationService, notificationService, type NotificationServiceOptions } from './service.js';
 export type { NotificationsDb } from './db/schema.js';

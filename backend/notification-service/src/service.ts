@@ -1,33 +1,87 @@
 import { buildOpenApi, type ServiceDefinition } from '@secureevent/shared';
 import { migrations } from './db/migrations.js';
 import type { NotificationsDb } from './db/schema.js';
+import { deliveriesRoutes } from './email/deliveries.routes.js';
+import { startDeliveryWorker, type DeliveryWorker } from './email/delivery-worker.js';
+import { domainOf, mailSettingsFromEnv, type MailSettings } from './email/mail-settings.js';
+import { createMailer } from './email/mailer.js';
 import { eventPublishedConsumer } from './inbox/event-published.consumer.js';
 import { notifyConsumer } from './inbox/notify.consumer.js';
 import { notificationsRoutes } from './inbox/notifications.routes.js';
+import { preferencesRoutes } from './preferences/preferences.routes.js';
+import { startReminderClaimer, type ReminderClaimer } from './reminders/reminder-claimer.js';
+import { remindersConsumer } from './reminders/reminders.consumer.js';
+import { usersConsumer } from './users/users.consumer.js';
+
+/** What the notification-service takes beyond the common adapters; by default mail settings come from the environment. */
+export interface NotificationServiceOptions {
+  mail?: MailSettings;
+  reminders?: { pollIntervalMs?: number; clock?: () => Date };
+}
 
 /** The notification-service: in-app inbox, email, reminders and real-time push (schema `notifications`). */
-export const notificationService: ServiceDefinition<NotificationsDb> = {
-  name: 'notification-service',
-  schema: 'notifications',
-  create(deps) {
-    const inbox = notificationsRoutes(deps);
-    return {
-      name: 'notification-service',
-      schema: 'notifications',
-      migrations,
-      routers: [inbox.router],
-      openapi: {
-        path: '/api/notifications/openapi.json',
-        document: buildOpenApi(
-          {
-            title: 'SecureEvent notification-service',
-            version: '0.1.0',
-            description: 'In-app notifications, email and real-time updates.',
-          },
-          [inbox.paths],
-        ),
-      },
-      consumers: [eventPublishedConsumer, notifyConsumer],
-    };
-  },
-};
+export function createNotificationService(options: NotificationServiceOptions = {}): ServiceDefinition<NotificationsDb> {
+  return {
+    name: 'notification-service',
+    schema: 'notifications',
+    create(deps) {
+      const inbox = notificationsRoutes(deps);
+      const preferences = preferencesRoutes(deps);
+      const deliveries = deliveriesRoutes(deps);
+      const mail = options.mail ?? mailSettingsFromEnv();
+      const clock = options.reminders?.clock ?? (() => new Date());
+      const mailer = createMailer({ smtpUrl: mail.smtpUrl, from: mail.from, mailDir: mail.mailDir, logger: deps.logger });
+      let worker: DeliveryWorker | undefined;
+      let claimer: ReminderClaimer | undefined;
+      return {
+        async start() {
+          worker = await startDeliveryWorker({
+            db: deps.sdb.db,
+            listen: deps.sdb.listen,
+            mailer,
+            logger: deps.logger.child({ component: 'email' }),
+            baseUrl: mail.baseUrl,
+            messageIdDomain: domainOf(mail.from),
+            retry: mail.retry,
+            pollIntervalMs: mail.pollIntervalMs,
+          });
+          claimer = startReminderClaimer({
+            db: deps.sdb.db,
+            logger: deps.logger.child({ component: 'reminders' }),
+            clock,
+            pollIntervalMs: options.reminders?.pollIntervalMs,
+          });
+        },
+        async stop() {
+          await claimer?.stop();
+          await worker?.stop();
+          mailer.close();
+        },
+        name: 'notification-service',
+        schema: 'notifications',
+        migrations,
+        routers: [inbox.router, preferences.router, deliveries.router],
+        openapi: {
+          path: '/api/notifications/openapi.json',
+          document: buildOpenApi(
+            {
+              title: 'SecureEvent notification-service',
+              version: '0.1.0',
+              description: 'In-app notifications, email and real-time updates.',
+            },
+            [inbox.paths, preferences.paths, deliveries.paths],
+          ),
+        },
+        consumers: [
+          eventPublishedConsumer,
+          notifyConsumer,
+          usersConsumer,
+          remindersConsumer(clock),
+        ],
+      };
+    },
+  };
+}
+
+/** The notification-service with mail settings from the environment (SMTP_URL, MAIL_FROM, DATA_DIR, PUBLIC_URL). */
+export const notificationService = createNotificationService();

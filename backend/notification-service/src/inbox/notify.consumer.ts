@@ -1,25 +1,23 @@
-import { defineConsumer, newId, onMessage } from '@secureevent/shared';
-import { eventCancelledV1, eventUpdatedV1, MessageType, registrationChangedV1, userRolesChangedV1 } from '@secureevent/contracts';
+import { defineConsumer, onMessage } from '@secureevent/shared';
+import {
+  eventCancelledV1,
+  eventUpdatedV1,
+  MessageType,
+  registrationChangedV1,
+  userRolesChangedV1,
+  type RegistrationChangedV1,
+} from '@secureevent/contracts';
 import type { Transaction } from 'kysely';
 import type { NotificationsDb } from '../db/schema.js';
-import { notificationsRepository } from './notifications.repository.js';
+import { deliverNote, type Note } from '../preferences/deliver-note.js';
 
-type Note = { userId: string; kind: string; title: string; body: string; link: string | null };
-
+/** Each note goes to the inbox and/or email by the user's preferences, in the message's transaction. */
 async function notify(trx: Transaction<NotificationsDb>, messageId: string, notes: Note[]) {
-  const repo = notificationsRepository(trx);
-  for (const n of notes) {
-    await repo.insert({
-      id: newId('ntf'),
-      user_id: n.userId,
-      kind: n.kind,
-      title: n.title,
-      body: n.body,
-      link: n.link,
-      source_message_id: messageId,
-    });
-  }
+  for (const n of notes) await deliverNote(trx, messageId, n);
 }
+
+/** The event of a registration message, for the email's date line and `.ics` invite. */
+const eventOf = (data: RegistrationChangedV1) => ({ id: data.eventId, title: data.eventTitle, startsAt: data.startsAt, endsAt: null });
 
 /**
  * Turns what happens to people's registrations, events and roles into in-app notifications.
@@ -36,6 +34,8 @@ export const notifyConsumer = defineConsumer<NotificationsDb>({
           title: `You're in: “${data.eventTitle}”`,
           body: 'Your seat is confirmed. Your ticket is in My tickets.',
           link: '/tickets',
+          event: eventOf(data),
+          invite: true,
         },
       ]),
     ),
@@ -60,6 +60,8 @@ export const notifyConsumer = defineConsumer<NotificationsDb>({
           title: `A seat opened up: “${data.eventTitle}”`,
           body: 'You moved off the waitlist and your seat is confirmed.',
           link: '/tickets',
+          event: eventOf(data),
+          invite: true,
         },
       ]),
     ),

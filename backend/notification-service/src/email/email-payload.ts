@@ -1,0 +1,18 @@
+/** The event a notification is about, as much as the email (and its calendar attachment) needs. */
+export interface EmailEvent {
+  id: string;
+  title: string;
+  startsAt: string;
+  endsAt: string | null;
+}
+
+/** What an email delivery stores: the notification's words, the event, and whether to attach an invite. */
+export interface EmailPayload {
+  title: string;
+  body: string;
+  /** App-relative link, e.g. `/events/evt_…`. */
+  link: string | null;
+  event?: EmailEvent | undefined;
+  /** Attach the event as an `.ics` file (confirmation, promotion). */
+  invite?: boolean | undefined;
+}

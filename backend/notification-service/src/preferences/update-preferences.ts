@@ -1,0 +1,16 @@
+import type { Kysely } from 'kysely';
+import type { NotificationPreferences, UpdateNotificationPreferences } from '@secureevent/contracts';
+import type { NotificationsDb } from '../db/schema.js';
+import { DEFAULT_PREFERENCES } from './notification-preferences.js';
+import { preferencesRepository } from './preferences.repository.js';
+
+/** Replaces the caller's preferences (PUT semantics: a kind left out returns to its default); returns the result. */
+export async function updatePreferences(
+  db: Kysely<NotificationsDb>,
+  userId: string,
+  update: UpdateNotificationPreferences,
+): Promise<NotificationPreferences> {
+  const prefs: NotificationPreferences = { ...DEFAULT_PREFERENCES, ...update };
+  await db.transaction().execute((trx) => preferencesRepository(trx).replace(trx, userId, prefs));
+  return prefs;
+}

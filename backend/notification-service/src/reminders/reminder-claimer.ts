@@ -1,0 +1,101 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from '@secureevent/shared';
+import type { NotificationsDb } from '../db/schema.js';
+import { deliverNote } from '../preferences/deliver-note.js';
+import { offsetLabel, reminderSourceKey } from './reminder-offsets.js';
+import { remindersRepository, type DueReminder } from './reminders.repository.js';
+
+/** Options for the reminder claimer. */
+export interface ReminderClaimerOptions {
+  db: Kysely<NotificationsDb>;
+  logger: Logger;
+  clock: () => Date;
+  pollIntervalMs?: number;
+  batchSize?: number;
+}
+
+/** A running claimer. */
+export interface ReminderClaimer {
+  /** Sends every reminder due now; resolves with how many were settled. */
+  drain(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const when = new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: 'UTC' });
+
+async function remind(trx: Kysely<NotificationsDb>, r: DueReminder, now: Date): Promise<'sent' | 'dropped'> {
+  if (r.event.cancelled || r.event.startsAt <= now) return 'dropped';
+  await deliverNote(trx, reminderSourceKey(r.registrationId, r.offsetMinutes, r.dueAt), {
+    userId: r.userId,
+    kind: 'event_reminder',
+    title: `Starting in ${offsetLabel(r.offsetMinutes)}: “${r.event.title}”`,
+    body: `“${r.event.title}” starts on ${when.format(r.event.startsAt)} (UTC).`,
+    link: `/events/${r.event.id}`,
+    event: {
+      id: r.event.id,
+      title: r.event.title,
+      startsAt: r.event.startsAt.toISOString(),
+      endsAt: r.event.endsAt?.toISOString() ?? null,
+    },
+  });
+  return 'sent';
+}
+
+/**
+ * Sends due reminders. The schedule lives in the database: each batch is claimed with
+ * FOR UPDATE SKIP LOCKED and turned into notifications and queued email in the same transaction
+ * that marks it sent, so two replicas never send one reminder twice and a crash sends none
+ * half-way. The timer only decides when to look.
+ */
+export function startReminderClaimer(options: ReminderClaimerOptions): ReminderClaimer {
+  const { db, logger, clock } = options;
+  const batchSize = options.batchSize ?? 50;
+  let stopped = false;
+  let running: Promise<number> | undefined;
+
+  async function batch(): Promise<number> {
+    return db.transaction().execute(async (trx) => {
+      const repo = remindersRepository(trx);
+      const now = clock();
+      const due = await repo.lockDue(now, batchSize);
+      for (const r of due) await repo.settle(r.registrationId, r.offsetMinutes, await remind(trx, r, now), now);
+      return due.length;
+    });
+  }
+
+  async function runOnce(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await batch();
+      total += n;
+      if (n < batchSize || stopped) return total;
+    }
+  }
+
+  function wake(): Promise<number> {
+    if (stopped) return Promise.resolve(0);
+    running ??= runOnce()
+      .catch((err: unknown) => {
+        logger.warn({ err: String(err) }, 'reminder claimer could not run; will retry');
+        return 0;
+      })
+      .finally(() => (running = undefined));
+    return running;
+  }
+
+  const timer = setInterval(() => void wake(), options.pollIntervalMs ?? 30_000);
+  timer.unref();
+  void wake();
+
+  return {
+    async drain() {
+      await running;
+      return wake();
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import type { NotificationsDb } from '../db/schema.js';
+
+/** A recipient as the notification-service knows them. */
+export interface Recipient {
+  userId: string;
+  email: string;
+  displayName: string;
+}
+
+/** SQL for the user projection (email address and display name per user); returns plain objects. */
+export function usersRepository(db: Kysely<NotificationsDb>) {
+  return {
+    async upsert(r: Recipient): Promise<void> {
+      await db
+        .insertInto('users')
+        .values({ user_id: r.userId, email: r.email, display_name: r.displayName })
+        .onConflict((oc) => oc.column('user_id').doUpdateSet({ email: r.email, display_name: r.displayName, updated_at: new Date() }))
+        .execute();
+    },
+    async find(userId: string): Promise<Recipient | undefined> {
+      const row = await db.selectFrom('users').selectAll().where('user_id', '=', userId).executeTakeFirst();
+      return row && { userId: row.user_id, email: row.email, displayName: row.display_name };
+    },
+  };
+}
