@@ -205,6 +205,9 @@ export async function scrapeMetrics(port) {
     loopP99Ms: value('nodejs_eventloop_lag_p99_seconds') * 1000,
     loopMaxMs: value('nodejs_eventloop_lag_max_seconds') * 1000,
     rssMb: value('process_resident_memory_bytes') / 2 ** 20,
+    // The event-service's group commits (registrations per transaction); NaN elsewhere.
+    batchSum: value('secureevent_registration_batch_size_sum'),
+    batchCount: value('secureevent_registration_batch_size_count'),
   };
 }
 

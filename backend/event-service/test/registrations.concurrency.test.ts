@@ -112,4 +112,38 @@ describe('registration under concurrency', () => {
     const event = await request(app).get(`/api/events/${id}`).set(auth).expect(200);
     expect(event.body.availability.confirmed).toBe(1);
   });
+
+  it('when registered people, newcomers and retries with Idempotency-Keys arrive together, then each person has exactly one registration and each key replays it', async () => {
+    const seats = 4;
+    const [early, ...newcomers] = await attendees(7);
+    const { id, auth } = await publishedEvent(seats);
+    const bearer = (p: { token: string }) => ({ authorization: `Bearer ${p.token}` });
+    const first = await request(app).post(`/api/events/${id}/registrations`).set(bearer(early!)).send({}).expect(201);
+
+    const keyOf = (i: number) => `retry-key-${i}-${id.slice(-8)}`;
+    const burst = await Promise.all([
+      request(app).post(`/api/events/${id}/registrations`).set(bearer(early!)).send({}),
+      ...newcomers.flatMap((p, i) => [
+        request(app).post(`/api/events/${id}/registrations`).set(bearer(p)).set('idempotency-key', keyOf(i)).send({}),
+        request(app).post(`/api/events/${id}/registrations`).set(bearer(p)).set('idempotency-key', keyOf(i)).send({}),
+      ]),
+    ]);
+    expect(burst.every((r) => r.status === 200 || r.status === 201)).toBe(true);
+    expect(burst[0]!.body.id).toBe(first.body.id);
+    const byPerson = new Map<string, Set<string>>();
+    for (const r of burst) byPerson.set(r.body.userId, (byPerson.get(r.body.userId) ?? new Set()).add(r.body.id));
+    expect(byPerson.size).toBe(7);
+    expect([...byPerson.values()].every((ids) => ids.size === 1)).toBe(true);
+
+    const event = await request(app).get(`/api/events/${id}`).set(auth).expect(200);
+    expect(event.body.availability).toEqual({ capacity: seats, confirmed: seats, seatsLeft: 0, waitlisted: 3 });
+    // A later retry with the same key answers the stored registration, whatever happened since.
+    for (const [i, p] of newcomers.entries()) {
+      const replay = await request(app).post(`/api/events/${id}/registrations`).set(bearer(p)).set('idempotency-key', keyOf(i)).send({});
+      expect(replay.status).toBe(200);
+      expect([...byPerson.get(replay.body.userId)!]).toEqual([replay.body.id]);
+    }
+    const waitlisted = burst.filter((r) => r.body.status === 'waitlisted').map((r) => r.body.waitlistPosition as number);
+    expect([...new Set(waitlisted)].sort()).toEqual([1, 2, 3]);
+  });
 });

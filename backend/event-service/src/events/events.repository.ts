@@ -4,7 +4,7 @@ import type { EventDto, ListEventsQuery } from '@secureevent/contracts';
 import type { EventsDb } from '../db/schema.js';
 import { renderDescription } from './description.js';
 
-type EventRow = Selectable<EventsDb['events']>;
+export type EventRow = Selectable<EventsDb['events']>;
 
 /** Maps a row to the API shape. */
 export function toEventDto(row: EventRow): EventDto {

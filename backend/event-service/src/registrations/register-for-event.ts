@@ -1,13 +1,23 @@
-import { AppError, ErrorCode, type AuthUser, type Cache, type Outbox } from '@secureevent/shared';
+import {
+  AppError,
+  createKeyedBatcher,
+  ErrorCode,
+  histogram,
+  requestContext,
+  type AuthUser,
+  type BatchOutcome,
+  type Cache,
+  type Outbox,
+} from '@secureevent/shared';
 import { MessageType, type EventDto, type RegistrationDto } from '@secureevent/contracts';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { EventsDb } from '../db/schema.js';
-import { canView } from '../events/event.js';
-import { eventsRepository, toEventDto } from '../events/events.repository.js';
+import { toEventDto, type EventRow } from '../events/events.repository.js';
+import { getEvent } from '../events/read-events.js';
 import { validateAnswers, type Answers } from './answers.js';
 import {
   availabilityMessage,
-  insertRegistration,
+  insertRegistrations,
   registrationMessage,
   toRegistrationDto,
   waitlistPosition,
@@ -44,105 +54,197 @@ export async function present(deps: Pick<RegistrationDeps, 'db' | 'tickets'>, ro
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string } | null)?.code === '23505';
 
+/** The outcome of registering: `created` is false when an existing registration (or a replay) answers. */
+export interface Registered {
+  created: boolean;
+  registration: RegistrationDto;
+}
+
+/** One registration waiting for its event's next batch; already checked against the event. */
+export interface PendingRegistration {
+  userId: string;
+  answers: Record<string, string | boolean>;
+  idempotencyKey: string | undefined;
+  traceparent: string | undefined;
+}
+
+/** Registrations of one event claimed in one transaction at most (see ADR 0009). */
+const MAX_BATCH = 256;
+/** How many registrations each group commit carried (bench/registration-rush reads it). */
+const batchSize = histogram(
+  'secureevent_registration_batch_size',
+  'Registrations handled per group-commit transaction of one event',
+  [],
+  [1, 2, 4, 8, 16, 32, 64, 128, 256],
+);
+/** A batch that lost a same-person race to another replica is retried this often. */
+const MAX_ATTEMPTS = 3;
+
+export interface Registrar {
+  register(actor: AuthUser, eventId: string, rawAnswers: Answers, idempotencyKey?: string, invite?: string): Promise<Registered>;
+}
+
 /**
- * Registers the caller. A seat is claimed by one conditional UPDATE of the event row — it succeeds
- * only while seats are left and nobody is waiting — so the database, not a read-then-write in the
- * application, decides; the row lock it takes also orders the waitlist strictly. The registration,
- * the counts and the messages commit together. Registering twice returns the existing registration.
+ * Registration with group commit. Each request is checked on its own (visibility, the window, the
+ * answers); the seat claims then go through a per-event batcher, so everyone who arrives while one
+ * transaction for an event is in flight shares the next one: one row lock, one conditional UPDATE,
+ * one INSERT of the registrations, one outbox INSERT and one WAL flush for the whole batch. The
+ * database still decides (the conditional UPDATE and the CHECK constraint), and the batch keeps the
+ * arrival order, so the waitlist stays strictly first come first served.
  */
-export async function registerForEvent(
+export function createRegistrar(deps: RegistrationDeps): Registrar {
+  const batcher = createBatchedRegistration(deps);
+  return {
+    async register(actor, eventId, rawAnswers, idempotencyKey, invite) {
+      const scope = `register:${eventId}`;
+      if (idempotencyKey) {
+        const seen = await deps.db
+          .selectFrom('idempotency_keys')
+          .selectAll()
+          .where('user_id', '=', actor.id)
+          .where('key', '=', idempotencyKey)
+          .executeTakeFirst();
+        if (seen) {
+          if (seen.scope !== scope)
+            throw new AppError(ErrorCode.CONFLICT, 'This Idempotency-Key was already used for a different request.');
+          return { created: false, registration: seen.body as RegistrationDto };
+        }
+      }
+      // Visibility (404), the registration window and the answers. The event may come from the
+      // cache: it only screens; the claim below re-checks the status under the row lock.
+      const event = await getEvent(deps, actor, eventId, invite);
+      assertRegistrationOpen(event);
+      const answers = validateAnswers(event.questions, rawAnswers);
+      return batcher.submit(eventId, {
+        userId: actor.id,
+        answers,
+        idempotencyKey,
+        traceparent: requestContext.getStore()?.traceparent,
+      });
+    },
+  };
+}
+
+/**
+ * The seat-claiming half of `createRegistrar`, for people already checked against the event:
+ * `submit(eventId, pending)` joins that event's next batch. Exported for bench/registration-rush,
+ * whose ceiling drives exactly this code straight from Node, without HTTP.
+ */
+export function createBatchedRegistration(deps: RegistrationDeps) {
+  return createKeyedBatcher<PendingRegistration, Registered>({
+    maxBatch: MAX_BATCH,
+    run: (eventId, items) => registerBatch(deps, eventId, items),
+  });
+}
+
+/** Registers a batch of people for one event; one outcome per item, in order. */
+export async function registerBatch(
   deps: RegistrationDeps,
-  actor: AuthUser,
   eventId: string,
-  rawAnswers: Answers,
-  idempotencyKey?: string,
-  invite?: string,
-): Promise<{ created: boolean; registration: RegistrationDto }> {
-  const scope = `register:${eventId}`;
-  if (idempotencyKey) {
-    const seen = await deps.db
-      .selectFrom('idempotency_keys')
-      .selectAll()
-      .where('user_id', '=', actor.id)
-      .where('key', '=', idempotencyKey)
-      .executeTakeFirst();
-    if (seen) {
-      if (seen.scope !== scope) throw new AppError(ErrorCode.CONFLICT, 'This Idempotency-Key was already used for a different request.');
-      return { created: false, registration: seen.body as RegistrationDto };
+  items: readonly PendingRegistration[],
+): Promise<BatchOutcome<Registered>[]> {
+  batchSize.observe(items.length);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await tryRegisterBatch(deps, eventId, items);
+    } catch (err) {
+      // The same person registered through another replica between our check and our INSERT:
+      // run the batch again; the check now finds them.
+      if (!isUniqueViolation(err) || attempt >= MAX_ATTEMPTS) throw err;
     }
   }
-  const repo = eventsRepository(deps.db);
-  const event = await repo.findById(eventId);
-  const invited = event?.visibility === 'private' && (await repo.inviteMatches(eventId, invite));
-  if (!event || !canView(event, actor, invited)) throw new AppError(ErrorCode.NOT_FOUND, 'No such event.');
-  assertRegistrationOpen(event);
-  const answers = validateAnswers(event.questions, rawAnswers);
+}
 
-  const existing = () =>
-    deps.db
-      .selectFrom('registrations')
-      .selectAll()
-      .where('event_id', '=', eventId)
-      .where('user_id', '=', actor.id)
-      .where('status', '<>', 'cancelled')
-      .executeTakeFirst();
-  const already = await existing();
-  if (already) return { created: false, registration: await present(deps, already) };
+async function tryRegisterBatch(
+  deps: RegistrationDeps,
+  eventId: string,
+  items: readonly PendingRegistration[],
+): Promise<BatchOutcome<Registered>[]> {
+  // The same person twice in one batch: the later requests get the first one's registration.
+  const firstIndexOf = new Map<string, number>();
+  items.forEach((item, i) => {
+    if (!firstIndexOf.has(item.userId)) firstIndexOf.set(item.userId, i);
+  });
+  const existingRows = await deps.db
+    .selectFrom('registrations')
+    .selectAll()
+    .where('event_id', '=', eventId)
+    .where('user_id', 'in', [...firstIndexOf.keys()])
+    .where('status', '<>', 'cancelled')
+    .execute();
+  const existing = new Map(existingRows.map((r) => [r.user_id, r]));
+  const fresh = [...firstIndexOf.values()].map((i) => items[i]!).filter((item) => !existing.has(item.userId));
 
-  try {
-    const result = await deps.db.transaction().execute(async (trx) => {
-      const confirmed = await trx
-        .updateTable('events')
-        .set((eb) => ({ confirmed_count: eb('confirmed_count', '+', 1) }))
-        .where('id', '=', eventId)
-        .where('status', '=', 'published')
-        .where((eb) => eb('confirmed_count', '<', eb.ref('capacity')))
-        .where('waitlisted_count', '=', 0)
-        .returningAll()
-        .executeTakeFirst();
-      const counted =
-        confirmed ??
-        (await trx
-          .updateTable('events')
-          .set((eb) => ({ waitlisted_count: eb('waitlisted_count', '+', 1) }))
-          .where('id', '=', eventId)
-          .where('status', '=', 'published')
-          .returningAll()
-          .executeTakeFirst());
+  const created = new Map<string, RegistrationDto>();
+  if (fresh.length > 0) {
+    const dtos = await deps.db.transaction().execute(async (trx) => {
+      // The claim. One conditional UPDATE takes the row lock and decides how many of the n people
+      // get a seat: g = min(n, seats left), and 0 while anyone is waiting. The waitlist count then
+      // grows by n - g, so the database hands back g as max(0, n - waitlisted) (g > 0 only when
+      // nobody waited before), and the batch's first waitlist place as waitlisted - (n - g) + 1.
+      const n = fresh.length;
+      const claimed = await sql<EventRow & { granted: number }>`
+        update events.events
+           set confirmed_count = confirmed_count + (case when waitlisted_count = 0 then least(${n}::int, greatest(capacity - confirmed_count, 0)) else 0 end),
+               waitlisted_count = waitlisted_count + ${n}::int - (case when waitlisted_count = 0 then least(${n}::int, greatest(capacity - confirmed_count, 0)) else 0 end)
+         where id = ${eventId} and status = 'published'
+     returning *, greatest(0, ${n}::int - waitlisted_count)::int as granted`.execute(trx);
+      const counted = claimed.rows[0];
       if (!counted) throw new AppError(ErrorCode.REGISTRATION_CLOSED, 'Registration is closed: the event is no longer published.');
+      const granted = Number(counted.granted);
       const after = toEventDto(counted);
-      const row = await insertRegistration(trx, { eventId, userId: actor.id, status: confirmed ? 'confirmed' : 'waitlisted', answers });
-      // Under the event row lock the waitlist count is exactly this person's place: no extra query.
-      const dto = toRegistrationDto(
-        row,
-        confirmed ? { ticketToken: deps.tickets.sign(row.id, eventId) } : { waitlistPosition: after.availability.waitlisted },
+      const inserted = await insertRegistrations(
+        trx,
+        eventId,
+        fresh.map((item, i) => ({ userId: item.userId, answers: item.answers, status: i < granted ? 'confirmed' : 'waitlisted' })),
+      );
+      const firstPlace = after.availability.waitlisted - (n - granted) + 1;
+      const dtos = inserted.map((row, i) =>
+        toRegistrationDto(
+          row,
+          i < granted ? { ticketToken: deps.tickets.sign(row.id, eventId) } : { waitlistPosition: firstPlace + (i - granted) },
+        ),
       );
       await deps.outbox.add(
         trx,
-        registrationMessage(
-          confirmed ? MessageType.RegistrationConfirmed : MessageType.RegistrationWaitlisted,
-          row,
-          after,
-          dto.waitlistPosition,
-        ),
+        ...inserted.map((row, i) => ({
+          ...registrationMessage(
+            i < granted ? MessageType.RegistrationConfirmed : MessageType.RegistrationWaitlisted,
+            row,
+            after,
+            dtos[i]!.waitlistPosition,
+          ),
+          traceparent: fresh[i]!.traceparent,
+        })),
         availabilityMessage(after),
       );
-      if (idempotencyKey) {
+      const keyed = fresh.flatMap((item, i) => (item.idempotencyKey ? [{ item, dto: dtos[i]! }] : []));
+      if (keyed.length > 0) {
         await trx
           .insertInto('idempotency_keys')
-          .values({ user_id: actor.id, key: idempotencyKey, scope, status: 201, body: JSON.stringify(dto) })
+          .values(
+            keyed.map(({ item, dto }) => ({
+              user_id: item.userId,
+              key: item.idempotencyKey!,
+              scope: `register:${eventId}`,
+              status: 201,
+              body: JSON.stringify(dto),
+            })),
+          )
           .execute();
       }
-      return dto;
+      return dtos;
     });
+    for (const dto of dtos) created.set(dto.userId, dto);
     await deps.cache.delete(`event:${eventId}`);
-    return { created: true, registration: result };
-  } catch (err) {
-    // The same person registering twice at the same moment: the unique index let one through.
-    if (isUniqueViolation(err)) {
-      const winner = await existing();
-      if (winner) return { created: false, registration: await present(deps, winner) };
-    }
-    throw err;
   }
+
+  const presented = new Map<string, RegistrationDto>();
+  for (const [userId, row] of existing) presented.set(userId, await present(deps, row));
+  return items.map((item, i) => {
+    const isFirst = firstIndexOf.get(item.userId) === i;
+    const mine = created.get(item.userId);
+    if (mine) return { ok: true, value: { created: isFirst, registration: mine } };
+    return { ok: true, value: { created: false, registration: presented.get(item.userId)! } };
+  });
 }

@@ -71,28 +71,38 @@ export async function waitlistPosition(db: Kysely<EventsDb>, row: RegistrationRo
   return Number(r.n);
 }
 
-export async function insertRegistration(
+/**
+ * Inserts registrations of one event in one statement and returns them in the given order.
+ * Waitlisted rows draw their place from the sequence row by row, in the given order.
+ */
+export async function insertRegistrations(
   trx: Kysely<EventsDb>,
-  r: { eventId: string; userId: string; status: 'confirmed' | 'waitlisted'; answers: Record<string, string | boolean> },
-): Promise<RegistrationRow> {
-  return trx
+  eventId: string,
+  people: readonly { userId: string; status: 'confirmed' | 'waitlisted'; answers: Record<string, string | boolean> }[],
+): Promise<RegistrationRow[]> {
+  const now = new Date();
+  const rows = await trx
     .insertInto('registrations')
-    .values({
-      id: newId('reg'),
-      event_id: r.eventId,
-      user_id: r.userId,
-      status: r.status,
-      answers: JSON.stringify(r.answers) as unknown as Record<string, string | boolean>,
-      // The sequence lives in the service's own schema (events).
-      waitlist_seq: r.status === 'waitlisted' ? sql<string>`nextval('events.waitlist_seq')` : null,
-      confirmed_at: r.status === 'confirmed' ? new Date() : null,
-      promoted_at: null,
-      cancelled_at: null,
-      checked_in_at: null,
-      checked_in_by: null,
-    })
+    .values(
+      people.map((r) => ({
+        id: newId('reg'),
+        event_id: eventId,
+        user_id: r.userId,
+        status: r.status,
+        answers: JSON.stringify(r.answers) as unknown as Record<string, string | boolean>,
+        // The sequence lives in the service's own schema (events).
+        waitlist_seq: r.status === 'waitlisted' ? sql<string>`nextval('events.waitlist_seq')` : null,
+        confirmed_at: r.status === 'confirmed' ? now : null,
+        promoted_at: null,
+        cancelled_at: null,
+        checked_in_at: null,
+        checked_in_by: null,
+      })),
+    )
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .execute();
+  const byUser = new Map(rows.map((row) => [row.user_id, row]));
+  return people.map((p) => byUser.get(p.userId)!);
 }
 
 /**

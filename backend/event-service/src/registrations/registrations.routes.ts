@@ -13,7 +13,7 @@ import {
 import type { EventsDb } from '../db/schema.js';
 import { exportAttendeesCsv, listAttendees } from './attendees.js';
 import { cancelRegistration } from './cancel-registration.js';
-import { present, registerForEvent } from './register-for-event.js';
+import { createRegistrar, present } from './register-for-event.js';
 import type { TicketSigner } from './tickets.js';
 import { ticketSvg } from './tickets.js';
 
@@ -35,6 +35,7 @@ const mineItemSchema = registrationSchema
  */
 export function registrationsRoutes(deps: ServiceDeps<EventsDb>, tickets: TicketSigner) {
   const ctx = { db: deps.sdb.db, outbox: deps.outbox, cache: deps.cache, tickets };
+  const registrar = createRegistrar(ctx);
   const routes = createRouteTable(deps.verifier);
   routes.add({
     method: 'post',
@@ -60,7 +61,7 @@ export function registrationsRoutes(deps: ServiceDeps<EventsDb>, tickets: Ticket
           errors: [{ field: 'headers.idempotency-key', message: 'must be 8–100 letters, digits, - or _' }],
         });
       }
-      const { created, registration } = await registerForEvent(ctx, user, params.id, body.answers, header, query.invite);
+      const { created, registration } = await registrar.register(user, params.id, body.answers, header, query.invite);
       return { status: created ? 201 : 200, body: registration };
     },
   });

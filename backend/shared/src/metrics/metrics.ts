@@ -23,3 +23,8 @@ export const messagesConsumed = counter('secureevent_messages_consumed_total', '
   'consumer',
   'outcome',
 ]);
+
+/** A histogram in the process-wide registry (registered once, however often a service is created). */
+export function histogram(name: string, help: string, labelNames: string[], buckets: number[]): client.Histogram {
+  return (registry.getSingleMetric(name) as client.Histogram | undefined) ?? new client.Histogram({ name, help, labelNames, buckets });
+}
