@@ -1,11 +1,24 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 
 import { App } from './app';
+import { SESSION_HINT } from './auth/session-hint';
+import { provideFakeWebSocket } from './realtime/realtime.testing';
 
 describe('App shell', () => {
   beforeEach(() => {
-    TestBed.configureTestingModule({ imports: [App], providers: [provideRouter([])] });
+    TestBed.configureTestingModule({
+      imports: [App],
+      providers: [
+        provideRouter([]),
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        provideFakeWebSocket(),
+        { provide: SESSION_HINT, useValue: { get: () => false, set: () => {}, clear: () => {} } },
+      ],
+    });
   });
 
   it('when rendered, then it has a banner with the product name, a labelled nav and a main landmark', async () => {
@@ -30,5 +43,17 @@ describe('App shell', () => {
 
     expect(document.activeElement).toBe(shell.querySelector('main'));
     shell.remove();
+  });
+
+  it('when nobody is signed in, then the toolbar offers sign in and sign up and no bell', async () => {
+    const fixture = TestBed.createComponent(App);
+    await fixture.whenStable();
+    const shell = fixture.nativeElement as HTMLElement;
+
+    const links = Array.from(shell.querySelectorAll('a')).map((a) => a.textContent?.trim());
+    expect(links).toContain('Sign in');
+    expect(links).toContain('Sign up');
+    expect(shell.querySelector('[data-testid="notification-bell"]')).toBeNull();
+    TestBed.inject(HttpTestingController).verify();
   });
 });

@@ -1,11 +1,15 @@
-import { ChangeDetectionStrategy, Component, ElementRef, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, inject, viewChild } from '@angular/core';
 import { MatToolbarModule } from '@angular/material/toolbar';
-import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+
+import { AuthStatus, AuthStore } from './auth/auth.store';
+import { UnreadCountStore } from './notifications/unread-count.store';
 
 /**
  * The application shell: skip link, toolbar with the main navigation, and the main landmark.
  * It uses no MatButton or MatIcon: with their ripple and icon registry they would add ~55 kB to
- * the initial bundle, so the nav link and the logo glyph are styled with the theme's tokens.
+ * the initial bundle, so the nav links, the bell and the logo glyph are styled with the theme's
+ * tokens.
  */
 @Component({
   selector: 'app-root',
@@ -16,11 +20,24 @@ import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 })
 export class App {
   private readonly mainContent = viewChild.required<ElementRef<HTMLElement>>('mainContent');
+  private readonly router = inject(Router);
+  protected readonly auth = inject(AuthStore);
+  protected readonly unreadCount = inject(UnreadCountStore);
+  protected readonly AuthStatus = AuthStatus;
+
+  constructor() {
+    void this.auth.restoreSession();
+  }
 
   // Focus is moved by hand rather than by following `#main-content`: a fragment change would
   // go through the router and leave `#main-content` in the address bar.
   skipToMainContent(event: Event): void {
     event.preventDefault();
     this.mainContent().nativeElement.focus();
+  }
+
+  async signOut(): Promise<void> {
+    await this.auth.signOut();
+    await this.router.navigateByUrl('/sign-in');
   }
 }

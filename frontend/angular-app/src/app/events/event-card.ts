@@ -6,18 +6,23 @@ import {
   inject,
   input,
 } from '@angular/core';
+import { toObservable, toSignal } from '@angular/core/rxjs-interop';
 import { MatCardModule } from '@angular/material/card';
 import { MatChipsModule } from '@angular/material/chips';
 import { MatIconModule } from '@angular/material/icon';
+import { RouterLink } from '@angular/router';
+import { switchMap } from 'rxjs';
 
+import { RealtimeClient } from '../realtime/realtime.client';
 import { VIEWER_TIME_ZONE } from '../time/viewer-time-zone';
 import { describeEventSchedule } from './event-schedule';
 import { EventSummary } from './event.model';
+import { describeSeats } from './seats';
 
-/** One event in the list: title, when, where, description and tags. */
+/** One event in the list: title, when, where, seats left (live), description and tags. */
 @Component({
   selector: 'app-event-card',
-  imports: [MatCardModule, MatChipsModule, MatIconModule],
+  imports: [MatCardModule, MatChipsModule, MatIconModule, RouterLink],
   templateUrl: './event-card.html',
   styleUrl: './event-card.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -25,9 +30,18 @@ import { EventSummary } from './event.model';
 export class EventCard {
   private readonly viewerTimeZone = inject(VIEWER_TIME_ZONE);
   private readonly locale = inject(LOCALE_ID);
+  private readonly realtime = inject(RealtimeClient);
 
   readonly event = input.required<EventSummary>();
 
+  private readonly liveAvailability = toSignal(
+    toObservable(this.event).pipe(switchMap((event) => this.realtime.watchAvailability(event.id))),
+    { initialValue: null },
+  );
+  protected readonly availability = computed(
+    () => this.liveAvailability() ?? this.event().availability,
+  );
+  protected readonly seats = computed(() => describeSeats(this.availability()));
   protected readonly schedule = computed(() =>
     describeEventSchedule(this.event(), this.viewerTimeZone, this.locale),
   );

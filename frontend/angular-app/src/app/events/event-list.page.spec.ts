@@ -1,6 +1,9 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+
+import { FakeWebSocket, provideFakeWebSocket } from '../realtime/realtime.testing';
 
 import { VIEWER_TIME_ZONE } from '../time/viewer-time-zone';
 import { EventListPage } from './event-list.page';
@@ -16,6 +19,8 @@ describe('EventListPage', () => {
       providers: [
         provideHttpClient(),
         provideHttpClientTesting(),
+        provideRouter([]),
+        provideFakeWebSocket(),
         { provide: VIEWER_TIME_ZONE, useValue: 'Europe/Paris' },
       ],
     });
@@ -95,7 +100,7 @@ describe('EventListPage', () => {
     await answerFirstPage(aPage([]));
 
     expect(page().querySelector('[data-testid="empty-state"]')?.textContent).toContain(
-      'No upcoming events yet',
+      'No upcoming events match',
     );
     expect(cards()).toHaveLength(0);
   });

@@ -3,7 +3,8 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 
 import { describeHttpError } from '../http/problem-details';
 import { EventSummary } from './event.model';
-import { EventsApi } from './events.api';
+import { EventFilters, EventsApi } from './events.api';
+import { Subscription } from 'rxjs';
 
 /** Where the list is: waiting for its first page, showing events, or showing why it failed. */
 export const EventListStatus = {
@@ -37,7 +38,14 @@ export class EventListStore {
     () => this.state().status === EventListStatus.Ready && this.state().events.length === 0,
   );
 
-  loadFirstPage(): void {
+  private filters: EventFilters = {};
+  private firstPage: Subscription | undefined;
+
+  /** Loads the first page matching `filters` (the previous ones when omitted). */
+  loadFirstPage(filters: EventFilters = this.filters): void {
+    this.filters = filters;
+    // A newer search wins: the answer to an older one must not overwrite it.
+    this.firstPage?.unsubscribe();
     this.state.set({
       status: EventListStatus.Loading,
       events: [],
@@ -45,8 +53,8 @@ export class EventListStore {
       loadingMore: false,
       errorMessage: null,
     });
-    this.api
-      .listPublishedEvents()
+    this.firstPage = this.api
+      .listPublishedEvents(null, filters)
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe({
         next: (page) =>
@@ -73,7 +81,7 @@ export class EventListStore {
     }
     this.state.update((s) => ({ ...s, loadingMore: true, errorMessage: null }));
     this.api
-      .listPublishedEvents(nextCursor)
+      .listPublishedEvents(nextCursor, this.filters)
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe({
         next: (page) =>

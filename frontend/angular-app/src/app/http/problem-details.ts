@@ -6,6 +6,9 @@ export interface ProblemDetails {
   readonly title?: string;
   readonly status?: number;
   readonly detail?: string;
+  readonly code?: string;
+  readonly errors?: readonly { readonly field: string; readonly message: string }[];
+  readonly [extra: string]: unknown;
 }
 
 function isProblemDetails(body: unknown): body is ProblemDetails {
@@ -16,6 +19,11 @@ function nonEmptyText(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }
 
+/** The problem body of a failed request, or null when the server sent none. */
+export function problemOf(error: unknown): ProblemDetails | null {
+  return error instanceof HttpErrorResponse && isProblemDetails(error.error) ? error.error : null;
+}
+
 /**
  * A sentence for the user explaining a failed request: the server's problem `detail` when it sent
  * one (it is written for people), else its `title`, else a plain fallback for the status.
@@ -24,8 +32,9 @@ export function describeHttpError(error: unknown): string {
   if (!(error instanceof HttpErrorResponse)) {
     return 'Something went wrong. Please try again.';
   }
-  if (isProblemDetails(error.error)) {
-    const message = nonEmptyText(error.error.detail) ?? nonEmptyText(error.error.title);
+  const problem = problemOf(error);
+  if (problem !== null) {
+    const message = nonEmptyText(problem.detail) ?? nonEmptyText(problem.title);
     if (message !== null) {
       return message;
     }
@@ -33,8 +42,29 @@ export function describeHttpError(error: unknown): string {
   if (error.status === 0) {
     return 'The server could not be reached. Check your connection and try again.';
   }
+  if (error.status === 401) {
+    return 'Your session has ended. Please sign in again.';
+  }
+  if (error.status === 403) {
+    return 'You are not allowed to do this.';
+  }
   if (error.status >= 500) {
     return 'The server had a problem. Please try again in a moment.';
   }
   return `The request failed (HTTP ${error.status}).`;
+}
+
+/**
+ * The problem's invalid fields keyed by their path in the request body (`body.questions.0.label`
+ * becomes `questions.0.label`), so forms can show each message beside its field.
+ */
+export function fieldErrorsOf(error: unknown): ReadonlyMap<string, string> {
+  const fields = new Map<string, string>();
+  for (const { field, message } of problemOf(error)?.errors ?? []) {
+    const path = field.startsWith('body.') ? field.slice('body.'.length) : field;
+    if (!fields.has(path)) {
+      fields.set(path, message);
+    }
+  }
+  return fields;
 }

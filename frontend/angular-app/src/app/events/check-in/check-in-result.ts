@@ -1,0 +1,37 @@
+import { HttpErrorResponse } from '@angular/common/http';
+
+import { describeHttpError, problemOf } from '../../http/problem-details';
+import { Checkin } from '../events.api';
+
+/** What the door person is told after a scan. */
+export type CheckInResult =
+  | { readonly kind: 'valid'; readonly checkedInAt: string }
+  | {
+      readonly kind: 'already';
+      readonly checkedInAt: string | null;
+      readonly checkedInBy: string | null;
+    }
+  | { readonly kind: 'invalid'; readonly reason: string };
+
+export function validResult(checkin: Checkin): CheckInResult {
+  return { kind: 'valid', checkedInAt: checkin.checkedInAt };
+}
+
+/** Turns a refused check-in into "already checked in (when, by whom)" or "invalid (why)". */
+export function refusedResult(error: unknown): CheckInResult {
+  const problem = problemOf(error);
+  if (
+    error instanceof HttpErrorResponse &&
+    error.status === 409 &&
+    problem?.code === 'ALREADY_CHECKED_IN'
+  ) {
+    const at = problem['checkedInAt'];
+    const by = problem['checkedInBy'];
+    return {
+      kind: 'already',
+      checkedInAt: typeof at === 'string' ? at : null,
+      checkedInBy: typeof by === 'string' ? by : null,
+    };
+  }
+  return { kind: 'invalid', reason: describeHttpError(error) };
+}

@@ -1,0 +1,291 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+} from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
+import {
+  AbstractControl,
+  FormArray,
+  FormBuilder,
+  FormGroup,
+  ReactiveFormsModule,
+  ValidationErrors,
+  Validators,
+} from '@angular/forms';
+import { MatAutocompleteModule } from '@angular/material/autocomplete';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCheckboxModule } from '@angular/material/checkbox';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSelectModule } from '@angular/material/select';
+import { Router, RouterLink } from '@angular/router';
+import type { CreateEventRequest, EventDto, Question } from '@secureevent/contracts';
+import { firstValueFrom } from 'rxjs';
+
+import { applyServerErrors, firstErrorMessage } from '../../forms/server-errors';
+import { describeHttpError } from '../../http/problem-details';
+import { VIEWER_TIME_ZONE } from '../../time/viewer-time-zone';
+import { isoToZonedLocal, knownTimeZones, zonedLocalToIso } from '../../time/zoned-time';
+import { EventsApi } from '../events.api';
+
+const ZONES = knownTimeZones();
+
+function knownZone(control: AbstractControl<string>): ValidationErrors | null {
+  return ZONES.includes(control.value) || control.value === 'UTC'
+    ? null
+    : { message: 'Choose a time zone from the list, e.g. Europe/Berlin.' };
+}
+
+function endsAfterStart(group: AbstractControl): ValidationErrors | null {
+  const startsAt = group.get('startsAt')?.value as string;
+  const endsAt = group.get('endsAt');
+  if (startsAt && endsAt?.value && endsAt.value <= startsAt) {
+    endsAt.setErrors({ ...endsAt.errors, message: 'The end must be after the start.' });
+  }
+  return null;
+}
+
+function venueOrLink(group: AbstractControl): ValidationErrors | null {
+  const venue = (group.get('venue')?.value as string).trim();
+  const onlineUrl = (group.get('onlineUrl')?.value as string).trim();
+  return venue || onlineUrl ? null : { venueOrLink: true };
+}
+
+/** A question id from its label: `Dietary needs?` → `dietary-needs`. */
+export function questionIdFrom(label: string, taken: ReadonlySet<string>): string {
+  const base =
+    label
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 32) || 'question';
+  let id = base;
+  for (let n = 2; taken.has(id); n += 1) {
+    id = `${base}-${n}`;
+  }
+  return id;
+}
+
+/**
+ * `/events/new` and `/events/:id/edit`: the event form with validation beside each field, a
+ * time-zone picker (times are typed as the venue's clocks read), a question builder, and the
+ * draft → publish flow.
+ */
+@Component({
+  selector: 'app-event-editor-page',
+  imports: [
+    ReactiveFormsModule,
+    RouterLink,
+    MatAutocompleteModule,
+    MatButtonModule,
+    MatCheckboxModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+    MatProgressBarModule,
+    MatSelectModule,
+  ],
+  templateUrl: './event-editor.page.html',
+  styleUrl: './event-editor.page.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class EventEditorPage {
+  private readonly api = inject(EventsApi);
+  private readonly router = inject(Router);
+  private readonly fb = inject(FormBuilder).nonNullable;
+
+  /** The event being edited; absent on `/events/new`. */
+  readonly id = input<string | undefined>();
+
+  protected readonly loading = signal(false);
+  protected readonly saving = signal(false);
+  protected readonly errorMessage = signal<string | null>(null);
+  protected readonly existing = signal<EventDto | null>(null);
+  protected readonly errorFor = firstErrorMessage;
+
+  protected readonly form = this.fb.group(
+    {
+      title: ['', [Validators.required, Validators.minLength(3), Validators.maxLength(200)]],
+      description: ['', Validators.maxLength(20_000)],
+      timeZone: [inject(VIEWER_TIME_ZONE), [Validators.required, knownZone]],
+      startsAt: ['', Validators.required],
+      endsAt: ['', Validators.required],
+      venue: ['', Validators.maxLength(300)],
+      onlineUrl: ['', Validators.pattern(/^https:\/\/\S+$/)],
+      capacity: [50, [Validators.required, Validators.min(1), Validators.max(1_000_000)]],
+      visibility: ['public' as 'public' | 'internal' | 'private'],
+      tags: [''],
+      registrationOpensAt: [''],
+      registrationClosesAt: [''],
+      questions: this.fb.array<FormGroup>([]),
+    },
+    { validators: [endsAfterStart, venueOrLink] },
+  );
+
+  private readonly zoneInput = toSignal(this.form.controls.timeZone.valueChanges, {
+    initialValue: this.form.controls.timeZone.value,
+  });
+  protected readonly zoneOptions = computed(() => {
+    const typed = this.zoneInput().toLowerCase();
+    return ZONES.filter((zone) => zone.toLowerCase().includes(typed)).slice(0, 50);
+  });
+  protected readonly isNew = computed(() => this.id() === undefined);
+
+  constructor() {
+    effect(() => {
+      const id = this.id();
+      if (id !== undefined) {
+        untracked(() => void this.load(id));
+      }
+    });
+  }
+
+  protected get questions(): FormArray<FormGroup> {
+    return this.form.controls.questions;
+  }
+
+  private async load(id: string): Promise<void> {
+    this.loading.set(true);
+    try {
+      const event = await firstValueFrom(this.api.getEvent(id));
+      this.existing.set(event);
+      const local = (iso: string | null) => (iso ? isoToZonedLocal(iso, event.timeZone) : '');
+      this.questions.clear();
+      for (const question of event.questions) {
+        this.questions.push(this.questionGroup(question));
+      }
+      this.form.patchValue({
+        title: event.title,
+        description: event.description,
+        timeZone: event.timeZone,
+        startsAt: local(event.startsAt),
+        endsAt: local(event.endsAt),
+        venue: event.venue ?? '',
+        onlineUrl: event.onlineUrl ?? '',
+        capacity: event.capacity,
+        visibility: event.visibility,
+        tags: event.tags.join(', '),
+        registrationOpensAt: local(event.registrationOpensAt),
+        registrationClosesAt: local(event.registrationClosesAt),
+      });
+    } catch (error) {
+      this.errorMessage.set(describeHttpError(error));
+    } finally {
+      this.loading.set(false);
+    }
+  }
+
+  private questionGroup(question?: Question): FormGroup {
+    return this.fb.group({
+      id: [question?.id ?? ''],
+      label: [question?.label ?? '', [Validators.required, Validators.maxLength(200)]],
+      type: [question?.type ?? ('text' as Question['type'])],
+      required: [question?.required ?? false],
+      options: [(question?.options ?? []).join(', ')],
+    });
+  }
+
+  addQuestion(): void {
+    this.questions.push(this.questionGroup());
+  }
+
+  removeQuestion(index: number): void {
+    this.questions.removeAt(index);
+  }
+
+  moveQuestion(index: number, by: -1 | 1): void {
+    const target = index + by;
+    if (target < 0 || target >= this.questions.length) {
+      return;
+    }
+    const group = this.questions.at(index);
+    this.questions.removeAt(index);
+    this.questions.insert(target, group);
+  }
+
+  private toRequest(): CreateEventRequest {
+    const v = this.form.getRawValue();
+    const iso = (local: string) => (local ? zonedLocalToIso(local, v.timeZone) : null);
+    const taken = new Set<string>();
+    const questions = v.questions.map((q) => {
+      const raw = q as {
+        id: string;
+        label: string;
+        type: Question['type'];
+        required: boolean;
+        options: string;
+      };
+      const id = raw.id || questionIdFrom(raw.label, taken);
+      taken.add(id);
+      const options = raw.options
+        .split(',')
+        .map((option) => option.trim())
+        .filter((option) => option !== '');
+      return {
+        id,
+        label: raw.label.trim(),
+        type: raw.type,
+        required: raw.required,
+        ...(raw.type === 'choice' ? { options } : {}),
+      };
+    });
+    return {
+      title: v.title.trim(),
+      description: v.description,
+      timeZone: v.timeZone,
+      startsAt: iso(v.startsAt)!,
+      endsAt: iso(v.endsAt)!,
+      venue: v.venue.trim() || null,
+      onlineUrl: v.onlineUrl.trim() || null,
+      capacity: Number(v.capacity),
+      visibility: v.visibility,
+      tags: v.tags
+        .split(',')
+        .map((tag) => tag.trim().toLowerCase())
+        .filter((tag) => tag !== ''),
+      registrationOpensAt: iso(v.registrationOpensAt),
+      registrationClosesAt: iso(v.registrationClosesAt),
+      questions,
+    };
+  }
+
+  /** Saves (creating a draft on `/events/new`); with `publish`, publishes the draft too. */
+  async saveEvent(publish: boolean): Promise<void> {
+    this.form.updateValueAndValidity();
+    if (this.form.invalid) {
+      this.form.markAllAsTouched();
+      this.errorMessage.set(
+        this.form.hasError('venueOrLink')
+          ? 'Give a venue, an online link, or both.'
+          : 'Some fields need your attention.',
+      );
+      return;
+    }
+    this.saving.set(true);
+    this.errorMessage.set(null);
+    try {
+      const request = this.toRequest();
+      const existing = this.existing();
+      let event = existing
+        ? await firstValueFrom(this.api.updateEvent(existing.id, request))
+        : await firstValueFrom(this.api.createEvent(request));
+      if (publish && event.status === 'draft') {
+        event = await firstValueFrom(this.api.publishEvent(event.id));
+      }
+      await this.router.navigate(['/events', event.id]);
+    } catch (error) {
+      this.errorMessage.set(applyServerErrors(this.form, error));
+    } finally {
+      this.saving.set(false);
+    }
+  }
+}

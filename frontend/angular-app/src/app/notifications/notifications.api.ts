@@ -1,0 +1,52 @@
+import { HttpClient, HttpParams } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import type { NotificationPage } from '@secureevent/contracts';
+import { Observable } from 'rxjs';
+
+/**
+ * Where one kind of notification goes. Mirrors `notificationPreferencesSchema` in
+ * backend/contracts/src/notifications.ts (kept here until that contract is committed).
+ */
+export type NotificationChannel = 'in_app' | 'email' | 'both';
+export const PREFERENCE_KINDS = [
+  ['registration_confirmed', 'Registration confirmed'],
+  ['registration_waitlisted', 'Put on a waitlist'],
+  ['registration_promoted', 'Promoted from a waitlist'],
+  ['event_updated', 'An event you registered for changed'],
+  ['event_cancelled', 'An event you registered for was cancelled'],
+  ['event_reminder', 'Reminder before an event'],
+  ['roles_changed', 'Your roles changed'],
+] as const;
+export type NotificationPreferences = Record<
+  (typeof PREFERENCE_KINDS)[number][0],
+  NotificationChannel
+>;
+
+@Injectable({ providedIn: 'root' })
+export class NotificationsApi {
+  private readonly http = inject(HttpClient);
+
+  list(cursor: string | null = null): Observable<NotificationPage> {
+    let params = new HttpParams().set('limit', 20);
+    if (cursor !== null) {
+      params = params.set('cursor', cursor);
+    }
+    return this.http.get<NotificationPage>('/api/notifications', { params });
+  }
+
+  markRead(id: string): Observable<unknown> {
+    return this.http.post(`/api/notifications/${encodeURIComponent(id)}/read`, {});
+  }
+
+  markAllRead(): Observable<{ marked: number }> {
+    return this.http.post<{ marked: number }>('/api/notifications/read-all', {});
+  }
+
+  preferences(): Observable<NotificationPreferences> {
+    return this.http.get<NotificationPreferences>('/api/notifications/preferences');
+  }
+
+  savePreferences(preferences: NotificationPreferences): Observable<NotificationPreferences> {
+    return this.http.put<NotificationPreferences>('/api/notifications/preferences', preferences);
+  }
+}

@@ -1,0 +1,231 @@
+import {
+  DestroyRef,
+  Injectable,
+  InjectionToken,
+  effect,
+  inject,
+  signal,
+  untracked,
+} from '@angular/core';
+import type {
+  Availability,
+  NotificationDto,
+  WsClientMessage,
+  WsServerMessage,
+} from '@secureevent/contracts';
+import { Observable, Subject, filter, map } from 'rxjs';
+
+import { AuthStore } from '../auth/auth.store';
+
+/** Opens the socket; injectable so unit tests can hand in a fake. */
+export const WEB_SOCKET_FACTORY = new InjectionToken<(url: string) => WebSocket>(
+  'WEB_SOCKET_FACTORY',
+  { providedIn: 'root', factory: () => (url: string) => new WebSocket(url) },
+);
+
+// Mirrors WS_PATH and WsCloseCode in backend/contracts/src/realtime.ts; the app imports types
+// only from the contracts, so no backend code (or zod) enters the bundle.
+const WS_PATH = '/ws';
+const CLOSE_UNAUTHORIZED = 4401;
+const MAX_BACKOFF_MS = 30_000;
+
+/** Live counts of one event, from its `event:<id>` room. */
+export type EventUpdate = Extract<
+  WsServerMessage,
+  { type: 'availability' } | { type: 'checkins' } | { type: 'event' }
+>;
+
+/**
+ * The one WebSocket to `/ws` (protocol: backend/contracts/src/realtime.ts). It is open while
+ * someone is signed in (personal notifications) or while a page watches an event room. The
+ * access token is sent in an `auth` frame — never in the URL — and again after every refresh.
+ * Rooms are reference-counted and re-joined after a reconnect, which backs off up to 30 s.
+ */
+@Injectable({ providedIn: 'root' })
+export class RealtimeClient {
+  private readonly auth = inject(AuthStore);
+  private readonly openSocket = inject(WEB_SOCKET_FACTORY);
+
+  private socket: WebSocket | null = null;
+  private readonly rooms = new Map<string, number>();
+  private readonly frames = new Subject<WsServerMessage>();
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private attempts = 0;
+  private newestNotificationId: string | undefined;
+
+  /** True while the socket is open. */
+  readonly connected = signal(false);
+
+  constructor() {
+    effect(() => {
+      const token = this.auth.accessToken();
+      untracked(() => this.tokenChanged(token));
+    });
+    inject(DestroyRef).onDestroy(() => this.close());
+  }
+
+  /** Frames of one room, joining it while subscribed (shared with other watchers). */
+  watchRoom(room: string): Observable<WsServerMessage> {
+    return new Observable<WsServerMessage>((subscriber) => {
+      const inner = this.frames.subscribe(subscriber);
+      this.join(room);
+      return () => {
+        inner.unsubscribe();
+        this.leave(room);
+      };
+    });
+  }
+
+  /** Availability, check-in count and status changes of one event. */
+  watchEvent(eventId: string): Observable<EventUpdate> {
+    return this.watchRoom(`event:${eventId}`).pipe(
+      filter(
+        (frame): frame is EventUpdate =>
+          (frame.type === 'availability' || frame.type === 'checkins' || frame.type === 'event') &&
+          frame.eventId === eventId,
+      ),
+    );
+  }
+
+  /** Live availability of one event. */
+  watchAvailability(eventId: string): Observable<Availability> {
+    return this.watchEvent(eventId).pipe(
+      filter((frame) => frame.type === 'availability'),
+      map((frame) => frame.availability),
+    );
+  }
+
+  /** Personal notifications with the inbox's unread count after each. */
+  notifications(): Observable<{ notification: NotificationDto; unread: number }> {
+    return this.frames.pipe(
+      filter((frame) => frame.type === 'notification'),
+      map(({ notification, unread }) => ({ notification, unread })),
+    );
+  }
+
+  /** Tells the server which notification is the newest we hold, for catch-up after reconnects. */
+  rememberNewestNotification(id: string): void {
+    this.newestNotificationId ??= id;
+  }
+
+  private join(room: string): void {
+    const count = this.rooms.get(room) ?? 0;
+    this.rooms.set(room, count + 1);
+    if (count === 0) {
+      this.send({ type: 'subscribe', room });
+    }
+    this.ensureOpen();
+  }
+
+  private leave(room: string): void {
+    const count = this.rooms.get(room) ?? 0;
+    if (count <= 1) {
+      this.rooms.delete(room);
+      this.send({ type: 'unsubscribe', room });
+    } else {
+      this.rooms.set(room, count - 1);
+    }
+    if (this.rooms.size === 0 && this.auth.accessToken() === null) {
+      this.close();
+    }
+  }
+
+  private tokenChanged(token: string | null): void {
+    if (token !== null) {
+      if (this.isOpen()) {
+        this.send({ type: 'auth', token, since: this.newestNotificationId });
+      } else {
+        this.ensureOpen();
+      }
+      return;
+    }
+    // Signed out: the socket is still authenticated as the old user, so start afresh.
+    this.close();
+    if (this.rooms.size > 0) {
+      this.ensureOpen();
+    }
+  }
+
+  private wanted(): boolean {
+    return this.auth.accessToken() !== null || this.rooms.size > 0;
+  }
+
+  private isOpen(): boolean {
+    return this.socket?.readyState === WebSocket.OPEN;
+  }
+
+  private ensureOpen(): void {
+    if (this.socket !== null || !this.wanted() || this.reconnectTimer !== undefined) {
+      return;
+    }
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const socket = this.openSocket(`${scheme}//${location.host}${WS_PATH}`);
+    this.socket = socket;
+    socket.addEventListener('open', () => {
+      this.attempts = 0;
+      this.connected.set(true);
+      const token = this.auth.accessToken();
+      if (token !== null) {
+        this.send({ type: 'auth', token, since: this.newestNotificationId });
+      }
+      for (const room of this.rooms.keys()) {
+        this.send({ type: 'subscribe', room });
+      }
+    });
+    socket.addEventListener('message', (message: MessageEvent) => this.receive(message.data));
+    socket.addEventListener('close', (event: CloseEvent) => {
+      if (this.socket !== socket) {
+        return;
+      }
+      this.socket = null;
+      this.connected.set(false);
+      this.scheduleReconnect(event.code === CLOSE_UNAUTHORIZED);
+    });
+  }
+
+  private receive(data: unknown): void {
+    if (typeof data !== 'string') {
+      return;
+    }
+    let frame: WsServerMessage;
+    try {
+      frame = JSON.parse(data) as WsServerMessage;
+    } catch {
+      return;
+    }
+    if (frame.type === 'notification') {
+      this.newestNotificationId = frame.notification.id;
+    }
+    this.frames.next(frame);
+  }
+
+  private scheduleReconnect(unauthorized: boolean): void {
+    if (!this.wanted()) {
+      return;
+    }
+    const delay = Math.min(1000 * 2 ** this.attempts, MAX_BACKOFF_MS);
+    this.attempts += 1;
+    this.reconnectTimer = setTimeout(async () => {
+      if (unauthorized) {
+        await this.auth.refresh();
+      }
+      this.reconnectTimer = undefined;
+      this.ensureOpen();
+    }, delay);
+  }
+
+  private send(message: WsClientMessage): void {
+    if (this.isOpen()) {
+      this.socket?.send(JSON.stringify(message));
+    }
+  }
+
+  private close(): void {
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    const socket = this.socket;
+    this.socket = null;
+    this.connected.set(false);
+    socket?.close(1000);
+  }
+}
