@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createLogger, handleShutdown, main } from '@secureevent/shared';
+import { closeServer, createLogger, handleShutdown, main } from '@secureevent/shared';
 import { loadPlatformConfig } from './config.js';
 import { startPlatform } from './platform.js';
 
@@ -10,7 +10,15 @@ main(async () => {
   const platform = await startPlatform(config, logger);
   const port = config.PORT ?? 8080;
   const server = platform.app.listen(port, config.HOST);
+  const upgrades = platform.attach(server);
   await once(server, 'listening');
   logger.info({ mode: platform.mode, port, startupMs: Date.now() - started }, `SecureEvent is running on http://localhost:${port}`);
-  handleShutdown({ server, logger, steps: [{ name: 'platform', run: () => platform.stop() }] });
+  handleShutdown({
+    logger,
+    steps: [
+      // WebSocket connections are the server's own: close them while it drains, or close() waits for them.
+      { name: 'http', run: () => Promise.all([closeServer(server), upgrades.closeAll()]).then(() => undefined) },
+      { name: 'platform', run: () => platform.stop() },
+    ],
+  });
 });

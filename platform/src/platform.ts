@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import {
   assertExternalAdapters,
+  attachUpgrades,
   bootServices,
   connectCache,
   connectDatabase,
@@ -14,6 +16,7 @@ import {
   persistentSecret,
   startAmqpTransport,
   type Adapters,
+  type AttachedUpgrades,
   type BootedService,
   type Logger,
   type ServiceDefinition,
@@ -36,6 +39,11 @@ export const defaultSpaDir = path.join(repoRoot, 'frontend/angular-app/dist/angu
 export interface Platform {
   app: Express;
   mode: 'embedded' | 'external';
+  /**
+   * Routes HTTP upgrades on `server` (the one `app` listens on) to the services that take them:
+   * `/ws` to the notification-service. Close the returned connections on shutdown.
+   */
+  attach(server: Server): AttachedUpgrades;
   stop(): Promise<void>;
 }
 
@@ -110,6 +118,12 @@ export async function startPlatform(
   return {
     app,
     mode: external ? 'external' : 'embedded',
+    attach: (server) =>
+      attachUpgrades(
+        server,
+        services.flatMap((s) => (s.module.upgrade ? [s.module.upgrade] : [])),
+        logger,
+      ),
     async stop() {
       for (const s of services.reverse()) await s.stop().catch((err: unknown) => logger.warn({ err }, 'service stop failed'));
       // Injected adapters belong to the caller, which closes them.

@@ -27,4 +27,5 @@ export * from './lifecycle/shutdown.js';
 export * from './service/service-module.js';
 export * from './service/boot.js';
 export * from './service/run-standalone.js';
+export * from './service/upgrade.js';
 export * from './concurrency/keyed-batcher.js';

@@ -10,6 +10,8 @@ import type { DeliveryOutcome, Transport } from './transport.js';
 export interface IncomingMessage<T> {
   envelope: Envelope;
   data: T;
+  /** Runs `fn` once the transaction has committed (never on rollback or duplicate): e.g. a WebSocket push. */
+  afterCommit: (fn: () => void) => void;
 }
 
 /** The handler for one message type; it runs inside the transaction that records the inbox entry. */
@@ -82,15 +84,23 @@ export async function startConsumers<DB>(options: {
       const ctx = { requestId: envelope.id, traceId: traceIdOf(envelope.traceparent), traceparent: envelope.traceparent };
       return requestContext.run(ctx, async () => {
         try {
+          const committed: (() => void)[] = [];
           const processed = await sdb.db.transaction().execute(async (trx) => {
             const { rows } =
               await sql`insert into ${inbox} (consumer, message_id) values (${consumer.name}, ${envelope.id}) on conflict do nothing returning message_id`.execute(
                 trx,
               );
             if (rows.length === 0) return false;
-            await handler.handle(trx, { envelope, data: parsed.data as unknown });
+            await handler.handle(trx, { envelope, data: parsed.data as unknown, afterCommit: (fn) => committed.push(fn) });
             return true;
           });
+          for (const fn of processed ? committed : []) {
+            try {
+              fn();
+            } catch (err) {
+              log.warn({ err, messageId: envelope.id }, 'after-commit hook failed');
+            }
+          }
           count(processed ? 'processed' : 'duplicate');
           if (!processed) log.debug({ messageId: envelope.id }, 'duplicate delivery ignored');
           return 'ack';

@@ -6,7 +6,7 @@ import { connectCache } from '../cache/cache.js';
 import { assertExternalAdapters, commonEnv, ConfigError } from '../config/config.js';
 import { connectDatabase } from '../db/database.js';
 import { createHttpApp } from '../http/create-app.js';
-import { handleShutdown } from '../lifecycle/shutdown.js';
+import { closeServer, handleShutdown } from '../lifecycle/shutdown.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { startAmqpTransport } from '../messaging/amqp-transport.js';
 import { createInProcessTransport } from '../messaging/in-process-transport.js';
@@ -14,6 +14,7 @@ import type { Transport } from '../messaging/transport.js';
 import { createTokenVerifier, remoteJwks } from '../auth/token-verifier.js';
 import { bootService } from './boot.js';
 import type { ServiceDefinition } from './service-module.js';
+import { attachUpgrades } from './upgrade.js';
 
 /** The environment every standalone service reads (DESIGN.md §5). */
 export const standaloneEnvSchema = z.object(commonEnv);
@@ -68,13 +69,15 @@ export async function runStandalone<DB>(options: StandaloneOptions<DB>): Promise
     ],
   });
   const server = app.listen(config.PORT ?? options.defaultPort, config.HOST);
+  const upgrades = attachUpgrades(server, booted.module.upgrade ? [booted.module.upgrade] : [], logger);
   await once(server, 'listening');
   logger.info({ address: server.address() }, `${definition.name} listening`);
 
   handleShutdown({
-    server,
     logger,
     steps: [
+      // Upgraded connections (WebSockets) count as the server's own: close them while it drains.
+      { name: 'http', run: () => Promise.all([closeServer(server), upgrades.closeAll()]).then(() => undefined) },
       { name: 'service', run: () => booted.stop() },
       { name: 'transport', run: () => transport.close() },
       { name: 'database', run: () => database.close() },

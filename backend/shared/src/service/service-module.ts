@@ -6,6 +6,7 @@ import type { Logger } from '../logging/logger.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import type { ConsumerDefinition } from '../messaging/consumer.js';
 import type { Outbox } from '../messaging/outbox.js';
+import type { UpgradeHandler } from './upgrade.js';
 
 /** What the platform or a standalone main hands a service: adapters already chosen by run mode. */
 export interface ServiceDeps<DB> {
@@ -30,6 +31,8 @@ export interface ServiceModule<DB = unknown> {
   /** The generated OpenAPI 3.1 document and where it is served. */
   openapi: { path: string; document: object };
   consumers: ConsumerDefinition<DB>[];
+  /** HTTP upgrades the service takes over (a WebSocket endpoint); wired by whoever owns the server. */
+  upgrade?: UpgradeHandler;
   /** Background work beyond consumers and the relay (schedulers), started after migrations. */
   start?(): Promise<void>;
   stop?(): Promise<void>;
