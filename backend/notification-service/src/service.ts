@@ -9,6 +9,7 @@ import { eventPublishedConsumer } from './inbox/event-published.consumer.js';
 import { notifyConsumer } from './inbox/notify.consumer.js';
 import { notificationsRoutes } from './inbox/notifications.routes.js';
 import { preferencesRoutes } from './preferences/preferences.routes.js';
+import { createRealtime, type RealtimeOptions } from './realtime/realtime.js';
 import { startReminderClaimer, type ReminderClaimer } from './reminders/reminder-claimer.js';
 import { remindersConsumer } from './reminders/reminders.consumer.js';
 import { usersConsumer } from './users/users.consumer.js';
@@ -17,6 +18,8 @@ import { usersConsumer } from './users/users.consumer.js';
 export interface NotificationServiceOptions {
   mail?: MailSettings;
   reminders?: { pollIntervalMs?: number; clock?: () => Date };
+  /** WebSocket limits and the availability coalescing interval (tests shrink them). */
+  realtime?: RealtimeOptions;
 }
 
 /** The notification-service: in-app inbox, email, reminders and real-time push (schema `notifications`). */
@@ -28,6 +31,7 @@ export function createNotificationService(options: NotificationServiceOptions = 
       const inbox = notificationsRoutes(deps);
       const preferences = preferencesRoutes(deps);
       const deliveries = deliveriesRoutes(deps);
+      const realtime = createRealtime(deps, options.realtime);
       const mail = options.mail ?? mailSettingsFromEnv();
       const clock = options.reminders?.clock ?? (() => new Date());
       const mailer = createMailer({ smtpUrl: mail.smtpUrl, from: mail.from, mailDir: mail.mailDir, logger: deps.logger });
@@ -35,6 +39,7 @@ export function createNotificationService(options: NotificationServiceOptions = 
       let claimer: ReminderClaimer | undefined;
       return {
         async start() {
+          await realtime.start();
           worker = await startDeliveryWorker({
             db: deps.sdb.db,
             listen: deps.sdb.listen,
@@ -53,6 +58,7 @@ export function createNotificationService(options: NotificationServiceOptions = 
           });
         },
         async stop() {
+          await realtime.stop();
           await claimer?.stop();
           await worker?.stop();
           mailer.close();
@@ -73,11 +79,13 @@ export function createNotificationService(options: NotificationServiceOptions = 
           ),
         },
         consumers: [
-          eventPublishedConsumer,
-          notifyConsumer,
+          realtime.withNotificationPush(eventPublishedConsumer),
+          realtime.withNotificationPush(notifyConsumer),
           usersConsumer,
           remindersConsumer(clock),
+          realtime.consumer,
         ],
+        upgrade: realtime.upgrade,
       };
     },
   };

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { messagingMigration } from '@secureevent/shared';
+import { realtimeMigration } from '../realtime/realtime.schema.js';
 
 /** The notification-service's migrations, applied in key order at start. */
 export const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('notifications_by_user').on('notifications').columns(['user_id', 'created_at desc', 'id desc']).execute();
     },
   },
+  '0010_realtime': realtimeMigration,
   '0020_mail_and_reminders': {
     async up(db: Kysely<unknown>) {
       await db.schema

@@ -1,8 +1,9 @@
 import type { Generated } from 'kysely';
 import type { MessagingTables } from '@secureevent/shared';
+import type { RealtimeTables } from '../realtime/realtime.schema.js';
 
 /** The `notifications` schema, owned by the notification-service alone. */
-export interface NotificationsDb extends MessagingTables {
+export interface NotificationsDb extends MessagingTables, RealtimeTables {
   notifications: {
     id: string;
     user_id: string;

@@ -1,0 +1,84 @@
+import { defineConsumer, onMessage, type ConsumerDefinition } from '@secureevent/shared';
+import {
+  checkinRecordedV1,
+  eventAvailabilityChangedV1,
+  eventCancelledV1,
+  eventPublishedV1,
+  eventUpdatedV1,
+  MessageType,
+  registrationChangedV1,
+  type RegistrationChangedV1,
+} from '@secureevent/contracts';
+import type { NotificationsDb } from '../db/schema.js';
+import { eventAccessRepository } from './event-access.repository.js';
+import type { RoomFrame } from './fanout.js';
+
+/**
+ * Keeps the event projection that room access is decided on, and turns event messages into
+ * pushes to `event:<id>` rooms once the projection change has committed.
+ */
+export function realtimeConsumer(publish: (f: RoomFrame) => void): ConsumerDefinition<NotificationsDb> {
+  // Confirmed, waitlisted or promoted: a live registration, which lets its holder watch a private event.
+  const registered = onMessage<NotificationsDb, RegistrationChangedV1>(registrationChangedV1, (trx, { data }) =>
+    eventAccessRepository(trx).registered(data.eventId, [data.userId]),
+  );
+  return defineConsumer<NotificationsDb>({
+    name: 'realtime',
+    handlers: {
+      [MessageType.EventPublished]: onMessage(eventPublishedV1, (trx, { data }) =>
+        eventAccessRepository(trx).published(data.eventId, data.visibility, data.organizerIds),
+      ),
+      [MessageType.EventUpdated]: onMessage(eventUpdatedV1, async (trx, { data, afterCommit }) => {
+        const repo = eventAccessRepository(trx);
+        await repo.seen(data.eventId, data.visibility);
+        await repo.registered(data.eventId, data.registeredUserIds);
+        afterCommit(() =>
+          publish({
+            room: `event:${data.eventId}`,
+            frame: { type: 'event', eventId: data.eventId, change: 'updated', changed: data.changed, at: data.updatedAt },
+          }),
+        );
+      }),
+      [MessageType.EventCancelled]: onMessage(eventCancelledV1, async (trx, { data, afterCommit }) => {
+        await eventAccessRepository(trx).seen(data.eventId, data.visibility, 'cancelled');
+        afterCommit(() =>
+          publish({
+            room: `event:${data.eventId}`,
+            frame: { type: 'event', eventId: data.eventId, change: 'cancelled', at: data.cancelledAt },
+          }),
+        );
+      }),
+      [MessageType.EventAvailabilityChanged]: onMessage(eventAvailabilityChangedV1, async (trx, { data, afterCommit }) => {
+        await eventAccessRepository(trx).ensure(data.eventId, data.visibility);
+        const { capacity, confirmed, seatsLeft, waitlisted } = data;
+        afterCommit(() =>
+          publish({
+            room: `event:${data.eventId}`,
+            frame: {
+              type: 'availability',
+              eventId: data.eventId,
+              availability: { capacity, confirmed, seatsLeft, waitlisted },
+              at: data.at,
+            },
+          }),
+        );
+      }),
+      [MessageType.RegistrationConfirmed]: registered,
+      [MessageType.RegistrationWaitlisted]: registered,
+      [MessageType.RegistrationPromoted]: registered,
+      [MessageType.RegistrationCancelled]: onMessage(registrationChangedV1, (trx, { data }) =>
+        eventAccessRepository(trx).unregistered(data.eventId, data.userId),
+      ),
+      [MessageType.CheckinRecorded]: onMessage(checkinRecordedV1, (_trx, { data, afterCommit }) => {
+        afterCommit(() =>
+          publish({
+            room: `event:${data.eventId}`,
+            frame: { type: 'checkins', eventId: data.eventId, checkedIn: data.checkedIn, at: data.checkedInAt },
+            managersOnly: true,
+          }),
+        );
+        return Promise.resolve();
+      }),
+    },
+  });
+}

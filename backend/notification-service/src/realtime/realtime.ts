@@ -1,0 +1,94 @@
+import type { ConsumerDefinition, MessageHandler, ServiceDeps } from '@secureevent/shared';
+import type { NotificationsDb } from '../db/schema.js';
+import { createCoalescer } from './coalescer.js';
+import { eventAccessRepository } from './event-access.repository.js';
+import { createFanout, type RoomFrame } from './fanout.js';
+import { createGateway, type GatewayLimits } from './gateway.js';
+import { pushReadsRepository } from './push-reads.repository.js';
+import { realtimeConsumer } from './realtime.consumer.js';
+
+/** Tunables of the real-time part; the defaults are the production values. */
+export interface RealtimeOptions {
+  limits?: Partial<GatewayLimits>;
+  /** At most one availability push per event room this often (trailing edge carries the latest). */
+  coalesceMs?: number;
+}
+
+/**
+ * The notification-service's real-time half: the `/ws` gateway, the Redis fan-out between
+ * replicas, the availability coalescer, and the consumer that feeds them. Each service
+ * instance has its own (two replicas in one test process stay independent).
+ */
+export function createRealtime(deps: ServiceDeps<NotificationsDb>, options: RealtimeOptions = {}) {
+  const service = 'notification-service';
+  const logger = deps.logger.child({ component: 'realtime' });
+  const events = eventAccessRepository(deps.sdb.db);
+  const reads = pushReadsRepository(deps.sdb.db);
+
+  const gateway = createGateway({
+    service,
+    logger,
+    limits: options.limits,
+    ports: {
+      verifier: deps.verifier,
+      findEvent: (eventId, userId) => events.find(eventId, userId),
+      notificationsSince: (userId, since, limit) => reads.since(userId, since, limit),
+    },
+  });
+  // Coalesced where it is delivered, so that frames reaching this replica from several
+  // consumers (any replica may consume a message) still make one push per interval.
+  const availability = createCoalescer<RoomFrame>({
+    intervalMs: options.coalesceMs ?? 250,
+    isNewer: (candidate, current) => atOf(candidate) >= atOf(current),
+    emit: (room, f) => gateway.deliver(room, f.frame),
+  });
+  const fanout = createFanout({
+    redis: deps.cache.redis,
+    service,
+    logger,
+    deliver: (f) => {
+      if (f.frame.type === 'availability') availability.push(f.room, f);
+      else gateway.deliver(f.room, f.frame, f.managersOnly);
+    },
+  });
+
+  /**
+   * Wraps a consumer that stores notifications so that, once its transaction commits, each
+   * notification the message created is pushed to its user's room with the new unread count.
+   * Reading them back by source message keeps the inbox code unaware of WebSockets.
+   */
+  function withNotificationPush(consumer: ConsumerDefinition<NotificationsDb>): ConsumerDefinition<NotificationsDb> {
+    const handlers: Record<string, MessageHandler<NotificationsDb, unknown>> = {};
+    for (const [type, handler] of Object.entries(consumer.handlers) as [string, MessageHandler<NotificationsDb, unknown>][]) {
+      handlers[type] = {
+        schema: handler.schema,
+        async handle(trx, message) {
+          await handler.handle(trx, message);
+          const created = await pushReadsRepository(trx).createdBy(message.envelope.id);
+          if (created.length === 0) return;
+          const unread = await pushReadsRepository(trx).unreadOf([...new Set(created.map((c) => c.userId))]);
+          message.afterCommit(() => {
+            for (const { userId, notification } of created) {
+              fanout.publish({ room: `user:${userId}`, frame: { type: 'notification', notification, unread: unread.get(userId) ?? 0 } });
+            }
+          });
+        },
+      };
+    }
+    return { name: consumer.name, handlers };
+  }
+
+  return {
+    upgrade: gateway.upgrade,
+    consumer: realtimeConsumer((f) => fanout.publish(f)),
+    withNotificationPush,
+    start: () => fanout.start(),
+    async stop() {
+      await gateway.upgrade.closeAll();
+      availability.clear();
+      await fanout.stop();
+    },
+  };
+}
+
+const atOf = (f: RoomFrame) => ('at' in f.frame ? Date.parse(f.frame.at) : 0);
