@@ -98,9 +98,18 @@ export async function startDeliveryWorker(options: DeliveryWorkerOptions): Promi
     do {
       again = false;
       for (;;) {
+        const claimedAt = Date.now();
         const batch = await repo.claim(batchSize, lease);
-        for (const d of batch) await sendOne(d);
-        total += batch.length;
+        for (const [i, d] of batch.entries()) {
+          // Past half the lease another replica may soon take these rows: hand them back unsent
+          // rather than risk both sending.
+          if (Date.now() - claimedAt > (lease * 1000) / 2 || stopped) {
+            await repo.release(batch.slice(i).map((r) => r.id));
+            break;
+          }
+          await sendOne(d);
+          total += 1;
+        }
         if (batch.length < batchSize || stopped) break;
       }
     } while (again && !stopped);

@@ -82,6 +82,17 @@ export function emailDeliveriesRepository(db: Kysely<NotificationsDb>) {
       }));
     },
 
+    /** Gives claimed rows back untried (the worker ran out of lease before reaching them). */
+    async release(ids: string[]): Promise<void> {
+      if (ids.length === 0) return;
+      await db
+        .updateTable('email_deliveries')
+        .set((eb) => ({ locked_until: null, attempts: eb('attempts', '-', 1) }))
+        .where('id', 'in', ids)
+        .where('status', '=', 'pending')
+        .execute();
+    },
+
     async markSent(id: string): Promise<void> {
       await db
         .updateTable('email_deliveries')

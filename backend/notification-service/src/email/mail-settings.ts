@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadNotificationServiceConfig } from '../config.js';
+import { loadNotificationServiceConfig, type NotificationServiceConfig } from '../config.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './delivery-worker.js';
 
 /** Where and how email goes; tests pass their own, the launchers take it from the environment. */
@@ -17,7 +17,13 @@ export interface MailSettings {
 
 /** Settings from the validated environment: SMTP_URL, MAIL_FROM, DATA_DIR, PUBLIC_URL. */
 export function mailSettingsFromEnv(): MailSettings {
-  const config = loadNotificationServiceConfig();
+  return mailSettingsFrom(loadNotificationServiceConfig());
+}
+
+/** Settings from an already validated config (a launcher that read the environment itself). */
+export function mailSettingsFrom(
+  config: Pick<NotificationServiceConfig, 'SMTP_URL' | 'MAIL_FROM' | 'DATA_DIR'> & { PUBLIC_URL?: string | undefined },
+): MailSettings {
   return {
     smtpUrl: config.SMTP_URL,
     from: config.MAIL_FROM,

@@ -50,7 +50,13 @@ export function createMailer(options: MailerOptions): Mailer {
 
   if (options.smtpUrl) {
     const target = new URL(options.smtpUrl);
-    const transport = nodemailer.createTransport(options.smtpUrl);
+    // Bounded waits: a hung server must not outlive the delivery lease (see delivery-worker.ts).
+    const transport = nodemailer.createTransport({
+      url: options.smtpUrl,
+      connectionTimeout: 20_000,
+      greetingTimeout: 20_000,
+      socketTimeout: 30_000,
+    });
     logger.info(
       { smtpHost: target.hostname, smtpPort: target.port || null, secure: target.protocol === 'smtps:' },
       'email goes out over SMTP',
