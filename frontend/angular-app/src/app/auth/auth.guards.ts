@@ -35,7 +35,9 @@ export function requireRole(...roles: readonly Role[]): CanActivateFn {
 
 /** Sends people who are already signed in away from the sign-in and sign-up pages. */
 export const requireSignedOut: CanActivateFn = async () => {
+  // inject() only works before the first await.
   const auth = inject(AuthStore);
+  const router = inject(Router);
   await auth.restoreSession();
-  return auth.isSignedIn() ? inject(Router).createUrlTree(['/dashboard']) : true;
+  return auth.isSignedIn() ? router.createUrlTree(['/dashboard']) : true;
 };

@@ -1,0 +1,152 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { signal } from '@angular/core';
+import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+
+import { AuthStore } from '../../auth/auth.store';
+import { FakeWebSocket, provideFakeWebSocket } from '../../realtime/realtime.testing';
+import { VIEWER_TIME_ZONE } from '../../time/viewer-time-zone';
+import { anEvent } from '../events.testing';
+import { EventDetailPage } from './event-detail.page';
+
+describe('EventDetailPage', () => {
+  let fixture: ComponentFixture<EventDetailPage>;
+  let http: HttpTestingController;
+  const signedIn = signal(true);
+  const event = anEvent({
+    id: 'evt_detail',
+    title: 'Threat modelling day',
+    descriptionHtml: '<p>Bring <strong>coffee</strong></p><img src="x" onerror="alert(1)">',
+    questions: [
+      { id: 'team', label: 'Your team', type: 'text', required: true },
+      { id: 'vegan', label: 'Vegan lunch', type: 'checkbox', required: false },
+    ],
+    availability: { capacity: 20, confirmed: 18, seatsLeft: 2, waitlisted: 0 },
+  });
+
+  beforeEach(async () => {
+    FakeWebSocket.reset();
+    signedIn.set(true);
+    TestBed.configureTestingModule({
+      imports: [EventDetailPage],
+      providers: [
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        provideRouter([]),
+        provideFakeWebSocket(),
+        { provide: VIEWER_TIME_ZONE, useValue: 'Europe/Paris' },
+        {
+          provide: AuthStore,
+          useValue: {
+            accessToken: () => null,
+            isSignedIn: signedIn,
+            user: () => ({ id: 'usr_viewer', roles: ['attendee'] }),
+          },
+        },
+      ],
+    });
+    http = TestBed.inject(HttpTestingController);
+    fixture = TestBed.createComponent(EventDetailPage);
+    fixture.componentRef.setInput('id', event.id);
+    await fixture.whenStable();
+    http.expectOne(`/api/events/${event.id}`).flush(event);
+    http.expectOne('/api/registrations/mine').flush({ items: [] });
+    await fixture.whenStable();
+  });
+
+  afterEach(() => http.verify());
+
+  const page = () => fixture.nativeElement as HTMLElement;
+  // The page awaits the response in an async handler: let that resume, then render.
+  const settle = async () => {
+    await new Promise((resolve) => setTimeout(resolve));
+    await fixture.whenStable();
+  };
+
+  it('when the event is shown, then its description HTML is rendered without handlers', () => {
+    const description = page().querySelector('section.description')!;
+
+    expect(description.querySelector('strong')?.textContent).toBe('coffee');
+    expect(description.innerHTML).not.toContain('onerror');
+  });
+
+  it('when a seat is taken elsewhere, then the availability changes live', async () => {
+    expect(page().querySelector('[data-testid="seats-left"]')?.textContent).toBe('2 seats left');
+
+    const socket = FakeWebSocket.latest()!;
+    socket.open();
+    socket.receive({
+      type: 'availability',
+      eventId: event.id,
+      availability: { capacity: 20, confirmed: 19, seatsLeft: 1, waitlisted: 0 },
+      at: '',
+    });
+    await fixture.whenStable();
+
+    expect(page().querySelector('[data-testid="seats-left"]')?.textContent).toBe('1 seat left');
+  });
+
+  it('when a required answer is missing, then nothing is sent and the field says why', async () => {
+    page().querySelector<HTMLButtonElement>('[data-testid="register-button"]')!.click();
+    await fixture.whenStable();
+
+    expect(page().textContent).toContain('Your team is required.');
+    http.expectNone(`/api/events/${event.id}/registrations`);
+  });
+
+  it('when the person registers with answers, then they are sent with an idempotency key and the confirmation is shown', async () => {
+    const input = page().querySelector<HTMLInputElement>('input[matinput]')!;
+    input.value = 'Blue team';
+    input.dispatchEvent(new Event('input'));
+    page().querySelector<HTMLButtonElement>('[data-testid="register-button"]')!.click();
+    await fixture.whenStable();
+
+    const request = http.expectOne(`/api/events/${event.id}/registrations`);
+    expect(request.request.body).toEqual({ answers: { team: 'Blue team', vegan: false } });
+    expect(request.request.headers.get('Idempotency-Key')).toMatch(/^[A-Za-z0-9_-]{8,100}$/);
+    request.flush({
+      id: 'reg_1',
+      eventId: event.id,
+      userId: 'usr_viewer',
+      status: 'waitlisted',
+      waitlistPosition: 2,
+      answers: {},
+      createdAt: '',
+      checkedInAt: null,
+    });
+    await settle();
+
+    expect(page().querySelector('[data-testid="registration-notice"]')?.textContent).toContain(
+      'waitlist (position 2)',
+    );
+    expect(page().querySelector('[data-testid="registration-status"]')?.textContent).toContain(
+      'position 2',
+    );
+  });
+
+  it('when the API refuses an answer, then its message is shown in words', async () => {
+    const input = page().querySelector<HTMLInputElement>('input[matinput]')!;
+    input.value = 'x';
+    input.dispatchEvent(new Event('input'));
+    page().querySelector<HTMLButtonElement>('[data-testid="register-button"]')!.click();
+    await fixture.whenStable();
+
+    http.expectOne(`/api/events/${event.id}/registrations`).flush(
+      {
+        title: 'Bad Request',
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        detail: 'Some answers are missing or invalid.',
+        errors: [{ field: 'body.answers.team', message: 'is too short' }],
+      },
+      { status: 400, statusText: 'Bad Request' },
+    );
+    await settle();
+
+    expect(page().querySelector('[data-testid="registration-error"]')?.textContent).toContain(
+      'Some answers are missing or invalid.',
+    );
+    expect(page().textContent).toContain('Your team is too short');
+  });
+});
