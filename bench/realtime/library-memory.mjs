@@ -86,7 +86,9 @@ async function main() {
   const out = [];
   out.push(`# WebSocket library memory per idle connection (${clients} connections each)\n`);
   out.push(`Node ${process.version}, ${new Date().toISOString()}. Server in its own process, forced GC before each reading.\n`);
-  out.push('| library | heap / conn (KB) | RSS / conn (KB) | external / conn (KB) | heap / conn in one room (KB) | RSS / conn in one room (KB) |');
+  out.push(
+    '| library | heap / conn (KB) | RSS / conn (KB) | external / conn (KB) | heap / conn in one room (KB) | RSS / conn in one room (KB) |',
+  );
   out.push('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const r of results) {
     out.push(
@@ -95,7 +97,9 @@ async function main() {
   }
   const [w, s] = results;
   out.push('');
-  out.push(`Ratios Socket.IO / ws: heap ${(s.joined.heapUsed / w.joined.heapUsed).toFixed(2)}×, RSS ${(s.joined.rss / w.joined.rss).toFixed(2)}×.`);
+  out.push(
+    `Ratios Socket.IO / ws: heap ${(s.joined.heapUsed / w.joined.heapUsed).toFixed(2)}×, RSS ${(s.joined.rss / w.joined.rss).toFixed(2)}×.`,
+  );
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
@@ -105,7 +109,15 @@ async function run(lib) {
     env: { ...process.env, LIBMEM_ROLE: lib },
     execArgv: ['--expose-gc'],
   });
-  const next = (type) => new Promise((resolve) => child.on('message', function on(m) { if (m.type === type) { child.off('message', on); resolve(m); } }));
+  const next = (type) =>
+    new Promise((resolve) =>
+      child.on('message', function on(m) {
+        if (m.type === type) {
+          child.off('message', on);
+          resolve(m);
+        }
+      }),
+    );
   const { port } = await next('ready');
   const ask = async (cmd, type) => {
     const p = next(type);
@@ -119,12 +131,16 @@ async function run(lib) {
     const { WebSocket } = await import('ws');
     for (let i = 0; i < clients; i += 200) {
       await Promise.all(
-        Array.from({ length: Math.min(200, clients - i) }, () => new Promise((resolve, reject) => {
-          const ws = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
-          ws.once('open', () => resolve());
-          ws.once('error', reject);
-          conns.push(ws);
-        })),
+        Array.from(
+          { length: Math.min(200, clients - i) },
+          () =>
+            new Promise((resolve, reject) => {
+              const ws = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
+              ws.once('open', () => resolve());
+              ws.once('error', reject);
+              conns.push(ws);
+            }),
+        ),
       );
     }
   } else {
@@ -132,12 +148,16 @@ async function run(lib) {
     const { io } = require('socket.io-client');
     for (let i = 0; i < clients; i += 200) {
       await Promise.all(
-        Array.from({ length: Math.min(200, clients - i) }, () => new Promise((resolve, reject) => {
-          const s = io(`http://127.0.0.1:${port}`, { transports: ['websocket'], reconnection: false, forceNew: true });
-          s.once('connect', () => resolve());
-          s.once('connect_error', reject);
-          conns.push(s);
-        })),
+        Array.from(
+          { length: Math.min(200, clients - i) },
+          () =>
+            new Promise((resolve, reject) => {
+              const s = io(`http://127.0.0.1:${port}`, { transports: ['websocket'], reconnection: false, forceNew: true });
+              s.once('connect', () => resolve());
+              s.once('connect_error', reject);
+              conns.push(s);
+            }),
+        ),
       );
     }
   }
