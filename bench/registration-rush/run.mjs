@@ -236,6 +236,8 @@ async function main() {
     name: 'event-service',
     main: EVENT_SERVICE_MAIN,
     readyPath: '/readyz',
+    // e.g. BENCH_SERVICE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the service.
+    nodeArgs: process.env.BENCH_SERVICE_NODE_ARGS ? process.env.BENCH_SERVICE_NODE_ARGS.split(' ') : [],
     env: {
       ...infra.env,
       LOG_LEVEL: 'warn',

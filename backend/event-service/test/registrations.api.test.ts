@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServiceDb } from '@secureevent/shared';
+import { responseCache, type ServiceDb } from '@secureevent/shared';
 import { createTestEnv, startServiceForTest, type TestEnv } from '@secureevent/shared/testing';
 import type { EventsDb } from '../src/db/schema.js';
 import { eventService } from '../src/service.js';
@@ -252,5 +252,42 @@ describe('registrations, tickets and check-in API', () => {
     await request(app).post(`/api/events/${id}/registrations`).set(bearer(person)).send({}).expect(201);
     const after = await request(app).get(`/api/events/${id}`).expect(200);
     expect(after.body.availability).toEqual({ capacity: 3, confirmed: 1, seatsLeft: 2, waitlisted: 0 });
+  });
+
+  it('when anonymous visitors read a public event again, then the whole answer comes from the response cache until the event changes', async () => {
+    const { id, organizer } = await publishedEvent({ capacity: 5 });
+    const url = `/api/events/${id}`;
+    const first = await request(app).get(url).expect(200);
+    expect(responseCache.get(url)).toBeDefined();
+
+    const again = await request(app).get(url).expect(200);
+    expect(again.body).toEqual(first.body);
+    // The same answer and security headers, but every request keeps its own id.
+    for (const header of ['content-type', 'content-security-policy', 'x-content-type-options', 'strict-transport-security', 'etag'])
+      expect(again.headers[header]).toBe(first.headers[header]);
+    expect(again.headers['x-request-id']).toBeDefined();
+    expect(again.headers['x-request-id']).not.toBe(first.headers['x-request-id']);
+    await request(app).get(url).set('if-none-match', first.headers.etag!).expect(304);
+
+    // A change drops it at once: the next reader sees the new title.
+    await request(app).patch(url).set(bearer(organizer)).send({ title: 'Workshop (moved)' }).expect(200);
+    expect(responseCache.get(url)).toBeUndefined();
+    expect((await request(app).get(url).expect(200)).body.title).toBe('Workshop (moved)');
+  });
+
+  it('when a signed-in person reads an event, or it is not public, then the answer is never shared through the response cache', async () => {
+    const { id, organizer } = await publishedEvent({ visibility: 'internal' });
+    const reader = await env.tokenFor({ roles: ['attendee'] });
+    await request(app).get(`/api/events/${id}`).set(bearer(reader)).expect(200);
+    expect(responseCache.get(`/api/events/${id}`)).toBeUndefined();
+    await request(app).get(`/api/events/${id}`).expect(404);
+    const pub = await publishedEvent();
+    await request(app).get(`/api/events/${pub.id}`).set(bearer(organizer)).expect(200);
+    expect(responseCache.get(`/api/events/${pub.id}`)).toBeUndefined();
+    // And a signed-in reader never gets a cached answer (theirs may differ, e.g. the invitation link).
+    await request(app).get(`/api/events/${pub.id}`).expect(200);
+    expect(responseCache.get(`/api/events/${pub.id}`)).toBeDefined();
+    const signedIn = await request(app).get(`/api/events/${pub.id}`).set(bearer(organizer)).expect(200);
+    expect(signedIn.body.id).toBe(pub.id);
   });
 });

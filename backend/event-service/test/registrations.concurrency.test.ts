@@ -129,7 +129,7 @@ describe('registration under concurrency', () => {
       ]),
     ]);
     expect(burst.every((r) => r.status === 200 || r.status === 201)).toBe(true);
-    expect(burst[0]!.body.id).toBe(first.body.id);
+    expect(burst[0].body.id).toBe(first.body.id);
     const byPerson = new Map<string, Set<string>>();
     for (const r of burst) byPerson.set(r.body.userId, (byPerson.get(r.body.userId) ?? new Set()).add(r.body.id));
     expect(byPerson.size).toBe(7);

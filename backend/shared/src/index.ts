@@ -29,3 +29,4 @@ export * from './service/boot.js';
 export * from './service/run-standalone.js';
 export * from './service/upgrade.js';
 export * from './concurrency/keyed-batcher.js';
+export * from './http/response-cache.js';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { connectCache, type Cache } from '../src/cache/cache.js';
+import { responseCache } from '../src/http/response-cache.js';
 
 // Real Redis when REDIS_URL is set, the in-memory LRU otherwise.
 const redisUrl = process.env.REDIS_URL || undefined;
@@ -151,5 +152,32 @@ describe(`cache (${redisUrl ? 'redis' : 'memory'})`, () => {
     await writer.set(key, { seen: true }, 60);
 
     expect(await reader.get(key)).toEqual({ seen: true });
+  });
+
+  const cachedResponse = (tag: string) => ({
+    status: 200,
+    headers: {},
+    body: Buffer.from('{}'),
+    etag: undefined,
+    route: '/r',
+    tags: [tag],
+  });
+
+  it('when a key is deleted, then the responses built from it are dropped from the response cache', async () => {
+    const cache = await openCache();
+    const key = uniqueKey('resp');
+    responseCache.store(`/r/${key}`, cachedResponse(key), responseCache.mark());
+    expect(responseCache.get(`/r/${key}`)).toBeDefined();
+    await cache.delete(key);
+    expect(responseCache.get(`/r/${key}`)).toBeUndefined();
+  });
+
+  it.runIf(redisUrl)('when another process deletes a key, then this process drops its responses built from it', async () => {
+    const cache = await openCache();
+    const key = uniqueKey('remote');
+    responseCache.store(`/r/${key}`, cachedResponse(key), responseCache.mark());
+    // What another replica's delete publishes (another origin), through a client like its own.
+    await cache.redis!.publish('cache-invalidations', `another-process\n${key}`);
+    await vi.waitFor(() => expect(responseCache.get(`/r/${key}`)).toBeUndefined(), { timeout: 5000, interval: 20 });
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { createRouteTable, originOf, type ServiceDeps, problemResponse as problem } from '@secureevent/shared';
 import {
+  type EventDto,
   coOrganizerRequestSchema,
   createEventRequestSchema,
   eventIdParamsSchema,
@@ -79,6 +80,11 @@ export function eventsRoutes(deps: ServiceDeps<EventsDb>) {
     params: eventIdParamsSchema,
     query: inviteQuerySchema,
     responses: { 200: { description: 'The event', schema: eventSchema }, 404: problem('No such event, or not visible') },
+    // What anyone may see is the same for everyone: kept whole until the event's cache key is deleted.
+    publicCache: ({ body }) => {
+      const event = body as EventDto;
+      return event.visibility === 'public' && event.status === 'published' ? [`event:${event.id}`] : undefined;
+    },
     handler: async ({ params, query, user }) => ({
       status: 200,
       body: await getEvent({ db: sdb.db, cache }, user, params.id, query.invite),

@@ -7,6 +7,7 @@ import { AppError, ErrorCode } from '../errors/app-error.js';
 import { requestContext, type Logger } from '../logging/logger.js';
 import { newTraceparent, traceIdOf } from '../messaging/envelope.js';
 import { errorHandler, notFoundHandler } from './problem.js';
+import { responseCache } from './response-cache.js';
 
 /** A named readiness check (database, broker, cache). */
 export interface ReadinessCheck {
@@ -49,7 +50,8 @@ export const contentSecurityPolicy = {
   },
 };
 
-let metricsMiddleware: RequestHandler | undefined;
+let metricsMiddleware:
+  (RequestHandler & { metrics: { http_request_duration_seconds: { observe(labels: object, v: number): void } } }) | undefined;
 
 const requestIdPattern = /^[\w.-]{1,64}$/;
 const traceparentPattern = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
@@ -64,6 +66,38 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy ?? 'loopback');
   app.set('query parser', 'simple');
+
+  // Anonymous GETs of public resources answered from the response cache, before anything else:
+  // the same headers, a fresh request id, an access-log line and the request metric, nothing more.
+  app.use((req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.headers.authorization !== undefined) return next();
+    const hit = responseCache.get(req.url);
+    if (!hit) {
+      res.locals.responseCacheMark = responseCache.mark();
+      return next();
+    }
+    const started = performance.now();
+    const requestId = randomUUID();
+    const notModified = hit.etag !== undefined && req.headers['if-none-match'] === hit.etag;
+    const status = notModified ? 304 : hit.status;
+    res.writeHead(status, { ...hit.headers, 'x-request-id': requestId, 'content-length': notModified ? 0 : hit.body.length });
+    res.end(req.method === 'HEAD' || notModified ? undefined : hit.body);
+    const seconds = (performance.now() - started) / 1000;
+    metricsMiddleware?.metrics.http_request_duration_seconds.observe(
+      { status_code: String(status), method: req.method, path: hit.route, service: options.service },
+      seconds,
+    );
+    logger.info(
+      {
+        reqId: requestId,
+        req: { method: req.method, url: loggablePath(req.url) },
+        res: { statusCode: status },
+        responseTime: seconds * 1000,
+        cache: 'hit',
+      },
+      'request completed',
+    );
+  });
 
   app.use((req, res, next) => {
     const incoming = req.get('x-request-id');
@@ -109,7 +143,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
       },
       customLabels: { service: options.service },
       promClient: { collectDefaultMetrics: {} },
-    })),
+    }) as NonNullable<typeof metricsMiddleware>),
   );
 
   app.get('/healthz', (_req, res) => {

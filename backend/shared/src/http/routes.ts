@@ -6,6 +6,7 @@ import type { AuthUser, TokenVerifier } from '../auth/token-verifier.js';
 import { authorize, bearerUser, type Access } from '../auth/require-role.js';
 import { problemSchema } from '@secureevent/contracts';
 import { fieldErrors } from './problem.js';
+import { responseCache } from './response-cache.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -44,6 +45,12 @@ export interface RouteSpec<PS extends Schema, QS extends Schema, BS extends Sche
   query?: QS;
   body?: BS;
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  /**
+   * For GETs whose answer to an anonymous caller is the same for everyone: the cache keys the
+   * answer was made from (e.g. `event:evt_…`), or undefined when this answer must not be shared.
+   * The finished response is then served from the response cache until one of them is deleted.
+   */
+  publicCache?: (result: RouteResult) => readonly string[] | undefined;
   handler(ctx: RouteContext<Out<PS>, Out<QS>, Out<BS>, A>): Promise<RouteResult>;
 }
 
@@ -85,6 +92,7 @@ export function createRouteTable(verifier: TokenVerifier) {
         if (result.headers) res.set(result.headers);
         if (result.raw) res.status(result.status).type(result.raw.contentType).send(result.raw.content);
         else if (result.body === undefined) res.status(result.status).end();
+        else if (spec.publicCache && user === undefined && result.status === 200) sendAndCache(req, res, spec, result);
         else res.status(result.status).json(result.body);
       });
 
@@ -121,6 +129,32 @@ export function createRouteTable(verifier: TokenVerifier) {
       return this;
     },
   };
+}
+
+/** Sends a JSON answer and keeps the finished response for the next anonymous caller (see `publicCache`). */
+function sendAndCache(
+  req: Request,
+  res: Response,
+  spec: { path: string; publicCache?: RouteSpec<Schema, Schema, Schema, Access>['publicCache'] },
+  result: RouteResult,
+) {
+  const mark = res.locals.responseCacheMark as number | undefined;
+  const body = Buffer.from(JSON.stringify(result.body));
+  res.status(result.status).type('application/json').send(body);
+  const tags = spec.publicCache?.(result);
+  if (mark === undefined || !tags || tags.length === 0 || req.method !== 'GET' || res.statusCode !== 200 || res.hasHeader('set-cookie'))
+    return;
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(res.getHeaders())) {
+    if (value === undefined || name === 'x-request-id' || name === 'date' || name === 'content-length') continue;
+    headers[name] = typeof value === 'number' ? String(value) : value;
+  }
+  const etag = res.getHeader('etag');
+  responseCache.store(
+    req.originalUrl,
+    { status: 200, headers, body, etag: typeof etag === 'string' ? etag : undefined, route: `${req.baseUrl}${spec.path}`, tags },
+    mark,
+  );
 }
 
 /** A documented error response: its description and the RFC 9457 problem schema. */
