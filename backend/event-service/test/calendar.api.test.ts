@@ -142,6 +142,30 @@ describe('calendar API', () => {
     expect(parseIcs(draftIcs.text).vevents[0]!.getFirstPropertyValue('status')).toBe('TENTATIVE');
   });
 
+  it('when an invitee downloads a private event, then the invitation code or their registration lets them, and a wrong code does not', async () => {
+    const { id, organizer } = await anEvent({ visibility: 'private' });
+    const inviteUrl = (await request(app).get(`/api/events/${id}`).set(bearer(organizer)).expect(200)).body.inviteUrl as string;
+    const code = new URL(inviteUrl, PUBLIC_URL).searchParams.get('invite')!;
+    const invitee = await env.tokenFor({ roles: ['attendee'] });
+    const ics = (query: string, who?: { token: string }) => {
+      const r = request(app).get(`/api/events/${id}/calendar.ics${query}`);
+      return who ? r.set(bearer(who)) : r;
+    };
+
+    expect((await ics(`?invite=${code}`, invitee)).status).toBe(200);
+    const wrong = `${code.slice(0, -1)}${code.endsWith('x') ? 'y' : 'x'}`;
+    expect((await ics(`?invite=${wrong}`, invitee)).status).toBe(404);
+    expect((await ics('', invitee)).status).toBe(404);
+    // Anonymous callers never see private events, code or not.
+    expect((await ics(`?invite=${code}`)).status).toBe(404);
+    // Once registered (through the link), the invitee keeps access without it: file and page.
+    await request(app).post(`/api/events/${id}/registrations?invite=${code}`).set(bearer(invitee)).send({}).expect(201);
+    const file = await ics('', invitee);
+    expect(file.status).toBe(200);
+    expect(parseIcs(file.text).vevents).toHaveLength(1);
+    expect((await request(app).get(`/api/events/${id}`).set(bearer(invitee))).status).toBe(200);
+  });
+
   it('when a user subscribes to their feed, then it lists exactly their live registrations and events cancelled under them', async () => {
     const me = await env.tokenFor({ roles: ['attendee'] });
     const someoneElse = await env.tokenFor({ roles: ['attendee'] });

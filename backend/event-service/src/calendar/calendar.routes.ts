@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createRouteTable, originOf, type ServiceDeps, problemResponse as problem } from '@secureevent/shared';
-import { eventIdParamsSchema } from '@secureevent/contracts';
+import { eventIdParamsSchema, inviteQuerySchema } from '@secureevent/contracts';
 import type { EventsDb } from '../db/schema.js';
 import { issueFeedToken, revokeFeedToken } from './manage-feed-token.js';
 import { exportEventCalendar, readCalendarFeed } from './read-calendar.js';
@@ -34,13 +34,14 @@ export function calendarRoutes(deps: ServiceDeps<EventsDb>, options: { publicUrl
     tags: ['calendar'],
     access: 'public',
     params: eventIdParamsSchema,
+    query: inviteQuerySchema,
     responses: {
       200: { description: 'iCalendar (RFC 5545)', contentType: 'text/calendar' },
-      404: problem('No such event, or not visible'),
+      404: problem('No such event, or not visible (private events: pass the invitation code, or be registered)'),
     },
-    handler: async ({ params, user }) => ({
+    handler: async ({ params, query, user }) => ({
       status: 200,
-      raw: { contentType: ICALENDAR, content: await exportEventCalendar(ctx, user, params.id) },
+      raw: { contentType: ICALENDAR, content: await exportEventCalendar(ctx, user, params.id, query.invite) },
       headers: { 'content-disposition': `attachment; filename="${params.id}.ics"`, 'cache-control': 'private, no-cache' },
     }),
   });

@@ -2,6 +2,7 @@ import { AppError, ErrorCode, type AuthUser } from '@secureevent/shared';
 import type { Kysely } from 'kysely';
 import type { EventsDb } from '../db/schema.js';
 import { canView } from '../events/event.js';
+import { eventsRepository } from '../events/events.repository.js';
 import { renderCalendar, type CalendarEntry } from './calendar-document.js';
 import { calendarRepository, type CalendarEventRow, type FeedCandidateRow } from './calendar.repository.js';
 import { feedTokenHash, isFeedTokenShaped } from './feed-token.js';
@@ -51,9 +52,15 @@ export function belongsInFeed(
 }
 
 /** One event as an .ics file, for anyone who may see the event (others get 404, as for the event itself). */
-export async function exportEventCalendar(deps: CalendarDeps, viewer: AuthUser | undefined, eventId: string): Promise<string> {
+export async function exportEventCalendar(
+  deps: CalendarDeps,
+  viewer: AuthUser | undefined,
+  eventId: string,
+  invite?: string,
+): Promise<string> {
   const row = await calendarRepository(deps.db).findEvent(eventId);
-  if (!row || !canView({ status: row.status, visibility: row.visibility, organizerIds: row.organizer_ids }, viewer)) {
+  const invited = row?.visibility === 'private' && (await eventsRepository(deps.db).isInvited(eventId, viewer, invite));
+  if (!row || !canView({ status: row.status, visibility: row.visibility, organizerIds: row.organizer_ids }, viewer, invited)) {
     throw new AppError(ErrorCode.NOT_FOUND, 'No such event.');
   }
   return renderCalendar([toEntry(row)], { publicUrl: deps.publicUrl });

@@ -146,6 +146,24 @@ export function eventsRepository(db: Kysely<EventsDb>) {
       return timingSafeEqual(Buffer.from(row.invite_code), Buffer.from(code));
     },
 
+    /**
+     * Whether the caller counts as invited to a private event: they present its invitation code,
+     * or they registered for it (which they could only do through the link), so their ticket,
+     * calendar file and event page keep working without the link.
+     */
+    async isInvited(id: string, viewer: { id: string } | undefined, code: string | undefined): Promise<boolean> {
+      if (await this.inviteMatches(id, code)) return true;
+      if (!viewer) return false;
+      const registered = await db
+        .selectFrom('registrations')
+        .select('id')
+        .where('event_id', '=', id)
+        .where('user_id', '=', viewer.id)
+        .limit(1)
+        .executeTakeFirst();
+      return registered !== undefined;
+    },
+
     async inviteCode(id: string): Promise<string | null> {
       const row = await db.selectFrom('events').select('invite_code').where('id', '=', id).executeTakeFirst();
       return row?.invite_code ?? null;

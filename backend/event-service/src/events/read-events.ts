@@ -36,7 +36,7 @@ export async function getEvent(
   const repo = eventsRepository(deps.db);
   const cached = await deps.cache.get<EventDto>(key);
   const event = cached ?? (await repo.findById(id));
-  const invited = event?.visibility === 'private' && (await repo.inviteMatches(id, invite));
+  const invited = event?.visibility === 'private' && (await repo.isInvited(id, viewer, invite));
   if (!event || !canView(event, viewer, invited)) throw new AppError(ErrorCode.NOT_FOUND, 'No such event.');
   if (!cached && event.status === 'published' && event.visibility === 'public') {
     await deps.cache.set(key, event, PUBLIC_EVENT_TTL_SECONDS);
