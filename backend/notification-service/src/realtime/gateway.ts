@@ -270,7 +270,8 @@ export function createGateway(options: { service: string; logger: Logger; ports:
     deliver(room: string, frame: WsServerMessage, managersOnly = false): void {
       const members = rooms.get(room);
       if (!members) return;
-      const data = JSON.stringify(frame);
+      // Encoded once for the whole room: ws would otherwise convert the string again per client.
+      const data = Buffer.from(JSON.stringify(frame));
       let sent = 0;
       for (const conn of members) {
         if (managersOnly && !conn.rooms.get(room)) continue;
@@ -281,7 +282,7 @@ export function createGateway(options: { service: string; logger: Logger; ports:
           ws.terminate();
           continue;
         }
-        ws.send(data);
+        ws.send(data, { binary: false });
         sent++;
       }
       if (sent > 0) wsPushed.inc({ service, type: frame.type }, sent);
