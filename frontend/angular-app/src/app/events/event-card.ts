@@ -15,6 +15,7 @@ import { switchMap } from 'rxjs';
 
 import { RealtimeClient } from '../realtime/realtime.client';
 import { VIEWER_TIME_ZONE } from '../time/viewer-time-zone';
+import { descriptionExcerpt } from './description-excerpt';
 import { describeEventSchedule } from './event-schedule';
 import { EventSummary } from './event.model';
 import { describeSeats } from './seats';
@@ -45,6 +46,7 @@ export class EventCard {
   protected readonly schedule = computed(() =>
     describeEventSchedule(this.event(), this.viewerTimeZone, this.locale),
   );
+  protected readonly excerpt = computed(() => descriptionExcerpt(this.event().descriptionHtml));
   protected readonly isOnlineOnly = computed(() => this.event().venue === null);
   protected readonly isHybrid = computed(
     () => this.event().venue !== null && this.event().onlineUrl !== null,
