@@ -180,4 +180,50 @@ describe(`cache (${redisUrl ? 'redis' : 'memory'})`, () => {
     await cache.redis!.publish('cache-invalidations', `another-process\n${key}`);
     await vi.waitFor(() => expect(responseCache.get(`/r/${key}`)).toBeUndefined(), { timeout: 5000, interval: 20 });
   });
+
+  it('when a value is missing, then getOrLoad loads it once and keeps it only when told to', async () => {
+    const cache = await openCache();
+    const key = uniqueKey('load');
+    let loads = 0;
+    const load = async () => ({ n: ++loads });
+    expect(await cache.getOrLoad(key, 60, load, () => true)).toEqual({ n: 1 });
+    expect(await cache.getOrLoad(key, 60, load, () => true)).toEqual({ n: 1 });
+    const other = uniqueKey('not-kept');
+    expect(await cache.getOrLoad(other, 60, load, () => false)).toEqual({ n: 2 });
+    expect(await cache.get(other)).toBeUndefined();
+  });
+
+  it('when the key is deleted while a load is in flight, then the loaded value is returned but not kept', async () => {
+    const cache = await openCache();
+    const key = uniqueKey('race');
+    let release!: () => void;
+    let loading!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const loadStarted = new Promise<void>((resolve) => (loading = resolve));
+    const reading = cache.getOrLoad(
+      key,
+      60,
+      async () => {
+        loading();
+        await gate; // the read has loaded the old row; now a write commits and deletes the key
+        return { seats: 'old' };
+      },
+      () => true,
+    );
+    await loadStarted;
+    await cache.delete(key);
+    release();
+    expect(await reading).toEqual({ seats: 'old' });
+    expect(await cache.get(key)).toBeUndefined();
+    // The next read loads afresh and keeps that.
+    expect(
+      await cache.getOrLoad(
+        key,
+        60,
+        async () => ({ seats: 'new' }),
+        () => true,
+      ),
+    ).toEqual({ seats: 'new' });
+    expect(await cache.get(key)).toEqual({ seats: 'new' });
+  });
 });

@@ -32,15 +32,16 @@ export async function getEvent(
   id: string,
   invite?: string,
 ): Promise<EventDto> {
-  const key = `event:${id}`;
   const repo = eventsRepository(deps.db);
-  const cached = await deps.cache.get<EventDto>(key);
-  const event = cached ?? (await repo.findById(id));
+  // Only what anyone may see is kept; a read that raced a write is not (Cache.getOrLoad).
+  const event = await deps.cache.getOrLoad(
+    `event:${id}`,
+    PUBLIC_EVENT_TTL_SECONDS,
+    () => repo.findById(id),
+    (found) => found?.status === 'published' && found.visibility === 'public',
+  );
   const invited = event?.visibility === 'private' && (await repo.isInvited(id, viewer, invite));
   if (!event || !canView(event, viewer, invited)) throw new AppError(ErrorCode.NOT_FOUND, 'No such event.');
-  if (!cached && event.status === 'published' && event.visibility === 'public') {
-    await deps.cache.set(key, event, PUBLIC_EVENT_TTL_SECONDS);
-  }
   // The invitation link is for the event's managers; it never enters the shared cache.
   if (event.visibility === 'private' && viewer && canManage(event, viewer)) {
     const code = await repo.inviteCode(id);

@@ -15,6 +15,12 @@ export interface Cache {
   readonly redis?: Redis;
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
+  /**
+   * Read-through: the cached value, or `load()`'s, which is kept for `ttlSeconds` when `keep`
+   * says so — unless `key` was deleted while `load` ran (a write committed meanwhile, so what was
+   * loaded may already be old): then it is returned but not kept, and the next read loads again.
+   */
+  getOrLoad<T>(key: string, ttlSeconds: number, load: () => Promise<T>, keep: (value: T) => boolean): Promise<T>;
   delete(...keys: string[]): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -27,8 +33,20 @@ export async function connectCache(options: { url?: string | undefined; prefix: 
 
 function memoryCache(prefix: string): Cache {
   const lru = new LRUCache<string, { json: string }>({ max: 10_000, ttlAutopurge: false });
+  // Deletions per key, to tell a load that raced a write (see getOrLoad).
+  const generations = new LRUCache<string, number>({ max: 50_000 });
   return {
     kind: 'memory',
+    async getOrLoad(key, ttlSeconds, load, keep) {
+      const hit = lru.get(prefix + key);
+      if (hit) return JSON.parse(hit.json) as Awaited<ReturnType<typeof load>>;
+      const before = generations.get(key) ?? 0;
+      const value = await load();
+      if (keep(value) && (generations.get(key) ?? 0) === before) {
+        lru.set(prefix + key, { json: JSON.stringify(value) }, { ttl: ttlSeconds * 1000 });
+      }
+      return value;
+    },
     async get<T>(key: string) {
       const hit = lru.get(prefix + key);
       // Stored as JSON so callers get a copy, exactly as they would from Redis.
@@ -40,6 +58,7 @@ function memoryCache(prefix: string): Cache {
     async delete(...keys) {
       for (const k of keys) {
         lru.delete(prefix + k);
+        generations.set(k, (generations.get(k) ?? 0) + 1);
         responseCache.invalidate(k);
       }
     },
@@ -55,9 +74,29 @@ async function connectRedis(url: string, prefix: string, logger?: Logger): Promi
   redis.on('error', (err: unknown) => logger?.warn({ err: String(err) }, 'Redis error'));
   await redis.connect();
   const invalidations = await subscribeToInvalidations(redis, logger);
+  // Deletions per key live in `<key>#gen` (kept a day); a load stores its value only if the count
+  // is still what it was before the load (checked and set atomically in Redis).
+  const generation = (key: string) => `${key}#gen`;
+  const setIfGeneration = (key: string, seen: string, json: string, ttlSeconds: number) =>
+    redis.eval(
+      "if (redis.call('GET', KEYS[2]) or '0') == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) return 1 end return 0",
+      2,
+      key,
+      generation(key),
+      seen,
+      json,
+      String(Math.max(1, Math.ceil(ttlSeconds))),
+    );
   return {
     kind: 'redis',
     redis,
+    async getOrLoad(key, ttlSeconds, load, keep) {
+      const [raw, seen] = await redis.mget(key, generation(key));
+      if (raw !== null && raw !== undefined) return JSON.parse(raw) as Awaited<ReturnType<typeof load>>;
+      const value = await load();
+      if (keep(value)) await setIfGeneration(key, seen ?? '0', JSON.stringify(value), ttlSeconds);
+      return value;
+    },
     async get<T>(key: string) {
       const raw = await redis.get(key);
       return raw === null ? undefined : (JSON.parse(raw) as T);
@@ -68,7 +107,9 @@ async function connectRedis(url: string, prefix: string, logger?: Logger): Promi
     async delete(...keys) {
       if (keys.length === 0) return;
       for (const k of keys) responseCache.invalidate(k);
-      await redis.del(...keys);
+      const tx = redis.multi();
+      for (const k of keys) tx.incr(generation(k)).expire(generation(k), 86_400);
+      await tx.del(...keys).exec();
       await invalidations.publish(keys);
     },
     async ping() {
