@@ -12,7 +12,8 @@ process.on('message', (msg) => {
   } else if (msg.type === 'memory') {
     for (let i = 0; i < 3; i++) globalThis.gc();
     const m = process.memoryUsage();
-    process.send({ type: 'memory', heapUsed: m.heapUsed, rss: m.rss, clients: wss.clients.size });
+    const cpu = process.cpuUsage();
+    process.send({ type: 'memory', heapUsed: m.heapUsed, rss: m.rss, clients: wss.clients.size, cpuMs: (cpu.user + cpu.system) / 1000 });
   } else if (msg.type === 'exit') {
     for (const ws of wss.clients) ws.terminate();
     wss.close(() => process.exit(0));

@@ -123,6 +123,7 @@ export function createGateway(options: { service: string; logger: Logger; ports:
       // A failed re-auth leaves the current identity until its own expiry closes the connection.
       return error(conn, 'UNAUTHORIZED', 'The access token is missing, expired or invalid.');
     }
+    if (conn.ws.readyState !== WebSocket.OPEN) return; // closed while the token was checked
     if (conn.user && conn.user.id !== user.id) {
       return error(conn, 'FORBIDDEN', 'This connection belongs to another user: open a new one.');
     }
