@@ -8,7 +8,6 @@ import {
 } from '@angular/core';
 import { toObservable, toSignal } from '@angular/core/rxjs-interop';
 import { MatCardModule } from '@angular/material/card';
-import { MatChipsModule } from '@angular/material/chips';
 import { MatIconModule } from '@angular/material/icon';
 import { RouterLink } from '@angular/router';
 import { switchMap } from 'rxjs';
@@ -23,7 +22,7 @@ import { describeSeats } from './seats';
 /** One event in the list: title, when, where, seats left (live), description and tags. */
 @Component({
   selector: 'app-event-card',
-  imports: [MatCardModule, MatChipsModule, MatIconModule, RouterLink],
+  imports: [MatCardModule, MatIconModule, RouterLink],
   templateUrl: './event-card.html',
   styleUrl: './event-card.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -71,7 +71,7 @@ describe('EventListPage', () => {
     expect(meetup.querySelector('h2')?.textContent?.trim()).toBe('Security meetup');
     expect(meetup.textContent).toContain('Room 101');
     expect(
-      Array.from(meetup.querySelectorAll('mat-chip')).map((chip) => chip.textContent?.trim()),
+      Array.from(meetup.querySelectorAll('.tag-chip')).map((chip) => chip.textContent?.trim()),
     ).toEqual(['security', 'community']);
     expect(workshop.textContent).toContain('Online');
     expect(page().querySelector('mat-progress-bar')).toBeNull();

@@ -7,7 +7,6 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
-import { MatSelectModule } from '@angular/material/select';
 import { ActivatedRoute, ParamMap, Router } from '@angular/router';
 
 import { EventCard } from './event-card';
@@ -69,7 +68,6 @@ export function toApiFilters(query: FilterQuery): EventFilters {
     MatIconModule,
     MatInputModule,
     MatProgressBarModule,
-    MatSelectModule,
   ],
   providers: [EventListStore],
   templateUrl: './event-list.page.html',
