@@ -191,7 +191,7 @@ describe('email', () => {
     const registered = userRegistered(user, { email: `late-${user.id}@example.test` });
     await env.publishRaw(registered.type, registered);
     await vi.waitFor(() => expect(sink.to(`late-${user.id}@example.test`)).toHaveLength(1), wait);
-    expect((await deliveriesOf(user.id)).map((d) => d.status)).toEqual(['sent']);
+    await vi.waitFor(async () => expect((await deliveriesOf(user.id)).map((d) => d.status)).toEqual(['sent']), wait);
   });
 
   it('when SMTP_URL is not set, then each email is written as an .eml file under the mail directory', async () => {
