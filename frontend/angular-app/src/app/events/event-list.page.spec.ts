@@ -1,7 +1,7 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
+import { Router, provideRouter } from '@angular/router';
 
 import { FakeWebSocket, provideFakeWebSocket } from '../realtime/realtime.testing';
 
@@ -145,5 +145,63 @@ describe('EventListPage', () => {
       'Second',
     ]);
     expect(page().querySelector('[data-testid="load-more"]')).toBeNull();
+  });
+
+  it('when a card is shown, then its seat count follows the event room live', async () => {
+    await answerFirstPage(
+      aPage([
+        anEvent({
+          id: 'evt_live',
+          availability: { capacity: 3, confirmed: 1, seatsLeft: 2, waitlisted: 0 },
+        }),
+      ]),
+    );
+    const socket = FakeWebSocket.latest()!;
+    socket.open();
+    expect(socket.sent).toContainEqual({ type: 'subscribe', room: 'event:evt_live' });
+
+    socket.receive({
+      type: 'availability',
+      eventId: 'evt_live',
+      availability: { capacity: 3, confirmed: 3, seatsLeft: 0, waitlisted: 1 },
+      at: '',
+    });
+    await fixture.whenStable();
+
+    expect(cards()[0].querySelector('[data-testid="seats-left"]')?.textContent?.trim()).toBe(
+      'Full · 1 on the waitlist',
+    );
+  });
+});
+
+describe('EventListPage filters', () => {
+  it('when the address carries filters, then they are sent to the API', async () => {
+    FakeWebSocket.reset();
+    TestBed.configureTestingModule({
+      imports: [EventListPage],
+      providers: [
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        provideRouter([]),
+        provideFakeWebSocket(),
+        { provide: VIEWER_TIME_ZONE, useValue: 'UTC' },
+      ],
+    });
+    await TestBed.inject(Router).navigateByUrl(
+      '/?q=kubernetes&tag=Community&hasSeats=true&mode=online&from=2030-01-01',
+    );
+    const http = TestBed.inject(HttpTestingController);
+    const fixture = TestBed.createComponent(EventListPage);
+    await fixture.whenStable();
+
+    const request = http.expectOne((r) => r.url === '/api/events');
+    expect(request.request.params.get('q')).toBe('kubernetes');
+    expect(request.request.params.get('tag')).toBe('community');
+    expect(request.request.params.get('hasSeats')).toBe('true');
+    expect(request.request.params.get('mode')).toBe('online');
+    expect(request.request.params.get('from')).toMatch(/^2030-01-01T/);
+    expect(request.request.params.has('to')).toBe(false);
+    request.flush(aPage([]));
+    http.verify();
   });
 });
