@@ -288,6 +288,10 @@ export function createGateway(options: { service: string; logger: Logger; ports:
       }
       if (sent > 0) wsPushed.inc({ service, type: frame.type }, sent);
     },
+    /** Whether any connection of this process is in `room`. */
+    watched(room: string): boolean {
+      return rooms.has(room);
+    },
     /** Open connections on this process. */
     get size() {
       return connections.size;

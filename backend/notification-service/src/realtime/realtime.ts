@@ -47,6 +47,8 @@ export function createRealtime(deps: ServiceDeps<NotificationsDb>, options: Real
     service,
     logger,
     deliver: (f) => {
+      // Nobody here watches it: no coalescing state or timer for a room without local members.
+      if (!gateway.watched(f.room)) return;
       if (f.frame.type === 'availability') availability.push(f.room, f);
       else gateway.deliver(f.room, f.frame, f.managersOnly);
     },
