@@ -5,6 +5,7 @@ import { eventIdSchema, roleSchema, userIdSchema } from './common.js';
 export const MessageType = {
   UserRegistered: 'user.registered.v1',
   UserRolesChanged: 'user.roles_changed.v1',
+  UserUpdated: 'user.updated.v1',
   EventPublished: 'event.published.v1',
   EventUpdated: 'event.updated.v1',
   EventCancelled: 'event.cancelled.v1',
@@ -27,6 +28,15 @@ export const userRegisteredV1 = z.object({
   registeredAt: z.string(),
 });
 export type UserRegisteredV1 = z.infer<typeof userRegisteredV1>;
+
+/** `user.updated.v1`: a user's profile changed (display name); carries the current profile. */
+export const userUpdatedV1 = z.object({
+  userId: userIdSchema,
+  email: z.string(),
+  displayName: z.string(),
+  updatedAt: z.string(),
+});
+export type UserUpdatedV1 = z.infer<typeof userUpdatedV1>;
 
 /** `event.published.v1`: an event became visible to attendees. */
 export const eventPublishedV1 = z.object({

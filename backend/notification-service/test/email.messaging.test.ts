@@ -194,6 +194,26 @@ describe('email', () => {
     await vi.waitFor(async () => expect((await deliveriesOf(user.id)).map((d) => d.status)).toEqual(['sent']), wait);
   });
 
+  it('when a user changes their display name, then later emails greet them by the new one', async () => {
+    const user = await knownUser({ displayName: 'Ada' });
+    const renamed = createEnvelope('/secureevent/user-service', {
+      type: 'user.updated.v1',
+      data: { userId: user.id, email: user.email, displayName: 'Countess Lovelace', updatedAt: new Date().toISOString() },
+    });
+    await env.publishRaw(renamed.type, renamed);
+    await vi.waitFor(
+      async () =>
+        expect(
+          (await db.selectFrom('users').select('display_name').where('user_id', '=', user.id).executeTakeFirstOrThrow()).display_name,
+        ).toBe('Countess Lovelace'),
+      wait,
+    );
+    const confirmed = registrationMessage('registration.confirmed.v1', { userId: user.id });
+    await env.publishRaw(confirmed.type, confirmed);
+    await vi.waitFor(() => expect(sink.to(user.email)).toHaveLength(1), wait);
+    expect(sink.to(user.email)[0]!.text).toContain('Hello Countess Lovelace,');
+  });
+
   it('when SMTP_URL is not set, then each email is written as an .eml file under the mail directory', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'secureevent-mail-'));
     try {

@@ -41,6 +41,25 @@ describe('accounts API', () => {
     expect(JSON.stringify(rows[0]!.envelope)).not.toContain(password);
   });
 
+  it('when someone changes their display name, then user.updated.v1 carries the new profile; an unchanged name publishes nothing', async () => {
+    const email = uniqueEmail();
+    const reg = await request(app).post('/api/auth/register').send({ email, password, displayName: 'Ada' }).expect(201);
+    const login = await request(app).post('/api/auth/login').send({ email, password }).expect(200);
+    const auth = { authorization: `Bearer ${login.body.accessToken}` };
+    const updates = async () =>
+      (
+        await sql<{ type: string; envelope: { data: Record<string, unknown> } }>`
+          select type, envelope from ${sql.id(sdb.schema, 'outbox')}
+           where envelope->>'subject' = ${reg.body.id} and type = 'user.updated.v1' order by seq`.execute(sdb.db)
+      ).rows;
+
+    await request(app).patch('/api/users/me').set(auth).send({ displayName: 'Ada Lovelace' }).expect(200);
+    await request(app).patch('/api/users/me').set(auth).send({ displayName: 'Ada Lovelace' }).expect(200);
+    const rows = await updates();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.envelope.data).toMatchObject({ userId: reg.body.id, email: email.toLowerCase(), displayName: 'Ada Lovelace' });
+  });
+
   it('when the same email signs up again in another case, then the answer is 409 EMAIL_TAKEN', async () => {
     const email = uniqueEmail();
     await request(app).post('/api/auth/register').send({ email, password, displayName: 'First' }).expect(201);

@@ -1,16 +1,20 @@
 import { defineConsumer, onMessage } from '@secureevent/shared';
-import { MessageType, userRegisteredV1 } from '@secureevent/contracts';
+import { MessageType, userRegisteredV1, userUpdatedV1 } from '@secureevent/contracts';
 import type { NotificationsDb } from '../db/schema.js';
 import { usersRepository } from './users.repository.js';
 
 /**
  * Keeps the address book email needs: the user-service owns accounts, so this service learns each
- * user's address and name from `user.registered.v1` instead of asking on every send.
+ * user's address and name from `user.registered.v1` and `user.updated.v1` instead of asking on
+ * every send.
  */
 export const usersConsumer = defineConsumer<NotificationsDb>({
   name: 'users',
   handlers: {
     [MessageType.UserRegistered]: onMessage(userRegisteredV1, (trx, { data }) =>
+      usersRepository(trx).upsert({ userId: data.userId, email: data.email, displayName: data.displayName }),
+    ),
+    [MessageType.UserUpdated]: onMessage(userUpdatedV1, (trx, { data }) =>
       usersRepository(trx).upsert({ userId: data.userId, email: data.email, displayName: data.displayName }),
     ),
   },

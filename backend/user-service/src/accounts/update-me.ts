@@ -1,5 +1,5 @@
 import { AppError, ErrorCode, type AuthUser } from '@secureevent/shared';
-import type { UpdateMeRequest, User } from '@secureevent/contracts';
+import { MessageType, type UpdateMeRequest, type User, type UserUpdatedV1 } from '@secureevent/contracts';
 import { recordAudit, type RequestOrigin } from '../security/audit-trail.js';
 import { assertAcceptablePassword } from '../security/password-policy.js';
 import { refreshTokens } from '../sessions/refresh-tokens.js';
@@ -39,6 +39,16 @@ export async function updateMe(ctx: AccountsContext, user: AuthUser, input: Upda
       .where('id', '=', user.id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    if (input.displayName !== undefined && input.displayName !== row.display_name) {
+      // Others keep copies of the profile (the notification-service greets people by name).
+      const data: UserUpdatedV1 = {
+        userId: updated.id,
+        email: updated.email,
+        displayName: updated.display_name,
+        updatedAt: updated.updated_at.toISOString(),
+      };
+      await ctx.outbox.add(trx, { type: MessageType.UserUpdated, subject: updated.id, data });
+    }
     if (passwordHash) {
       await refreshTokens(trx).revokeAllForUser(user.id, 'password_changed', keepFamily);
       await recordAudit(ctx.outbox, trx, {
