@@ -50,7 +50,7 @@ export function createNotificationService(options: NotificationServiceOptions = 
             retry: mail.retry,
             pollIntervalMs: mail.pollIntervalMs,
           });
-          claimer = startReminderClaimer({
+          claimer = await startReminderClaimer({
             db: deps.sdb.db,
             logger: deps.logger.child({ component: 'reminders' }),
             clock,

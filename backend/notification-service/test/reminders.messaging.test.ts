@@ -157,7 +157,7 @@ describe('reminders', () => {
 
     // The old 24-hour mark passes: a claim round finds nothing due for this registration.
     clock.set(new Date(startsAt.getTime() - 24 * HOUR + 60_000));
-    const claimer = startReminderClaimer({ db, logger: env.logger, clock: clock.now, pollIntervalMs: 600_000 });
+    const claimer = await startReminderClaimer({ db, logger: env.logger, clock: clock.now, pollIntervalMs: 600_000 });
     await claimer.drain();
     await claimer.stop();
     expect(await remindersInInbox(user)).toEqual([]);
@@ -210,7 +210,7 @@ describe('reminders', () => {
       async () => expect((await remindersOf(db, stays.registrationId)).map((r) => r.status)).toEqual(['sent', 'sent']),
       wait,
     );
-    const claimer = startReminderClaimer({ db, logger: env.logger, clock: clock.now, pollIntervalMs: 600_000 });
+    const claimer = await startReminderClaimer({ db, logger: env.logger, clock: clock.now, pollIntervalMs: 600_000 });
     await claimer.drain();
     await claimer.stop();
     expect(await remindersInInbox(leaves)).toEqual([]);

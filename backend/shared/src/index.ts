@@ -30,3 +30,4 @@ export * from './service/run-standalone.js';
 export * from './service/upgrade.js';
 export * from './concurrency/keyed-batcher.js';
 export * from './http/response-cache.js';
+export * from './concurrency/work-loop.js';

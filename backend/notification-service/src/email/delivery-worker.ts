@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Listen, Logger } from '@secureevent/shared';
+import { startWorkLoop, type Listen, type Logger } from '@secureevent/shared';
 import type { NotificationsDb } from '../db/schema.js';
 import { usersRepository } from '../users/users.repository.js';
 import { DELIVERY_CHANNEL, emailDeliveriesRepository, type ClaimedDelivery } from './email-deliveries.repository.js';
@@ -58,9 +58,6 @@ export async function startDeliveryWorker(options: DeliveryWorkerOptions): Promi
   const users = usersRepository(db);
   const batchSize = options.batchSize ?? 20;
   const lease = options.leaseSeconds ?? 120;
-  let stopped = false;
-  let running: Promise<number> | undefined;
-  let again = false;
 
   async function sendOne(d: ClaimedDelivery): Promise<void> {
     const log = logger.child({ deliveryId: d.id, kind: d.kind, userId: d.userId, attempt: d.attempts });
@@ -93,59 +90,28 @@ export async function startDeliveryWorker(options: DeliveryWorkerOptions): Promi
     }
   }
 
-  async function runOnce(): Promise<number> {
-    let total = 0;
-    do {
-      again = false;
+  return startWorkLoop({
+    name: 'email delivery worker',
+    logger,
+    pollIntervalMs: options.pollIntervalMs ?? 5000,
+    subscribe: (wake) => options.listen(DELIVERY_CHANNEL, wake),
+    async run(stopping) {
+      let total = 0;
       for (;;) {
         const claimedAt = Date.now();
         const batch = await repo.claim(batchSize, lease);
         for (const [i, d] of batch.entries()) {
           // Past half the lease another replica may soon take these rows: hand them back unsent
           // rather than risk both sending.
-          if (Date.now() - claimedAt > (lease * 1000) / 2 || stopped) {
+          if (Date.now() - claimedAt > (lease * 1000) / 2 || stopping()) {
             await repo.release(batch.slice(i).map((r) => r.id));
             break;
           }
           await sendOne(d);
           total += 1;
         }
-        if (batch.length < batchSize || stopped) break;
+        if (batch.length < batchSize || stopping()) return total;
       }
-    } while (again && !stopped);
-    return total;
-  }
-
-  function wake(): Promise<number> {
-    if (stopped) return Promise.resolve(0);
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = runOnce()
-      .catch((err: unknown) => {
-        logger.warn({ err: String(err) }, 'email delivery worker could not run; will retry');
-        return 0;
-      })
-      .finally(() => (running = undefined));
-    return running;
-  }
-
-  const unlisten = await options.listen(DELIVERY_CHANNEL, () => void wake());
-  const timer = setInterval(() => void wake(), options.pollIntervalMs ?? 5000);
-  timer.unref();
-  void wake();
-
-  return {
-    async drain() {
-      await running;
-      return wake();
     },
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await unlisten();
-      await running;
-    },
-  };
+  });
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Logger } from '@secureevent/shared';
+import { startWorkLoop, type Logger } from '@secureevent/shared';
 import type { NotificationsDb } from '../db/schema.js';
 import { deliverNote } from '../preferences/deliver-note.js';
 import { offsetLabel, reminderSourceKey } from './reminder-offsets.js';
@@ -47,11 +47,9 @@ async function remind(trx: Kysely<NotificationsDb>, r: DueReminder, now: Date): 
  * that marks it sent, so two replicas never send one reminder twice and a crash sends none
  * half-way. The timer only decides when to look.
  */
-export function startReminderClaimer(options: ReminderClaimerOptions): ReminderClaimer {
+export function startReminderClaimer(options: ReminderClaimerOptions): Promise<ReminderClaimer> {
   const { db, logger, clock } = options;
   const batchSize = options.batchSize ?? 50;
-  let stopped = false;
-  let running: Promise<number> | undefined;
 
   async function batch(): Promise<number> {
     return db.transaction().execute(async (trx) => {
@@ -63,39 +61,17 @@ export function startReminderClaimer(options: ReminderClaimerOptions): ReminderC
     });
   }
 
-  async function runOnce(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const n = await batch();
-      total += n;
-      if (n < batchSize || stopped) return total;
-    }
-  }
-
-  function wake(): Promise<number> {
-    if (stopped) return Promise.resolve(0);
-    running ??= runOnce()
-      .catch((err: unknown) => {
-        logger.warn({ err: String(err) }, 'reminder claimer could not run; will retry');
-        return 0;
-      })
-      .finally(() => (running = undefined));
-    return running;
-  }
-
-  const timer = setInterval(() => void wake(), options.pollIntervalMs ?? 30_000);
-  timer.unref();
-  void wake();
-
-  return {
-    async drain() {
-      await running;
-      return wake();
+  return startWorkLoop({
+    name: 'reminder claimer',
+    logger,
+    pollIntervalMs: options.pollIntervalMs ?? 30_000,
+    async run(stopping) {
+      let total = 0;
+      for (;;) {
+        const n = await batch();
+        total += n;
+        if (n < batchSize || stopping()) return total;
+      }
     },
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  });
 }
