@@ -1,0 +1,536 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The deployment artefacts (k8s/, the Dockerfiles, the gateway's nginx config) checked offline:
+ * each overlay rendered by `kubectl kustomize`, every object validated against the Kubernetes
+ * 1.27 schemas (kubernetes-models), then the properties we promise in docs/deployment.md.
+ */
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const SERVICES = { 'user-service': 3001, 'event-service': 3002, 'notification-service': 3003, 'audit-service': 3004 } as const;
+type ServiceName = keyof typeof SERVICES;
+const serviceNames = Object.keys(SERVICES) as ServiceName[];
+const OVERLAYS = { dev: 'secureevent.dev.example.com', prod: 'events.example.com' } as const;
+
+// ------------------------------------------------------------------ minimal shapes we read
+
+interface Meta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+interface Probe {
+  httpGet?: { path?: string; port?: string | number };
+}
+interface Container {
+  name: string;
+  image?: string;
+  ports?: { name?: string; containerPort: number }[];
+  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string } } }[];
+  envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  startupProbe?: Probe;
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  securityContext?: {
+    runAsNonRoot?: boolean;
+    runAsUser?: number;
+    readOnlyRootFilesystem?: boolean;
+    allowPrivilegeEscalation?: boolean;
+    privileged?: boolean;
+    capabilities?: { drop?: string[]; add?: string[] };
+    seccompProfile?: { type: string };
+  };
+  volumeMounts?: { name: string; mountPath: string }[];
+}
+interface PodSpec {
+  automountServiceAccountToken?: boolean;
+  hostNetwork?: boolean;
+  securityContext?: { runAsNonRoot?: boolean; runAsUser?: number; seccompProfile?: { type: string } };
+  containers: Container[];
+  initContainers?: Container[];
+  volumes?: { name: string; secret?: { secretName: string }; emptyDir?: object }[];
+}
+interface Workload {
+  kind: string;
+  metadata: Meta;
+  spec: { replicas?: number; selector: { matchLabels: Record<string, string> }; template: { metadata: Meta; spec: PodSpec } };
+}
+interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: Meta;
+  spec?: unknown;
+  data?: Record<string, string>;
+}
+interface IngressPath {
+  path: string;
+  pathType: string;
+  backend: { service: { name: string; port: { name?: string; number?: number } } };
+}
+interface IngressSpec {
+  ingressClassName?: string;
+  tls?: { hosts: string[]; secretName: string }[];
+  rules: { host?: string; http: { paths: IngressPath[] } }[];
+}
+interface NetworkPolicySpec {
+  podSelector: { matchLabels?: Record<string, string> };
+  policyTypes?: string[];
+  ingress?: { from?: unknown[]; ports?: { port: number }[] }[];
+  egress?: unknown[];
+}
+
+// ------------------------------------------------------------------ rendering
+
+/** kubectl is required: CI machines have it; a missing one must fail loudly, never skip. */
+function kubectl(): string {
+  const found = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+  if (found.error || found.status !== 0) {
+    throw new Error(
+      'kubectl is not installed or not on PATH: these tests render k8s/overlays/* with `kubectl kustomize` (offline). ' +
+        'Install kubectl (https://kubernetes.io/docs/tasks/tools/) and run the tests again.',
+    );
+  }
+  return 'kubectl';
+}
+
+const rendered = new Map<string, K8sObject[]>();
+function render(overlay: keyof typeof OVERLAYS): K8sObject[] {
+  const cached = rendered.get(overlay);
+  if (cached) return cached;
+  const r = spawnSync(kubectl(), ['kustomize', path.join(root, 'k8s', 'overlays', overlay)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`kubectl kustomize k8s/overlays/${overlay} failed:\n${r.stderr}`);
+  const objects = parseAllDocuments(r.stdout).map((d) => d.toJS() as K8sObject);
+  rendered.set(overlay, objects);
+  return objects;
+}
+
+const byKind = <T = K8sObject>(objects: K8sObject[], kind: string) => objects.filter((o) => o.kind === kind) as unknown as T[];
+const named = <T extends { metadata: Meta }>(objects: T[], name: string) => {
+  const found = objects.find((o) => o.metadata.name === name);
+  if (!found) throw new Error(`no object named ${name}`);
+  return found;
+};
+
+/** Schema validation per kind; a kind missing here fails the test, so new kinds get validated too. */
+const models: Record<string, new (data: never) => { validate(): void }> = {
+  Namespace,
+  ServiceAccount,
+  ConfigMap,
+  Service,
+  Deployment,
+  PodDisruptionBudget,
+  HorizontalPodAutoscaler,
+  Ingress,
+  NetworkPolicy,
+};
+
+const workloadKinds = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'];
+const selects = (selector: Record<string, string> | undefined, labels: Record<string, string> | undefined) =>
+  Object.entries(selector ?? {}).every(([k, v]) => labels?.[k] === v);
+
+describe.each(Object.keys(OVERLAYS) as (keyof typeof OVERLAYS)[])('k8s/overlays/%s', (overlay) => {
+  const host = OVERLAYS[overlay];
+  const namespace = overlay === 'prod' ? 'secureevent' : 'secureevent-dev';
+
+  it('when rendered with kubectl kustomize, then every object is valid against the Kubernetes schemas', () => {
+    const objects = render(overlay);
+    expect(objects.length).toBeGreaterThan(20);
+    for (const o of objects) {
+      const Model = models[o.kind];
+      if (!Model) throw new Error(`${o.kind}/${o.metadata.name}: no schema model registered in deploy.test.ts for this kind`);
+      expect(() => new Model(o as never).validate(), `${o.kind}/${o.metadata.name}`).not.toThrow();
+    }
+  });
+
+  it('then it holds a Deployment, a Service, a PodDisruptionBudget and a ServiceAccount for each service and the gateway, all in the namespace', () => {
+    const objects = render(overlay);
+    for (const name of [...serviceNames, 'gateway']) {
+      for (const kind of ['Deployment', 'Service', 'PodDisruptionBudget', 'ServiceAccount']) {
+        expect(
+          objects.some((o) => o.kind === kind && o.metadata.name === name),
+          `${kind}/${name}`,
+        ).toBe(true);
+      }
+    }
+    for (const o of objects.filter((x) => x.kind !== 'Namespace'))
+      expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe(namespace);
+    const ns = named(byKind(objects, 'Namespace'), namespace);
+    expect(ns.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+
+  it('then every workload runs non-root, read-only, without capabilities or privilege escalation, with seccomp RuntimeDefault', () => {
+    const workloads = byKind<Workload>(render(overlay), 'Deployment');
+    expect(render(overlay).filter((o) => workloadKinds.includes(o.kind) && o.kind !== 'Deployment')).toEqual([]);
+    for (const w of workloads) {
+      const pod = w.spec.template.spec;
+      expect(pod.automountServiceAccountToken, `${w.metadata.name}: service-account token`).toBe(false);
+      expect(pod.hostNetwork ?? false).toBe(false);
+      for (const c of [...pod.containers, ...(pod.initContainers ?? [])]) {
+        const where = `${w.metadata.name}/${c.name}`;
+        const sc = c.securityContext ?? {};
+        expect(sc.runAsNonRoot ?? pod.securityContext?.runAsNonRoot, `${where}: runAsNonRoot`).toBe(true);
+        expect(sc.runAsUser ?? pod.securityContext?.runAsUser, `${where}: a numeric non-root uid`).toBeGreaterThan(0);
+        expect(sc.readOnlyRootFilesystem, `${where}: readOnlyRootFilesystem`).toBe(true);
+        expect(sc.allowPrivilegeEscalation, `${where}: allowPrivilegeEscalation`).toBe(false);
+        expect(sc.privileged ?? false, `${where}: privileged`).toBe(false);
+        expect(sc.capabilities?.drop, `${where}: capabilities`).toEqual(['ALL']);
+        expect(sc.capabilities?.add ?? []).toEqual([]);
+        expect((sc.seccompProfile ?? pod.securityContext?.seccompProfile)?.type, `${where}: seccomp`).toBe('RuntimeDefault');
+        // The only writable place is an emptyDir on /tmp.
+        const tmp = c.volumeMounts?.find((m) => m.mountPath === '/tmp');
+        expect(tmp, `${where}: /tmp mount`).toBeDefined();
+        expect(pod.volumes?.find((v) => v.name === tmp?.name)?.emptyDir, `${where}: /tmp is an emptyDir`).toBeDefined();
+      }
+    }
+  });
+
+  it('then every container has CPU and memory requests and limits, and liveness and readiness probes on the right paths', () => {
+    for (const w of byKind<Workload>(render(overlay), 'Deployment')) {
+      for (const c of w.spec.template.spec.containers) {
+        const where = `${w.metadata.name}/${c.name}`;
+        for (const kind of ['requests', 'limits'] as const) {
+          for (const resource of ['cpu', 'memory']) expect(c.resources?.[kind]?.[resource], `${where}: ${kind}.${resource}`).toBeTruthy();
+        }
+        const isService = (serviceNames as string[]).includes(w.metadata.name);
+        expect(c.livenessProbe?.httpGet?.path, `${where}: liveness`).toBe('/healthz');
+        // A service is ready only when its database, broker and cache answer (/readyz).
+        expect(c.readinessProbe?.httpGet?.path, `${where}: readiness`).toBe(isService ? '/readyz' : '/healthz');
+        const portNames = (c.ports ?? []).map((p) => p.name);
+        for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe]) {
+          if (probe?.httpGet) expect(portNames, `${where}: probe port`).toContain(probe.httpGet.port);
+        }
+        if (isService) expect(c.ports?.[0]?.containerPort).toBe(SERVICES[w.metadata.name as ServiceName]);
+      }
+    }
+  });
+
+  it('then every image comes from the registry with an explicit tag, and never :latest', () => {
+    for (const w of byKind<Workload>(render(overlay), 'Deployment')) {
+      for (const c of w.spec.template.spec.containers) {
+        const image = c.image ?? '';
+        expect(image, w.metadata.name).toMatch(/^registry\.example\.com\/secureevent\/[a-z-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/);
+        expect(image).not.toMatch(/:latest$/);
+        if (overlay === 'prod') expect(image, `${w.metadata.name}: prod runs a release tag`).toMatch(/:\d+\.\d+\.\d+$|@sha256:/);
+      }
+    }
+  });
+
+  it('then no Secret is in the manifests, every Secret is only referenced, and the ConfigMap holds nothing secret', () => {
+    const objects = render(overlay);
+    expect(byKind(objects, 'Secret')).toEqual([]);
+    const referenced = new Set<string>();
+    for (const w of byKind<Workload>(objects, 'Deployment')) {
+      const pod = w.spec.template.spec;
+      for (const c of pod.containers) {
+        for (const e of c.envFrom ?? []) if (e.secretRef) referenced.add(e.secretRef.name);
+        for (const e of c.env ?? []) {
+          if (e.valueFrom?.secretKeyRef) referenced.add(e.valueFrom.secretKeyRef.name);
+          // Literal values in a Deployment are never credentials.
+          expect(e.name, `${w.metadata.name}: env ${e.name}`).not.toMatch(/SECRET|PASSWORD|PRIVATE|TOKEN|API_KEY|_URL$/);
+        }
+      }
+      for (const v of pod.volumes ?? []) if (v.secret) referenced.add(v.secret.secretName);
+    }
+    for (const ing of byKind<{ spec: IngressSpec }>(objects, 'Ingress')) for (const t of ing.spec.tls ?? []) referenced.add(t.secretName);
+    expect([...referenced].sort()).toEqual([...serviceNames.map((s) => `${s}-secrets`), 'secureevent-tls'].sort());
+    // Operators learn every Secret's name and keys from docs/deployment.md.
+    const docs = fs.readFileSync(path.join(root, 'docs', 'deployment.md'), 'utf8');
+    for (const name of referenced) expect(docs, `docs/deployment.md names ${name}`).toContain(name);
+
+    const [config] = byKind(objects, 'ConfigMap');
+    expect(config?.metadata.name).toMatch(/^secureevent-config-[a-z0-9]+$/);
+    for (const [key, value] of Object.entries(config?.data ?? {})) {
+      expect(key).not.toMatch(/SECRET|PASSWORD|PRIVATE|TOKEN|API_KEY|DATABASE_URL|AMQP_URL|REDIS_URL|SMTP_URL/);
+      expect(value, key).not.toMatch(/\/\/[^/@\s]*:[^/@\s]*@/); // no user:password@ in a URL
+    }
+    expect(config?.data?.PUBLIC_URL).toBe(`https://${host}`);
+    expect(config?.data?.SECUREEVENT_REQUIRE_EXTERNAL).toBe('1');
+    expect(config?.data?.HOST).toBe('0.0.0.0');
+  });
+
+  it('then every reference resolves: config maps, service selectors and ports, PDBs, HPAs', () => {
+    const objects = render(overlay);
+    const deployments = byKind<Workload>(objects, 'Deployment');
+    const configMaps = new Set(byKind(objects, 'ConfigMap').map((c) => c.metadata.name));
+    for (const w of deployments) {
+      for (const c of w.spec.template.spec.containers) {
+        for (const e of c.envFrom ?? []) if (e.configMapRef) expect(configMaps, w.metadata.name).toContain(e.configMapRef.name);
+      }
+      // The selector must match the pod labels, or the Deployment is rejected.
+      expect(selects(w.spec.selector.matchLabels, w.spec.template.metadata.labels)).toBe(true);
+    }
+    for (const svc of byKind<{ metadata: Meta; spec: { selector: Record<string, string>; ports: { targetPort: string }[] } }>(
+      objects,
+      'Service',
+    )) {
+      const targets = deployments.filter((w) => selects(svc.spec.selector, w.spec.template.metadata.labels));
+      expect(
+        targets.map((w) => w.metadata.name),
+        `Service/${svc.metadata.name}`,
+      ).toEqual([svc.metadata.name]);
+      const ports = targets[0]!.spec.template.spec.containers.flatMap((c) => c.ports ?? []).map((p) => p.name);
+      for (const p of svc.spec.ports) expect(ports).toContain(p.targetPort);
+    }
+    for (const pdb of byKind<{ metadata: Meta; spec: { selector: { matchLabels: Record<string, string> } } }>(
+      objects,
+      'PodDisruptionBudget',
+    )) {
+      expect(deployments.filter((w) => selects(pdb.spec.selector.matchLabels, w.spec.template.metadata.labels))).toHaveLength(1);
+    }
+    const hpas = byKind<{ metadata: Meta; spec: { scaleTargetRef: { name: string }; minReplicas: number; maxReplicas: number } }>(
+      objects,
+      'HorizontalPodAutoscaler',
+    );
+    expect(hpas.map((h) => h.spec.scaleTargetRef.name).sort()).toEqual(['event-service', 'notification-service']);
+    for (const h of hpas) {
+      named(deployments, h.spec.scaleTargetRef.name);
+      expect(h.spec.maxReplicas).toBeGreaterThan(h.spec.minReplicas);
+    }
+    if (overlay === 'prod') {
+      // Spread over nodes, and a drain never takes a service down.
+      for (const w of deployments) expect(w.spec.replicas, w.metadata.name).toBeGreaterThanOrEqual(2);
+      for (const h of hpas) expect(h.spec.minReplicas).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('then NetworkPolicies deny by default and let in only the ingress controller, the gateway and Prometheus', () => {
+    const objects = render(overlay);
+    const policies = byKind<{ metadata: Meta; spec: NetworkPolicySpec }>(objects, 'NetworkPolicy');
+    const denyAll = named(policies, 'default-deny-all');
+    expect(denyAll.spec.podSelector).toEqual({});
+    expect(denyAll.spec.policyTypes?.sort()).toEqual(['Egress', 'Ingress']);
+    expect(denyAll.spec.ingress ?? []).toEqual([]);
+    expect(denyAll.spec.egress ?? []).toEqual([]);
+    // Every pod is let in somewhere (or nothing could reach it), and only on its own port.
+    for (const w of byKind<Workload>(objects, 'Deployment')) {
+      const labels = w.spec.template.metadata.labels;
+      const port = w.spec.template.spec.containers[0]!.ports![0]!.containerPort;
+      const allowing = policies.filter((p) => p.spec.ingress?.length && selects(p.spec.podSelector.matchLabels, labels));
+      expect(allowing.length, w.metadata.name).toBeGreaterThan(0);
+      for (const p of allowing) {
+        for (const rule of p.spec.ingress ?? []) {
+          expect(rule.from?.length, `${p.metadata.name}: every ingress rule names its sources`).toBeGreaterThan(0);
+          expect(rule.ports?.map((x) => x.port)).toContain(port);
+        }
+      }
+    }
+    const sources = JSON.stringify(policies.flatMap((p) => p.spec.ingress ?? []).flatMap((r) => r.from ?? []));
+    expect(sources).toContain('"kubernetes.io/metadata.name":"ingress-nginx"');
+    expect(sources).toContain('"app.kubernetes.io/name":"gateway"');
+    expect(sources).toContain('"kubernetes.io/metadata.name":"monitoring"');
+    // The services reach PostgreSQL, RabbitMQ and Redis.
+    const egressPorts = JSON.stringify(named(policies, 'services-egress').spec.egress);
+    for (const port of [5432, 5672, 6379]) expect(egressPorts).toContain(`"port":${port}`);
+  });
+
+  it('then the Ingress routes every path of the distributed gateway (platform/nginx) to the same service, the rest to the gateway', () => {
+    const ingresses = byKind<{ metadata: Meta; spec: IngressSpec }>(render(overlay), 'Ingress');
+    const routes = new Map<string, string>();
+    for (const ing of ingresses) {
+      expect(ing.spec.ingressClassName, ing.metadata.name).toBe('nginx');
+      expect(ing.spec.tls).toEqual([{ hosts: [host], secretName: 'secureevent-tls' }]);
+      for (const rule of ing.spec.rules) {
+        expect(rule.host).toBe(host);
+        for (const p of rule.http.paths) {
+          expect(routes.has(p.path), `${p.path} routed twice`).toBe(false);
+          routes.set(p.path, p.backend.service.name);
+          expect(p.backend.service.port.name).toBe('http');
+        }
+      }
+    }
+    expect(routes.get('/')).toBe('gateway');
+    routes.delete('/');
+    expect(Object.fromEntries([...routes].sort())).toEqual(Object.fromEntries([...nginxRoutes()].sort()));
+
+    const annotations = (name: string) => named(ingresses, name).metadata.annotations ?? {};
+    const wsIngress = ingresses.find((i) => i.spec.rules[0]!.http.paths.some((p) => p.path === '/ws'))!;
+    expect(Number(wsIngress.metadata.annotations?.['nginx.ingress.kubernetes.io/proxy-read-timeout'])).toBeGreaterThanOrEqual(3600);
+    expect(Number(wsIngress.metadata.annotations?.['nginx.ingress.kubernetes.io/proxy-send-timeout'])).toBeGreaterThanOrEqual(3600);
+    const authIngress = ingresses.find((i) => i.spec.rules[0]!.http.paths.some((p) => p.path === '/api/auth'))!;
+    expect(authIngress.metadata.annotations?.['nginx.ingress.kubernetes.io/limit-rps']).toBe('10');
+    // The JWKS is exempt from the auth rate limit, as in platform/nginx.
+    const jwksIngress = ingresses.find((i) => i.spec.rules[0]!.http.paths.some((p) => p.path === '/api/auth/.well-known/jwks.json'))!;
+    expect(jwksIngress.metadata.annotations?.['nginx.ingress.kubernetes.io/limit-rps']).toBeUndefined();
+    expect(annotations('secureevent')['nginx.ingress.kubernetes.io/proxy-body-size']).toBe('1m');
+  });
+});
+
+/**
+ * platform/nginx/nginx.conf.template's routing table: every `location` that proxies to a
+ * service, as path → Kubernetes Service name. `= /ws` and `^~ /ws/` are one Prefix path `/ws`.
+ */
+function nginxRoutes(): Map<string, string> {
+  const template = fs.readFileSync(path.join(root, 'platform', 'nginx', 'nginx.conf.template'), 'utf8');
+  const routes = new Map<string, string>();
+  const location = /location\s+(=|\^~)\s+(\S+)\s*\{([\s\S]*?)\n\s*\}/g; // a body ends at a line holding only `}`
+  for (const m of template.matchAll(location)) {
+    const upstream = /proxy_pass\s+http:\/\/([a-z]+)_service;/.exec(m[3]!)?.[1];
+    if (!upstream) continue;
+    routes.set(m[2]!.replace(/\/$/, ''), `${upstream}-service`);
+  }
+  return routes;
+}
+
+describe('the nginx routing table the Ingress is compared with', () => {
+  it('when read from platform/nginx, then it holds every service prefix of DESIGN.md §2', () => {
+    const routes = nginxRoutes();
+    expect(routes.get('/api/auth')).toBe('user-service');
+    expect(routes.get('/api/users')).toBe('user-service');
+    for (const p of ['/api/events', '/api/registrations', '/api/checkins', '/api/assist']) expect(routes.get(p)).toBe('event-service');
+    expect(routes.get('/api/notifications')).toBe('notification-service');
+    expect(routes.get('/ws')).toBe('notification-service');
+    expect(routes.get('/api/audit')).toBe('audit-service');
+  });
+});
+
+// ------------------------------------------------------------------ Dockerfiles
+
+interface Instruction {
+  op: string;
+  args: string;
+}
+function dockerfile(file: string): Instruction[] {
+  const text = fs.readFileSync(path.join(root, file), 'utf8').replace(/\\\n/g, ' ');
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => {
+      const [op = '', ...rest] = l.split(/\s+/);
+      return { op: op.toUpperCase(), args: rest.join(' ') };
+    });
+}
+const lastStage = (ins: Instruction[]) => ins.slice(ins.map((i) => i.op).lastIndexOf('FROM'));
+
+/** The workspace packages a service imports, transitively (from the package.json files). */
+function workspaceDeps(dir: string): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  const direct = Object.keys(pkg.dependencies ?? {})
+    .filter((d) => d.startsWith('@secureevent/'))
+    .map((d) => `backend/${d.slice('@secureevent/'.length)}`);
+  return [...new Set(direct.flatMap((d) => [d, ...workspaceDeps(d)]))];
+}
+
+describe('Dockerfiles', () => {
+  const prod = () => byKind<Workload>(render('prod'), 'Deployment');
+
+  it.each(serviceNames)(
+    'when %s/Dockerfile is read, then it builds its workspaces on a pinned node:20 image and runs unprivileged',
+    (svc) => {
+      const file = `backend/${svc}/Dockerfile`;
+      const ins = dockerfile(file);
+      for (const from of ins.filter((i) => i.op === 'FROM')) expect(from.args).toMatch(/^node:20-bookworm-slim( AS [\w-]+)?$/);
+      // Every workspace it imports is installed and built, or the image fails at start-up.
+      for (const dep of [...workspaceDeps(`backend/${svc}`), `backend/${svc}`]) {
+        expect(
+          ins.some((i) => i.op === 'COPY' && i.args === `${dep}/package.json ${dep}/`),
+          `${file} copies ${dep}/package.json`,
+        ).toBe(true);
+        expect(
+          ins.some((i) => i.op === 'RUN' && i.args.includes(`-w ${dep}`) && i.args.includes('--omit=dev')),
+          `${file} installs ${dep}'s runtime dependencies`,
+        ).toBe(true);
+        expect(ins.some((i) => i.op === 'COPY' && i.args === `--from=build /app/${dep}/dist ${dep}/dist`)).toBe(true);
+      }
+      expect(ins.some((i) => i.op === 'RUN' && i.args.includes(`tsc -b backend/${svc}/tsconfig.build.json`))).toBe(true);
+      for (const run of ins.filter((i) => i.op === 'RUN' && i.args.includes('npm install')))
+        expect(run.args).toContain('--no-audit --no-fund');
+
+      const final = lastStage(ins);
+      const user = final.find((i) => i.op === 'USER')?.args;
+      expect(user).toMatch(/^[1-9]\d*:[1-9]\d*$/);
+      const podUser = named(prod(), svc).spec.template.spec.securityContext?.runAsUser;
+      expect(user?.split(':')[0]).toBe(String(podUser));
+      expect(final.find((i) => i.op === 'EXPOSE')?.args).toBe(String(SERVICES[svc]));
+      expect(final.find((i) => i.op === 'ENV')?.args).toContain(`PORT=${SERVICES[svc]}`);
+      expect(final.find((i) => i.op === 'ENV')?.args).toMatch(/DATA_DIR=\/tmp\//);
+      expect(final.find((i) => i.op === 'HEALTHCHECK')?.args).toContain("/healthz'");
+      expect(final.find((i) => i.op === 'CMD')?.args).toBe(`["node", "backend/${svc}/dist/main.js"]`);
+      // Nothing secret is baked into an image.
+      for (const i of ins.filter((x) => x.op === 'ENV' || x.op === 'ARG'))
+        expect(i.args).not.toMatch(/SECRET|PASSWORD|PRIVATE|TOKEN|_URL=/);
+    },
+  );
+
+  it('when the gateway Dockerfile is read, then it pins its images, runs nginx unprivileged as the pod does, and checks /healthz', () => {
+    const ins = dockerfile('platform/gateway/Dockerfile');
+    const froms = ins.filter((i) => i.op === 'FROM').map((i) => i.args);
+    expect(froms[0]).toBe('node:20-bookworm-slim AS build');
+    expect(froms.at(-1)).toMatch(/^nginx:\d+\.\d+-bookworm$/);
+    const final = lastStage(ins);
+    expect(final.find((i) => i.op === 'USER')?.args).toBe(`${named(prod(), 'gateway').spec.template.spec.securityContext?.runAsUser}:101`);
+    expect(final.find((i) => i.op === 'EXPOSE')?.args).toBe('8080');
+    expect(final.find((i) => i.op === 'HEALTHCHECK')?.args).toContain('http://127.0.0.1:8080/healthz');
+    expect(ins.some((i) => i.op === 'RUN' && i.args === 'node platform/gateway/render-nginx-conf.mjs /opt/nginx-conf')).toBe(true);
+  });
+
+  it('when .dockerignore is read, then host builds, dependencies, data and secrets stay out of the build context', () => {
+    const ignored = fs.readFileSync(path.join(root, '.dockerignore'), 'utf8').split('\n');
+    for (const entry of ['**/node_modules', '**/dist', 'data', '.git', '.env', '**/.env']) expect(ignored).toContain(entry);
+  });
+});
+
+// ------------------------------------------------------------------ the gateway's nginx config
+
+describe('the gateway image nginx config (rendered from platform/nginx/nginx.conf.template)', () => {
+  const renderConf = (out: string, ...args: string[]) =>
+    spawnSync(process.execPath, [path.join(root, 'platform', 'gateway', 'render-nginx-conf.mjs'), out, ...args], { encoding: 'utf8' });
+
+  it('when rendered for the image, then its upstreams are the Kubernetes Services and their ports', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'secureevent-gateway-'));
+    try {
+      const r = renderConf(out);
+      expect(r.status, r.stderr).toBe(0);
+      const conf = fs.readFileSync(path.join(out, 'nginx.conf'), 'utf8');
+      const services = byKind<{ metadata: Meta; spec: { ports: { port: number }[] } }>(render('prod'), 'Service');
+      for (const svc of serviceNames) {
+        expect(conf).toContain(`server ${svc}:${named(services, svc).spec.ports[0]!.port} max_fails=0;`);
+      }
+      expect(conf).not.toMatch(/server 127\.0\.0\.1/);
+      expect(conf).toContain('listen 0.0.0.0:8080;');
+      expect(conf).not.toMatch(/\$\{[A-Z]/);
+      expect(fs.existsSync(path.join(out, 'proxy-headers.conf'))).toBe(true);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('when rendered with loopback upstreams, then nginx -t accepts it', () => {
+    const nginx = ['/usr/sbin/nginx', 'nginx'].find((n) => spawnSync(n, ['-v']).status === 0);
+    if (!nginx) throw new Error('nginx is not installed: `sudo apt-get install -y nginx` (the distributed mode needs it too).');
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'secureevent-gateway-'));
+    try {
+      const r = renderConf(out, '--set', `RUNTIME_DIR=${out}`, '--upstream-host', '127.0.0.1');
+      expect(r.status, r.stderr).toBe(0);
+      fs.mkdirSync(path.join(out, 'temp'));
+      // The access log is /dev/stdout, which nginx cannot open on a socket (what a pipe to a Node
+      // child is): give it a file.
+      const stdout = fs.openSync(path.join(out, 'stdout.log'), 'w');
+      const t = spawnSync(nginx, ['-t', '-q', '-c', path.join(out, 'nginx.conf'), '-e', 'stderr'], {
+        encoding: 'utf8',
+        stdio: ['ignore', stdout, 'pipe'],
+      });
+      fs.closeSync(stdout);
+      expect(t.status, t.stderr).toBe(0);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
