@@ -4,11 +4,15 @@ import type { WsServerMessage } from '@secureevent/contracts';
 import type { Logger } from '@secureevent/shared';
 import { fanoutFailures } from './realtime.metrics.js';
 
-/** One frame for one room; `managersOnly` restricts it to the room's members who manage the event. */
+/**
+ * One frame for one room; `managersOnly` restricts it to the room's members who manage the event,
+ * `evictUserId` instead removes that user's connections from the room (sending them the frame).
+ */
 export interface RoomFrame {
   room: string;
   frame: WsServerMessage;
   managersOnly?: boolean;
+  evictUserId?: string;
 }
 
 interface Wire extends RoomFrame {

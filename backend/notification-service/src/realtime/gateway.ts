@@ -288,6 +288,14 @@ export function createGateway(options: { service: string; logger: Logger; ports:
       }
       if (sent > 0) wsPushed.inc({ service, type: frame.type }, sent);
     },
+    /** Takes `userId`'s connections out of `room` (unless they manage the event) and tells them with `frame`. */
+    evict(room: string, userId: string, frame: WsServerMessage): void {
+      for (const conn of [...(rooms.get(room) ?? [])]) {
+        if (conn.user?.id !== userId || conn.rooms.get(room)) continue;
+        leave(conn, room);
+        conn.send(frame);
+      }
+    },
     /** Whether any connection of this process is in `room`. */
     watched(room: string): boolean {
       return rooms.has(room);

@@ -66,9 +66,14 @@ export function realtimeConsumer(publish: (f: RoomFrame) => void): ConsumerDefin
       [MessageType.RegistrationConfirmed]: registered,
       [MessageType.RegistrationWaitlisted]: registered,
       [MessageType.RegistrationPromoted]: registered,
-      [MessageType.RegistrationCancelled]: onMessage(registrationChangedV1, (trx, { data }) =>
-        eventAccessRepository(trx).unregistered(data.eventId, data.userId),
-      ),
+      [MessageType.RegistrationCancelled]: onMessage(registrationChangedV1, async (trx, { data, afterCommit }) => {
+        const repo = eventAccessRepository(trx);
+        await repo.unregistered(data.eventId, data.userId);
+        // A private event is watched by its registrants only: whoever cancelled leaves its room now.
+        if ((await repo.find(data.eventId, undefined))?.visibility !== 'private') return;
+        const room = `event:${data.eventId}`;
+        afterCommit(() => publish({ room, frame: { type: 'unsubscribed', room }, evictUserId: data.userId }));
+      }),
       [MessageType.CheckinRecorded]: onMessage(checkinRecordedV1, (_trx, { data, afterCommit }) => {
         afterCommit(() =>
           publish({

@@ -49,7 +49,8 @@ export function createRealtime(deps: ServiceDeps<NotificationsDb>, options: Real
     deliver: (f) => {
       // Nobody here watches it: no coalescing state or timer for a room without local members.
       if (!gateway.watched(f.room)) return;
-      if (f.frame.type === 'availability') availability.push(f.room, f);
+      if (f.evictUserId) gateway.evict(f.room, f.evictUserId, f.frame);
+      else if (f.frame.type === 'availability') availability.push(f.room, f);
       else gateway.deliver(f.room, f.frame, f.managersOnly);
     },
   });
