@@ -48,6 +48,7 @@ export class EventOrganizerPanel {
 
   protected readonly attendees = signal<readonly Attendee[] | null>(null);
   protected readonly attendeesError = signal<string | null>(null);
+  protected readonly attendeesCursor = signal<string | null>(null);
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
   protected readonly confirmingCancel = signal(false);
@@ -58,25 +59,33 @@ export class EventOrganizerPanel {
   protected readonly errorFor = firstErrorMessage;
 
   constructor() {
+    // The page passes a new event object on every live availability change, so the list of
+    // attendees is reloaded as people register and cancel.
     effect(() => {
       const id = this.event().id;
-      const confirmed = this.event().availability.confirmed;
-      const waitlisted = this.event().availability.waitlisted;
-      untracked(() => this.loadAttendees(id, confirmed + waitlisted));
+      untracked(() => this.loadAttendees(id));
     });
   }
 
-  private loadAttendees(eventId: string, _expected: number): void {
+  private loadAttendees(eventId: string, cursor: string | null = null): void {
     this.api
-      .attendees(eventId)
+      .attendees(eventId, cursor)
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe({
         next: (page) => {
-          this.attendees.set(page.items);
+          this.attendees.update((shown) => [
+            ...(cursor === null ? [] : (shown ?? [])),
+            ...page.items,
+          ]);
+          this.attendeesCursor.set(page.nextCursor);
           this.attendeesError.set(null);
         },
         error: (error: unknown) => this.attendeesError.set(describeHttpError(error)),
       });
+  }
+
+  loadMoreAttendees(): void {
+    this.loadAttendees(this.event().id, this.attendeesCursor());
   }
 
   publishEvent(): Promise<void> {
