@@ -74,6 +74,7 @@ describe('RealtimeClient', () => {
     expect(seen).toEqual([3]);
 
     subscription.unsubscribe();
+    vi.advanceTimersByTime(2000);
     expect(socket.sent.at(-1)).toEqual({ type: 'unsubscribe', room: 'event:evt_a' });
   });
 
@@ -84,8 +85,10 @@ describe('RealtimeClient', () => {
     socket.open();
 
     first.unsubscribe();
+    vi.advanceTimersByTime(2000);
     expect(socket.sent.filter((m) => m.type === 'unsubscribe')).toHaveLength(0);
     second.unsubscribe();
+    vi.advanceTimersByTime(2000);
     expect(socket.sent.filter((m) => m.type === 'unsubscribe')).toHaveLength(1);
   });
 
@@ -125,5 +128,28 @@ describe('RealtimeClient', () => {
     });
 
     expect(seen).toEqual([4]);
+  });
+
+  it('when a list re-renders the same event soon after leaving it, then no frame is spent', () => {
+    const first = client.watchEvent('evt_a').subscribe();
+    const socket = FakeWebSocket.latest()!;
+    socket.open();
+
+    first.unsubscribe();
+    client.watchEvent('evt_a').subscribe();
+    vi.advanceTimersByTime(5000);
+
+    expect(socket.sent).toEqual([{ type: 'subscribe', room: 'event:evt_a' }]);
+  });
+
+  it('when the server closes for too many frames, then the client waits out its window', () => {
+    client.watchEvent('evt_a').subscribe();
+    FakeWebSocket.latest()!.open();
+
+    FakeWebSocket.latest()!.close(4429);
+    vi.advanceTimersByTime(9_000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    vi.advanceTimersByTime(1_000);
+    expect(FakeWebSocket.instances).toHaveLength(2);
   });
 });

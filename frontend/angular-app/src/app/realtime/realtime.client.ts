@@ -27,7 +27,13 @@ export const WEB_SOCKET_FACTORY = new InjectionToken<(url: string) => WebSocket>
 // only from the contracts, so no backend code (or zod) enters the bundle.
 const WS_PATH = '/ws';
 const CLOSE_UNAUTHORIZED = 4401;
+const CLOSE_RATE_LIMITED = 4429;
 const MAX_BACKOFF_MS = 30_000;
+// The server allows 100 frames per 10 s and 50 rooms per connection (notification-service
+// gateway limits). A room left and joined again within this grace (a list re-rendering the same
+// events after a search) costs no frame at all.
+const LEAVE_GRACE_MS = 2_000;
+const MAX_ROOMS = 45;
 
 /** Live counts of one event, from its `event:<id>` room. */
 export type EventUpdate = Extract<
@@ -48,6 +54,9 @@ export class RealtimeClient {
 
   private socket: WebSocket | null = null;
   private readonly rooms = new Map<string, number>();
+  private readonly pendingLeaves = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Rooms the server was asked to join on the current socket. */
+  private readonly joined = new Set<string>();
   private readonly frames = new Subject<WsServerMessage>();
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private attempts = 0;
@@ -111,23 +120,43 @@ export class RealtimeClient {
   private join(room: string): void {
     const count = this.rooms.get(room) ?? 0;
     this.rooms.set(room, count + 1);
-    if (count === 0) {
-      this.send({ type: 'subscribe', room });
+    const pending = this.pendingLeaves.get(room);
+    if (pending !== undefined) {
+      clearTimeout(pending);
+      this.pendingLeaves.delete(room);
     }
+    this.subscribe(room);
     this.ensureOpen();
   }
 
   private leave(room: string): void {
     const count = this.rooms.get(room) ?? 0;
-    if (count <= 1) {
-      this.rooms.delete(room);
-      this.send({ type: 'unsubscribe', room });
-    } else {
+    if (count > 1) {
       this.rooms.set(room, count - 1);
+      return;
     }
-    if (this.rooms.size === 0 && this.auth.accessToken() === null) {
-      this.close();
+    this.rooms.delete(room);
+    this.pendingLeaves.set(
+      room,
+      setTimeout(() => {
+        this.pendingLeaves.delete(room);
+        if (this.joined.delete(room)) {
+          this.send({ type: 'unsubscribe', room });
+        }
+        if (this.rooms.size === 0 && this.auth.accessToken() === null) {
+          this.close();
+        }
+      }, LEAVE_GRACE_MS),
+    );
+  }
+
+  /** Joins on the server unless already joined; past the room limit a page simply is not live. */
+  private subscribe(room: string): void {
+    if (!this.isOpen() || this.joined.has(room) || this.joined.size >= MAX_ROOMS) {
+      return;
     }
+    this.joined.add(room);
+    this.send({ type: 'subscribe', room });
   }
 
   private tokenChanged(token: string | null): void {
@@ -168,8 +197,9 @@ export class RealtimeClient {
       if (token !== null) {
         this.send({ type: 'auth', token, since: this.newestNotificationId });
       }
+      this.joined.clear();
       for (const room of this.rooms.keys()) {
-        this.send({ type: 'subscribe', room });
+        this.subscribe(room);
       }
     });
     socket.addEventListener('message', (message: MessageEvent) => this.receive(message.data));
@@ -179,7 +209,8 @@ export class RealtimeClient {
       }
       this.socket = null;
       this.connected.set(false);
-      this.scheduleReconnect(event.code === CLOSE_UNAUTHORIZED);
+      this.joined.clear();
+      this.scheduleReconnect(event.code);
     });
   }
 
@@ -199,11 +230,14 @@ export class RealtimeClient {
     this.frames.next(frame);
   }
 
-  private scheduleReconnect(unauthorized: boolean): void {
+  private scheduleReconnect(closeCode: number): void {
     if (!this.wanted()) {
       return;
     }
-    const delay = Math.min(1000 * 2 ** this.attempts, MAX_BACKOFF_MS);
+    const unauthorized = closeCode === CLOSE_UNAUTHORIZED;
+    const backoff = Math.min(1000 * 2 ** this.attempts, MAX_BACKOFF_MS);
+    // Rate-limited: wait out the server's whole window before trying again.
+    const delay = closeCode === CLOSE_RATE_LIMITED ? Math.max(backoff, 10_000) : backoff;
     this.attempts += 1;
     this.reconnectTimer = setTimeout(async () => {
       if (unauthorized) {
@@ -221,6 +255,7 @@ export class RealtimeClient {
   }
 
   private close(): void {
+    this.joined.clear();
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     const socket = this.socket;
