@@ -1,18 +1,25 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
+import { Router, provideRouter } from '@angular/router';
 
 import { App } from './app';
 import { SESSION_HINT } from './auth/session-hint';
 import { provideFakeWebSocket } from './realtime/realtime.testing';
+
+@Component({ template: '<h1>A page</h1>' })
+class BlankPage {}
 
 describe('App shell', () => {
   beforeEach(() => {
     TestBed.configureTestingModule({
       imports: [App],
       providers: [
-        provideRouter([]),
+        provideRouter([
+          { path: 'one', component: BlankPage },
+          { path: 'two', component: BlankPage },
+        ]),
         provideHttpClient(),
         provideHttpClientTesting(),
         provideFakeWebSocket(),
@@ -55,5 +62,24 @@ describe('App shell', () => {
     expect(links).toContain('Sign up');
     expect(shell.querySelector('[data-testid="notification-bell"]')).toBeNull();
     TestBed.inject(HttpTestingController).verify();
+  });
+
+  it('when the person moves to another page, then focus moves to the main content; a new search does not move it', async () => {
+    const fixture = TestBed.createComponent(App);
+    const shell = fixture.nativeElement as HTMLElement;
+    document.body.appendChild(shell);
+    const router = TestBed.inject(Router);
+    await router.navigateByUrl('/one');
+    await fixture.whenStable();
+    const search = document.createElement('input');
+    shell.appendChild(search);
+
+    search.focus();
+    await router.navigateByUrl('/one?q=kubernetes');
+    expect(document.activeElement).toBe(search);
+
+    await router.navigateByUrl('/two');
+    expect(document.activeElement).toBe(shell.querySelector('main'));
+    shell.remove();
   });
 });

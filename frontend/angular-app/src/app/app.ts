@@ -1,6 +1,15 @@
-import { ChangeDetectionStrategy, Component, ElementRef, inject, viewChild } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  ElementRef,
+  inject,
+  viewChild,
+} from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatToolbarModule } from '@angular/material/toolbar';
-import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { filter } from 'rxjs';
 
 import { AuthStatus, AuthStore } from './auth/auth.store';
 import { UnreadCountStore } from './notifications/unread-count.store';
@@ -27,6 +36,28 @@ export class App {
 
   constructor() {
     void this.auth.restoreSession();
+    this.moveFocusToNewPages();
+  }
+
+  /**
+   * After a navigation to another page (not the first load, and not a change of query only, such
+   * as a new search), focus moves to the main content, so keyboard and screen-reader users start
+   * at the new page rather than on the link they left.
+   */
+  private moveFocusToNewPages(): void {
+    let previousPath: string | null = null;
+    this.router.events
+      .pipe(
+        filter((event): event is NavigationEnd => event instanceof NavigationEnd),
+        takeUntilDestroyed(inject(DestroyRef)),
+      )
+      .subscribe((event) => {
+        const path = event.urlAfterRedirects.split(/[?#]/)[0];
+        if (previousPath !== null && path !== previousPath) {
+          this.mainContent().nativeElement.focus({ preventScroll: true });
+        }
+        previousPath = path;
+      });
   }
 
   // Focus is moved by hand rather than by following `#main-content`: a fragment change would
