@@ -21,13 +21,22 @@ let alice: Person;
 let bob: Person;
 let carol: Person;
 let eventUrl = '';
+// Console errors of every page the story opens: the strict CSP must block nothing anywhere.
+const consoleErrors: string[] = [];
 
 async function signedInPage(browser: Browser, person: Person): Promise<Page> {
   const context = await browser.newContext();
   const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
   await signIn(page, person);
   return page;
 }
+
+test.afterEach(() => {
+  expect(cspViolations(consoleErrors)).toEqual([]);
+});
 
 test.beforeAll(async ({ request }) => {
   organizer = await anOrganizer(request);
