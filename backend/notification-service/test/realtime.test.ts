@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { newId, registry } from '@secureevent/shared';
+import { createEnvelope, newId, registry } from '@secureevent/shared';
 import { createTestEnv, type TestEnv } from '@secureevent/shared/testing';
 import { createSigner, messages, startRealtimeInstance, TestClient } from './realtime.support.js';
 
@@ -300,6 +300,40 @@ describe('real-time gateway at /ws', () => {
       await env.publishRaw(marker.type, marker);
       await c.next('availability');
       expect(c.frames.filter((f) => f.type === 'availability').map((f) => f.type === 'availability' && f.eventId)).toEqual([pub.eventId]);
+    });
+  });
+
+  describe('the realtime consumer', () => {
+    const consumed = async (outcome: string) => {
+      const metric = (await registry.getSingleMetric('secureevent_messages_consumed_total')?.get())?.values ?? [];
+      return metric.filter((v) => v.labels.consumer === 'realtime' && v.labels.outcome === outcome).reduce((sum, v) => sum + v.value, 0);
+    };
+
+    it('when an event message is delivered twice, then the room hears it once', async () => {
+      const pub = await publishedEvent('public');
+      const c = await open();
+      await c.subscribe(pub.room);
+      const duplicatesBefore = await consumed('duplicate');
+      const updated = messages.updated(pub.eventId);
+      await env.publishRaw(updated.type, updated);
+      await env.publishRaw(updated.type, updated);
+      await vi.waitFor(async () => expect(await consumed('duplicate')).toBe(duplicatesBefore + 1), { timeout: 10_000, interval: 50 });
+      await c.next('event');
+      expect(c.frames.filter((f) => f.type === 'event')).toHaveLength(1);
+    });
+
+    it('when a message breaks its contract, then it is dead-lettered and pushes keep flowing', async () => {
+      const queue = 'notification-service.realtime';
+      const before = await env.deadLetterCount(queue);
+      await env.publishRaw('event.availability_changed.v1', Buffer.from('{"truncated":'));
+      await env.publishRaw('checkin.recorded.v1', createEnvelope('/x', { type: 'checkin.recorded.v1', data: { eventId: 'not-an-id' } }));
+      await vi.waitFor(async () => expect(await env.deadLetterCount(queue)).toBe(before + 2), { timeout: 10_000, interval: 50 });
+      const pub = await publishedEvent('public');
+      const c = await open();
+      await c.subscribe(pub.room);
+      const m = messages.availability(pub.eventId, 4);
+      await env.publishRaw(m.type, m);
+      expect((await c.next('availability')).availability.confirmed).toBe(4);
     });
   });
 
