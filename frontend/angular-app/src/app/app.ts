@@ -3,7 +3,9 @@ import {
   Component,
   DestroyRef,
   ElementRef,
+  effect,
   inject,
+  untracked,
   viewChild,
 } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
@@ -37,6 +39,19 @@ export class App {
   constructor() {
     void this.auth.restoreSession();
     this.moveFocusToNewPages();
+    this.sendExpiredSessionsToSignIn();
+  }
+
+  /** A session that ended by itself (revoked, or idle too long) leads back to the sign-in page. */
+  private sendExpiredSessionsToSignIn(): void {
+    effect(() => {
+      if (this.auth.expiredSessions() > 0) {
+        untracked(() => {
+          const returnUrl = this.router.url;
+          void this.router.navigate(['/sign-in'], { queryParams: { returnUrl, expired: 1 } });
+        });
+      }
+    });
   }
 
   /**

@@ -106,4 +106,23 @@ describe('AuthStore', () => {
     expect(auth.status()).toBe(AuthStatus.SignedOut);
     expect(hint.value).toBe(false);
   });
+
+  it('when a signed-in session is refused at refresh, then it counts as expired; a refused restore does not', async () => {
+    const auth = setUp(true);
+    const restoring = auth.restoreSession();
+    http.expectOne('/api/auth/refresh').flush(tokens('at-1'));
+    await Promise.resolve();
+    http.expectOne('/api/users/me').flush(user);
+    await restoring;
+    expect(auth.expiredSessions()).toBe(0);
+
+    const refreshing = auth.refresh();
+    http
+      .expectOne('/api/auth/refresh')
+      .flush({ title: 'Unauthorized' }, { status: 401, statusText: 'Unauthorized' });
+
+    expect(await refreshing).toBeNull();
+    expect(auth.expiredSessions()).toBe(1);
+    expect(auth.isSignedIn()).toBe(false);
+  });
 });

@@ -42,6 +42,8 @@ export class AuthStore {
     user: null as User | null,
   });
   private refreshInFlight: Promise<string | null> | null = null;
+  /** Counts sessions that ended without the person signing out (refresh refused while signed in). */
+  readonly expiredSessions = signal(0);
   private restoring: Promise<void> | null = null;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -126,7 +128,11 @@ export class AuthStore {
       return tokens.accessToken;
     } catch (error) {
       if (error instanceof HttpErrorResponse && error.status === 401) {
+        const wasSignedIn = this.state().status === AuthStatus.SignedIn;
         this.endSession();
+        if (wasSignedIn) {
+          this.expiredSessions.update((count) => count + 1);
+        }
         return null;
       }
       // A network failure is not a signed-out session: keep what we have.

@@ -35,6 +35,8 @@ export class SignInPage {
 
   /** Where to go after signing in (from the guard that sent the person here). */
   readonly returnUrl = input<string | undefined>();
+  /** Set when the app sent the person here because their session ended by itself. */
+  readonly expired = input<string | undefined>();
 
   protected readonly form = inject(FormBuilder).nonNullable.group({
     email: ['', [Validators.required, Validators.email]],
