@@ -222,8 +222,23 @@ export function createGateway(options: { service: string; logger: Logger; ports:
     });
   };
 
+  // Pings are spread over the interval in slices: 10,000 pings in one tick would stall pushes for
+  // that long. Each connection is visited once per round; it must answer before its next visit.
+  const HEARTBEAT_SLICES = 10;
+  let round: Iterator<Connection> | undefined;
+  let perSlice = 0;
   const heartbeat = setInterval(() => {
-    for (const conn of connections) {
+    if (!round) {
+      round = connections.values();
+      perSlice = Math.max(1, Math.ceil(connections.size / HEARTBEAT_SLICES));
+    }
+    for (let i = 0; i < perSlice; i++) {
+      const next = round.next();
+      if (next.done) {
+        round = undefined;
+        return;
+      }
+      const conn = next.value;
       if (!conn.alive) {
         wsClosed.inc({ service, reason: 'no_pong' });
         conn.ws.terminate();
@@ -232,7 +247,7 @@ export function createGateway(options: { service: string; logger: Logger; ports:
       conn.alive = false;
       conn.ws.ping();
     }
-  }, limits.heartbeatMs);
+  }, limits.heartbeatMs / HEARTBEAT_SLICES);
   heartbeat.unref();
 
   const upgrade: UpgradeHandler = {
