@@ -202,3 +202,21 @@ test('when the organizer checks a ticket in, then it is valid once and a second 
   await expectNoAxeViolations(page);
   await page.context().close();
 });
+
+test('when the organizer cancels the event, then an attendee looking at it is told at once', async ({ browser }) => {
+  const bobPage = await signedInPage(browser, bob);
+  await bobPage.goto(eventUrl);
+  await expect(bobPage.getByTestId('registration-status')).toContainText('You are registered');
+
+  const page = await signedInPage(browser, organizer);
+  await page.goto(eventUrl);
+  await page.getByRole('button', { name: 'Cancel event' }).click();
+  await page.getByRole('button', { name: 'Yes, cancel the event' }).click();
+  await expect(page.getByTestId('event-status')).toHaveText('cancelled');
+
+  // Bob's page was not reloaded: the change came over the WebSocket.
+  await expect(bobPage.getByTestId('event-cancelled')).toBeVisible();
+  await expect(bobPage.getByTestId('event-status')).toHaveText('cancelled');
+  await expectNoAxeViolations(bobPage);
+  for (const p of [bobPage, page]) await p.context().close();
+});
