@@ -479,6 +479,12 @@ describe('Dockerfiles', () => {
     expect(final.find((i) => i.op === 'EXPOSE')?.args).toBe('8080');
     expect(final.find((i) => i.op === 'HEALTHCHECK')?.args).toContain('http://127.0.0.1:8080/healthz');
     expect(ins.some((i) => i.op === 'RUN' && i.args === 'node platform/gateway/render-nginx-conf.mjs /opt/nginx-conf')).toBe(true);
+    // `npm install -w …` prunes the lockfile to the workspaces present: Swagger UI's pinned version
+    // must be read from it before that.
+    const swagger = ins.findIndex((i) => i.op === 'RUN' && i.args.includes("packages['node_modules/swagger-ui-dist'].version"));
+    const workspaceInstall = ins.findIndex((i) => i.op === 'RUN' && i.args.includes('npm install') && i.args.includes('-w '));
+    expect(swagger).toBeGreaterThan(-1);
+    expect(swagger).toBeLessThan(workspaceInstall);
   });
 
   it('when .dockerignore is read, then host builds, dependencies, data and secrets stay out of the build context', () => {
