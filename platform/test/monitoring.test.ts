@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -75,19 +76,23 @@ describe('Prometheus (promtool)', () => {
     const original = read('monitoring', 'prometheus', 'prometheus-kubernetes.yml');
     const direct = promtool('check', 'config', 'prometheus-kubernetes.yml');
     if (direct.status !== 0) expect(direct.output).toMatch(/field kubernetes_sd_configs not found/);
-    const config = parse(original) as { scrape_configs: Record<string, unknown>[] };
+    const config = parse(original) as { rule_files: string[]; scrape_configs: Record<string, unknown>[] };
+    // The copy goes to a scratch directory, so its rule files are named by absolute path.
+    config.rule_files = config.rule_files.map((f) => path.join(prom, f));
     for (const job of config.scrape_configs) {
       expect(job.kubernetes_sd_configs, `${String(job.job_name)} discovers its targets`).toBeDefined();
       delete job.kubernetes_sd_configs;
       job.static_configs = [{ targets: ['placeholder:3001'] }];
     }
-    const copy = path.join(prom, `.prometheus-kubernetes.${process.pid}.yml`);
-    fs.writeFileSync(copy, JSON.stringify(config));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'secureevent-prometheus-'));
     try {
-      const r = promtool('check', 'config', path.basename(copy));
+      const copy = path.join(dir, 'prometheus-kubernetes.yml');
+      fs.writeFileSync(copy, JSON.stringify(config));
+      const r = promtool('check', 'config', copy);
       expect(r.status, r.output).toBe(0);
+      expect(r.output).toMatch(/SUCCESS: \d+ rules found/);
     } finally {
-      fs.rmSync(copy, { force: true });
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
