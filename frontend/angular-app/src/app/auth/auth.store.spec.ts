@@ -125,4 +125,12 @@ describe('AuthStore', () => {
     expect(auth.expiredSessions()).toBe(1);
     expect(auth.isSignedIn()).toBe(false);
   });
+
+  it('when the browser leaves for company sign-in, then the next start tries the refresh cookie', async () => {
+    const auth = setUp(false);
+
+    auth.prepareCompanySignIn();
+
+    expect(hint.value).toBe(true);
+  });
 });

@@ -83,6 +83,15 @@ export class AuthStore {
     return this.restoring;
   }
 
+  /**
+   * Called as the browser leaves for the company's identity provider: it comes back with only the
+   * refresh cookie, so the next start must try a refresh even though no password sign-in set the
+   * hint. Should the sign-in fail there, the one refused refresh clears the hint again.
+   */
+  prepareCompanySignIn(): void {
+    this.hint.set();
+  }
+
   async signIn(email: string, password: string): Promise<void> {
     const tokens = await firstValueFrom(
       this.http.post<TokenResponse>('/api/auth/login', { email, password }),

@@ -52,6 +52,10 @@ export class SignInPage {
   );
   protected readonly errorFor = firstErrorMessage;
 
+  startCompanySignIn(): void {
+    this.auth.prepareCompanySignIn();
+  }
+
   protected companySignInUrl(config: OidcConfig): string {
     const returnTo = encodeURIComponent(safeReturnUrl(this.returnUrl()));
     return `${config.startUrl ?? '/api/auth/oidc/start'}?returnTo=${returnTo}`;
