@@ -25,6 +25,7 @@ import { Subscription, firstValueFrom } from 'rxjs';
 
 import { AuthStore } from '../../auth/auth.store';
 import { applyServerErrors, firstErrorMessage } from '../../forms/server-errors';
+import { newIdempotencyKey } from '../../http/idempotency-key';
 import { describeHttpError } from '../../http/problem-details';
 import { RealtimeClient } from '../../realtime/realtime.client';
 import { VIEWER_TIME_ZONE } from '../../time/viewer-time-zone';
@@ -80,7 +81,7 @@ export class EventDetailPage {
   protected readonly answers = signal(new FormGroup<Record<string, AnswerControl>>({}));
   protected readonly errorFor = firstErrorMessage;
   private live: Subscription | undefined;
-  private idempotencyKey = crypto.randomUUID();
+  private idempotencyKey = newIdempotencyKey();
 
   protected readonly schedule = computed(() => {
     const event = this.event();
@@ -237,7 +238,7 @@ export class EventDetailPage {
     await this.run(async () => {
       await firstValueFrom(this.api.cancelRegistration(registration.id));
       this.registration.set(null);
-      this.idempotencyKey = crypto.randomUUID();
+      this.idempotencyKey = newIdempotencyKey();
       this.notice.set('Your registration is cancelled.');
     });
   }
