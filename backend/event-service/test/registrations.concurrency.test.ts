@@ -146,4 +146,30 @@ describe('registration under concurrency', () => {
     const waitlisted = burst.filter((r) => r.body.status === 'waitlisted').map((r) => r.body.waitlistPosition as number);
     expect([...new Set(waitlisted)].sort()).toEqual([1, 2, 3]);
   });
+
+  it('when people registered in the same transaction are listed page by page, then each appears exactly once', async () => {
+    const people = await attendees(7);
+    const { id, auth } = await publishedEvent(20);
+    // At once: they share group commits, so several rows carry the very same created_at.
+    await Promise.all(
+      people.map((p) =>
+        request(app).post(`/api/events/${id}/registrations`).set('authorization', `Bearer ${p.token}`).send({}).expect(201),
+      ),
+    );
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      // A cursor that stops advancing would page forever: fail fast instead.
+      expect(++pages).toBeLessThanOrEqual(10);
+      const page: request.Response = await request(app)
+        .get(`/api/events/${id}/registrations`)
+        .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+        .set(auth)
+        .expect(200);
+      seen.push(...(page.body.items as { userId: string }[]).map((r) => r.userId));
+      cursor = page.body.nextCursor as string | null;
+    } while (cursor);
+    expect(seen.sort()).toEqual(people.map((p) => p.id).sort());
+  });
 });

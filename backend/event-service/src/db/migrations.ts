@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import { messagingMigration } from '@secureevent/shared';
+import { messagingMigration, millisecondTimestampsMigration } from '@secureevent/shared';
 import { renderDescription } from '../events/description.js';
 
 /** The event-service's migrations, applied in key order at start. */
@@ -146,4 +146,6 @@ export const migrations: Record<string, Migration> = {
       }
     },
   },
+  // Keyset cursors carry milliseconds: sort keys are stored at that precision.
+  '0008_millisecond_sort_keys': millisecondTimestampsMigration({ registrations: ['created_at'] }),
 };

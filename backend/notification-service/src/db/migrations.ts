@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import { messagingMigration } from '@secureevent/shared';
+import { messagingMigration, millisecondTimestampsMigration } from '@secureevent/shared';
 import { realtimeMigration } from '../realtime/realtime.schema.js';
 
 /** The notification-service's migrations, applied in key order at start. */
@@ -102,4 +102,6 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('reminders_by_event').on('reminders').columns(['event_id']).execute();
     },
   },
+  // Keyset cursors carry milliseconds: sort keys are stored at that precision.
+  '0030_millisecond_sort_keys': millisecondTimestampsMigration({ notifications: ['created_at'], email_deliveries: ['created_at'] }),
 };

@@ -189,4 +189,25 @@ export async function migrate(sdb: ServiceDb<unknown>, migrations: Record<string
   if (error) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
 }
 
+/**
+ * A migration that stores the given timestamp columns at millisecond precision (`timestamptz(3)`),
+ * the precision a JavaScript Date and an ISO cursor carry. Keyset paging on such a column then
+ * compares exactly: with microseconds in the database, rows in the same millisecond as a page's
+ * last row were skipped (descending) or repeated (ascending). Existing values are rounded.
+ */
+export function millisecondTimestampsMigration(columns: Record<string, string[]>): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      for (const [table, names] of Object.entries(columns)) {
+        for (const name of names) {
+          await db.schema
+            .alterTable(table)
+            .alterColumn(name, (c) => c.setDataType(sql`timestamptz(3)`))
+            .execute();
+        }
+      }
+    },
+  };
+}
+
 export { sql };

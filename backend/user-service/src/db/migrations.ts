@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import { messagingMigration } from '@secureevent/shared';
+import { messagingMigration, millisecondTimestampsMigration } from '@secureevent/shared';
 
 /** The user-service's migrations, applied in key order at start. */
 export const migrations: Record<string, Migration> = {
@@ -63,4 +63,6 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('identities_user').on('identities').columns(['user_id', 'issuer']).execute();
     },
   },
+  // Keyset cursors carry milliseconds: sort keys are stored at that precision.
+  '0004_millisecond_sort_keys': millisecondTimestampsMigration({ users: ['created_at'] }),
 };
