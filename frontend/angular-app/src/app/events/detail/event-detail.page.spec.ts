@@ -64,6 +64,10 @@ describe('EventDetailPage', () => {
     await fixture.whenStable();
   };
 
+  it('when the event is shown, then the browser tab is named after it', () => {
+    expect(document.title).toBe('Threat modelling day · SecureEvent');
+  });
+
   it('when the event is shown, then its description HTML is rendered without handlers', () => {
     const description = page().querySelector('section.description')!;
 

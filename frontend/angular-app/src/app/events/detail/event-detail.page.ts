@@ -11,6 +11,7 @@ import {
   untracked,
 } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { Title } from '@angular/platform-browser';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCheckboxModule } from '@angular/material/checkbox';
@@ -66,6 +67,7 @@ export class EventDetailPage {
   private readonly destroyRef = inject(DestroyRef);
   private readonly viewerTimeZone = inject(VIEWER_TIME_ZONE);
   private readonly locale = inject(LOCALE_ID);
+  private readonly title = inject(Title);
   protected readonly auth = inject(AuthStore);
 
   readonly id = input.required<string>();
@@ -135,6 +137,7 @@ export class EventDetailPage {
   private showEvent(event: EventDto): void {
     const previousQuestions = JSON.stringify(this.event()?.questions ?? null);
     this.event.set(event);
+    this.title.setTitle(`${event.title} · SecureEvent`);
     if (JSON.stringify(event.questions) !== previousQuestions) {
       this.answers.set(this.formFor(event.questions));
     }
