@@ -55,6 +55,7 @@ export function createNotificationService(options: NotificationServiceOptions = 
             logger: deps.logger.child({ component: 'reminders' }),
             clock,
             pollIntervalMs: options.reminders?.pollIntervalMs,
+            afterCommit: (ids) => realtime.pushNotifications(ids),
           });
         },
         async stop() {

@@ -18,6 +18,12 @@ export function pushReadsRepository(db: Kysely<NotificationsDb>) {
   };
   return {
     unreadOf,
+    /** Notifications by id, for pushing those created outside a consumer (reminders). */
+    async byIds(ids: string[]) {
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('notifications').selectAll().where('id', 'in', ids).execute();
+      return rows.map((row) => ({ userId: row.user_id, notification: toNotificationDto(row) }));
+    },
     /** The notifications one message created (the unique key makes this exactly its own). */
     async createdBy(messageId: string) {
       const rows = await db.selectFrom('notifications').selectAll().where('source_message_id', '=', messageId).execute();

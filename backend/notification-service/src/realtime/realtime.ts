@@ -81,8 +81,19 @@ export function createRealtime(deps: ServiceDeps<NotificationsDb>, options: Real
     return { name: consumer.name, handlers };
   }
 
+  /** Pushes notifications already committed to the inbox (e.g. by the reminder claimer) to their users. */
+  async function pushNotifications(ids: string[]): Promise<void> {
+    const reads = pushReadsRepository(deps.sdb.db);
+    const found = await reads.byIds(ids);
+    const unread = await reads.unreadOf([...new Set(found.map((c) => c.userId))]);
+    for (const { userId, notification } of found) {
+      fanout.publish({ room: `user:${userId}`, frame: { type: 'notification', notification, unread: unread.get(userId) ?? 0 } });
+    }
+  }
+
   return {
     upgrade: gateway.upgrade,
+    pushNotifications,
     consumer: realtimeConsumer((f) => fanout.publish(f)),
     withNotificationPush,
     start: () => fanout.start(),

@@ -12,6 +12,8 @@ export interface ReminderClaimerOptions {
   clock: () => Date;
   pollIntervalMs?: number;
   batchSize?: number;
+  /** Called with the ids of the inbox notifications a batch created, after it committed (live push). */
+  afterCommit?: (notificationIds: string[]) => Promise<void> | void;
 }
 
 /** A running claimer. */
@@ -23,9 +25,13 @@ export interface ReminderClaimer {
 
 const when = new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: 'UTC' });
 
-async function remind(trx: Kysely<NotificationsDb>, r: DueReminder, now: Date): Promise<'sent' | 'dropped'> {
-  if (r.event.cancelled || r.event.startsAt <= now) return 'dropped';
-  await deliverNote(trx, reminderSourceKey(r.registrationId, r.offsetMinutes, r.dueAt), {
+async function remind(
+  trx: Kysely<NotificationsDb>,
+  r: DueReminder,
+  now: Date,
+): Promise<{ outcome: 'sent' | 'dropped'; notificationId: string | null }> {
+  if (r.event.cancelled || r.event.startsAt <= now) return { outcome: 'dropped', notificationId: null };
+  const notificationId = await deliverNote(trx, reminderSourceKey(r.registrationId, r.offsetMinutes, r.dueAt), {
     userId: r.userId,
     kind: 'event_reminder',
     title: `Starting in ${offsetLabel(r.offsetMinutes)}: “${r.event.title}”`,
@@ -38,7 +44,7 @@ async function remind(trx: Kysely<NotificationsDb>, r: DueReminder, now: Date): 
       endsAt: r.event.endsAt?.toISOString() ?? null,
     },
   });
-  return 'sent';
+  return { outcome: 'sent', notificationId };
 }
 
 /**
@@ -52,13 +58,21 @@ export function startReminderClaimer(options: ReminderClaimerOptions): Promise<R
   const batchSize = options.batchSize ?? 50;
 
   async function batch(): Promise<number> {
-    return db.transaction().execute(async (trx) => {
+    const notified: string[] = [];
+    const handled = await db.transaction().execute(async (trx) => {
       const repo = remindersRepository(trx);
       const now = clock();
       const due = await repo.lockDue(now, batchSize);
-      for (const r of due) await repo.settle(r.registrationId, r.offsetMinutes, await remind(trx, r, now), now);
+      for (const r of due) {
+        const { outcome, notificationId } = await remind(trx, r, now);
+        await repo.settle(r.registrationId, r.offsetMinutes, outcome, now);
+        if (notificationId) notified.push(notificationId);
+      }
       return due.length;
     });
+    // Only once committed: the pushed notification must already be in the inbox.
+    if (notified.length > 0) await options.afterCommit?.(notified);
+    return handled;
   }
 
   return startWorkLoop({
