@@ -193,9 +193,10 @@ describe('real-time gateway at /ws', () => {
       await organizer.auth(priv.organizer.token);
       await organizer.subscribe(priv.room);
 
+      // Count frames before publishing: the eviction may arrive before publishRaw returns.
+      const from = c.frames.length;
       const cancel = messages.registration('cancelled', priv.eventId, user.id);
       await env.publishRaw(cancel.type, cancel);
-      const from = c.frames.length;
       expect(await c.next('unsubscribed', (f) => f.room === priv.room, from)).toEqual({ type: 'unsubscribed', room: priv.room });
       expect(await c.subscribe(priv.room)).toMatchObject({ type: 'error', code: 'NOT_FOUND' });
       // The organizer stays, and so does the room's traffic for them.
