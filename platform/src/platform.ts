@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import compression from 'compression';
 import express, { type Express } from 'express';
 import {
   assertExternalAdapters,
@@ -110,6 +111,13 @@ export async function startPlatform(
       { name: 'broker', check: () => transport.ping() },
     ],
     after: (a) => {
+      // The web app and the API reference go out compressed (as nginx does in distributed mode);
+      // API answers do not: they are small, and the hot ones are served from the response cache.
+      a.use(
+        compression({
+          filter: (req, res) => (!req.path.startsWith('/api/') || req.path.startsWith('/api/docs')) && compression.filter(req, res),
+        }),
+      );
       mountDocs(a);
       mountSpa(a, spaDir, logger);
     },
@@ -141,6 +149,8 @@ function mountDocs(app: Express) {
   app.get('/api/docs', (_req, res) => res.sendFile(path.join(repoRoot, 'platform/docs-ui/index.html')));
 }
 
+const HASHED_ASSET = /-[A-Z0-9]{8}\.(?:js|mjs|css|map|woff2?|ttf|eot|otf|svg|png|jpe?g|gif|webp|avif|ico)$/;
+
 /** The Angular app: hashed assets cached for a year, index.html never cached, deep links fall back to it. */
 function mountSpa(app: Express, spaDir: string, logger: Logger) {
   const index = path.join(spaDir, 'index.html');
@@ -152,7 +162,8 @@ function mountSpa(app: Express, spaDir: string, logger: Logger) {
     express.static(spaDir, {
       index: false,
       setHeaders: (res, file) => {
-        res.setHeader('cache-control', /\.[0-9a-z]{8,}\.(js|css|woff2?)$/i.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        // Content-hashed build output (main-ABCD1234.js, chunk-…, media/…), as in platform/nginx.
+        res.setHeader('cache-control', HASHED_ASSET.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     }),
   );
