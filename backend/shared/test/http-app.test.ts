@@ -658,3 +658,29 @@ describe('loggablePath', () => {
     expect(loggablePath('/api/calendar/feed-token')).toBe('/api/calendar/feed-token');
   });
 });
+
+describe('trust proxy', () => {
+  const appTrusting = (trustProxy: string | number | undefined) => {
+    const app = createHttpApp({
+      service: SERVICE,
+      logger: createLogger(SERVICE, { level: 'silent' }),
+      routers: [],
+      readiness: [],
+      ...(trustProxy === undefined ? {} : { trustProxy }),
+      after: (a) => a.get('/whoami', (req, res) => void res.json({ ip: req.ip })),
+    });
+    return app;
+  };
+
+  it('when the request comes from a trusted proxy, then the client address is taken from X-Forwarded-For; otherwise the header is ignored', async () => {
+    const forwarded = { 'x-forwarded-for': '203.0.113.7' };
+    // Default: nginx on loopback is trusted (supertest connects from loopback).
+    expect((await request(appTrusting(undefined)).get('/whoami').set(forwarded)).body.ip).toBe('203.0.113.7');
+    // Behind an Ingress: only the pod network is trusted, so a loopback peer cannot choose its address.
+    const strict = (await request(appTrusting('10.0.0.0/8')).get('/whoami').set(forwarded)).body.ip as string;
+    expect(strict).not.toBe('203.0.113.7');
+    expect(strict).toMatch(/127\.0\.0\.1|::1/);
+    // A hop count trusts that many proxies in front.
+    expect((await request(appTrusting(1)).get('/whoami').set(forwarded)).body.ip).toBe('203.0.113.7');
+  });
+});

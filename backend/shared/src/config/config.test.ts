@@ -87,6 +87,21 @@ describe('loadConfig with commonEnv', () => {
     expectOneLineNaming(error, 'SECUREEVENT_REQUIRE_EXTERNAL');
   });
 
+  it.each([
+    ['true (any client could pick its address)', 'true'],
+    ['a shell fragment', 'loopback; rm -rf /'],
+  ])('when TRUST_PROXY is %s, then a one-line ConfigError names TRUST_PROXY', (_label, value) => {
+    expectOneLineNaming(configErrorFor({ TRUST_PROXY: value }), 'TRUST_PROXY');
+  });
+
+  it('when TRUST_PROXY names proxies or hops, then Express gets them: loopback by default, CIDR lists as given, hop counts as numbers', () => {
+    expect(loadConfig(schema, {}).TRUST_PROXY).toBe('loopback');
+    expect(loadConfig(schema, { TRUST_PROXY: 'loopback, 10.0.0.0/8' }).TRUST_PROXY).toBe('loopback, 10.0.0.0/8');
+    expect(loadConfig(schema, { TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig(schema, { AMQP_QUEUE_TYPE: 'quorum' }).AMQP_QUEUE_TYPE).toBe('quorum');
+    expectOneLineNaming(configErrorFor({ AMQP_QUEUE_TYPE: 'mirrored' }), 'AMQP_QUEUE_TYPE');
+  });
+
   it('when valid values are given, then they parse and PORT becomes a number', () => {
     const env = {
       PORT: '8081',

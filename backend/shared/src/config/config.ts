@@ -62,6 +62,24 @@ export const commonEnv = {
   JWKS_URL: urlWithProtocols(['http:', 'https:'], 'http(s)'),
   JWT_ISSUER: z.preprocess(emptyToUndefined, z.string().default('secureevent')),
   JWT_AUDIENCE: z.preprocess(emptyToUndefined, z.string().default('secureevent-api')),
+  /**
+   * Which proxies may set X-Forwarded-For (Express `trust proxy`): `loopback` (nginx on the same
+   * host, the default), a comma-separated list of addresses/CIDRs or `loopback`/`linklocal`/
+   * `uniquelocal`, or a hop count. Behind a Kubernetes Ingress: the pod network's CIDR. Never
+   * "everything": a client could then choose the address that rate limits and audit see.
+   */
+  TRUST_PROXY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^(?:\d{1,2}|[\w.:/-]+(?:\s*,\s*[\w.:/-]+)*)$/, 'must be loopback, a list of addresses or CIDRs, or a hop count')
+      .refine((v) => !/^(?:true|false)$/i.test(v), 'must name the proxies (true would trust any client)')
+      .default('loopback')
+      .transform((v): string | number => (/^\d+$/.test(v) ? Number(v) : v)),
+  ),
+  /** RabbitMQ queue type: `quorum` (replicated, for a broker cluster in production) or `classic`. */
+  AMQP_QUEUE_TYPE: z.preprocess(emptyToUndefined, z.enum(['classic', 'quorum']).default('classic')),
   /** Set in CI: refuse to start on embedded adapters when a real server URL is missing. */
   SECUREEVENT_REQUIRE_EXTERNAL: z.preprocess(
     emptyToUndefined,

@@ -27,7 +27,7 @@ export interface HttpAppOptions {
   /** Extra handlers before the 404 (e.g. the SPA and static docs in embedded mode). */
   after?: (app: Express) => void;
   /** Trust X-Forwarded-* from this proxy (nginx on loopback in distributed mode). */
-  trustProxy?: string | boolean;
+  trustProxy?: string | number;
 }
 
 /** The strict Content Security Policy: no inline or eval'd script anywhere. */

@@ -45,7 +45,7 @@ export async function runStandalone<DB>(options: StandaloneOptions<DB>): Promise
     logger,
   });
   const transport: Transport = config.AMQP_URL
-    ? await startAmqpTransport({ url: config.AMQP_URL, logger })
+    ? await startAmqpTransport({ url: config.AMQP_URL, logger, queueType: config.AMQP_QUEUE_TYPE })
     : createInProcessTransport(logger);
   if (!config.AMQP_URL) logger.warn('AMQP_URL is not set: messages stay inside this process');
 
@@ -61,6 +61,7 @@ export async function runStandalone<DB>(options: StandaloneOptions<DB>): Promise
   const app = createHttpApp({
     service: definition.name,
     logger,
+    trustProxy: config.TRUST_PROXY,
     routers: [booted.router],
     readiness: [
       { name: 'database', check: () => database.forSchema(definition.schema).ping() },
