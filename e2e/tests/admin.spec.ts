@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { admin } from '../playwright.config.js';
-import { aPerson, apiToken, expectNoAxeViolations, registerThroughApi, signIn } from '../support/app.js';
+import { anOrganizer, aPerson, apiToken, expectNoAxeViolations, inDays, registerThroughApi, signIn } from '../support/app.js';
 
 test('when an attendee opens the admin pages, then they are refused with a clear page and the API refuses too', async ({
   page,
@@ -49,4 +49,21 @@ test("when an admin changes a user's role, then the user holds the new role", as
   });
   const user = (await found.json()).items.find((u: { id: string }) => u.id === id);
   expect(user.roles).toEqual(['attendee', 'organizer']);
+});
+
+test('when an admin opens the admin page, then every event is listed, drafts and cancelled ones too', async ({ page, request }) => {
+  const organizer = await anOrganizer(request, 'Draft owner');
+  const token = await apiToken(request, organizer);
+  const title = `Unpublished plan ${Date.now()}`;
+  const created = await request.post('/api/events', {
+    headers: { authorization: `Bearer ${token}` },
+    data: { title, startsAt: inDays(20), endsAt: inDays(20.1), timeZone: 'Europe/Berlin', venue: 'Room 1', capacity: 10 },
+  });
+  expect(created.status()).toBe(201);
+
+  await signIn(page, admin);
+  await page.goto('/admin');
+  const row = page.getByTestId('admin-event').filter({ hasText: title });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('draft');
 });

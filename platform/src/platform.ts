@@ -63,7 +63,10 @@ export async function startPlatform(
   const database =
     injected.database ?? (await connectDatabase({ url: config.DATABASE_URL, dataDir: path.join(config.DATA_DIR, 'pglite'), logger }));
   const transport: Transport =
-    injected.transport ?? (config.AMQP_URL ? await startAmqpTransport({ url: config.AMQP_URL, logger, queueType: config.AMQP_QUEUE_TYPE }) : createInProcessTransport(logger));
+    injected.transport ??
+    (config.AMQP_URL
+      ? await startAmqpTransport({ url: config.AMQP_URL, logger, queueType: config.AMQP_QUEUE_TYPE })
+      : createInProcessTransport(logger));
   const keys = await loadKeyStore({ privateKeys: config.JWT_PRIVATE_KEY, file: path.join(config.DATA_DIR, 'jwt-signing-keys.json') });
   const adapters: Adapters = {
     database,

@@ -144,6 +144,10 @@ export const listEventsQuerySchema = pageQuerySchema.extend({
     .optional()
     .meta({ description: 'Only events with seats left.' }),
   mode: z.enum(['online', 'in_person']).optional().meta({ description: 'Events with an online URL, or with a venue.' }),
+  scope: z.enum(['visible', 'all']).optional().meta({
+    description:
+      '`visible` (default): upcoming published events the caller may see. `all`: every event in any status, past ones included, soonest first (admins only).',
+  }),
 });
 export type ListEventsQuery = z.infer<typeof listEventsQuerySchema>;
 export const eventIdParamsSchema = z.object({ id: eventIdSchema });

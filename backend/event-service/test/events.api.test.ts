@@ -56,6 +56,46 @@ describe('events API', () => {
     expect(list.body.items.map((e: { id: string }) => e.id)).toContain(created.body.id);
   });
 
+  it('when an admin lists every event, then drafts, private and cancelled ones are there too; anyone else is refused', async () => {
+    const organizer = await env.tokenFor({ roles: ['organizer'] });
+    const auth = { authorization: `Bearer ${organizer.token}` };
+    const tag = `scope-${Date.now().toString(36)}`;
+    const draft = await request(app)
+      .post('/api/events')
+      .set(auth)
+      .send(validEvent({ title: 'A draft', tags: [tag] }))
+      .expect(201);
+    const hidden = await request(app)
+      .post('/api/events')
+      .set(auth)
+      .send(validEvent({ title: 'Private', visibility: 'private', tags: [tag] }))
+      .expect(201);
+    await request(app).post(`/api/events/${hidden.body.id}/publish`).set(auth).expect(200);
+    const gone = await request(app)
+      .post('/api/events')
+      .set(auth)
+      .send(validEvent({ title: 'Called off', tags: [tag] }))
+      .expect(201);
+    await request(app).post(`/api/events/${gone.body.id}/publish`).set(auth).expect(200);
+    await request(app).post(`/api/events/${gone.body.id}/cancel`).set(auth).expect(200);
+
+    const admin = await env.tokenFor({ roles: ['admin'] });
+    const all = await request(app)
+      .get('/api/events')
+      .query({ scope: 'all', tag, limit: 100 })
+      .set('authorization', `Bearer ${admin.token}`)
+      .expect(200);
+    expect(Object.fromEntries(all.body.items.map((e: { id: string; status: string }) => [e.id, e.status]))).toEqual({
+      [draft.body.id]: 'draft',
+      [hidden.body.id]: 'published',
+      [gone.body.id]: 'cancelled',
+    });
+    // The ordinary list shows none of them to the organizer's peers.
+    expect((await request(app).get('/api/events').query({ tag }).set(auth).expect(200)).body.items).toEqual([]);
+    await request(app).get('/api/events').query({ scope: 'all' }).set(auth).expect(403);
+    await request(app).get('/api/events').query({ scope: 'all' }).expect(401);
+  });
+
   it('when the list spans several pages, then following nextCursor returns every event exactly once', async () => {
     const { token } = await env.tokenFor({ roles: ['organizer'] });
     const ids: string[] = [];

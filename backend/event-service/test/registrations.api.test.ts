@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { responseCache, type ServiceDb } from '@secureevent/shared';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createEnvelope, responseCache, type ServiceDb } from '@secureevent/shared';
 import { createTestEnv, startServiceForTest, type TestEnv } from '@secureevent/shared/testing';
 import type { EventsDb } from '../src/db/schema.js';
 import { eventService } from '../src/service.js';
@@ -130,6 +130,36 @@ describe('registrations, tickets and check-in API', () => {
     expect(elsewhere.status).toBe(400);
     const stats = await request(app).get(`/api/events/${id}/checkins/stats`).set(bearer(organizer)).expect(200);
     expect(stats.body).toEqual({ checkedIn: 1, confirmed: 1 });
+  });
+
+  it('when a ticket was already scanned, then the refusal names who scanned it, by the name they go by now', async () => {
+    const { id, organizer } = await publishedEvent();
+    const person = await env.tokenFor({ roles: ['attendee'] });
+    const reg = (await request(app).post(`/api/events/${id}/registrations`).set(bearer(person)).send({}).expect(201)).body;
+    await request(app).post(`/api/events/${id}/checkins`).set(bearer(organizer)).send({ ticketToken: reg.ticketToken }).expect(201);
+    const known = async () =>
+      (await sdb.db.selectFrom('people').select('display_name').where('user_id', '=', organizer.id).executeTakeFirst())?.display_name;
+    for (const [type, displayName] of [
+      ['user.registered.v1', 'Door Keeper'],
+      ['user.updated.v1', 'Head of Door'],
+    ] as const) {
+      const data =
+        type === 'user.registered.v1'
+          ? {
+              userId: organizer.id,
+              email: `${organizer.id}@example.test`,
+              displayName,
+              roles: ['organizer'],
+              registeredAt: new Date().toISOString(),
+            }
+          : { userId: organizer.id, email: `${organizer.id}@example.test`, displayName, updatedAt: new Date().toISOString() };
+      const m = createEnvelope('/secureevent/user-service', { type, data });
+      await env.publishRaw(m.type, m);
+      await vi.waitFor(async () => expect(await known()).toBe(displayName), { timeout: 10_000, interval: 50 });
+      const again = await request(app).post(`/api/events/${id}/checkins`).set(bearer(organizer)).send({ ticketToken: reg.ticketToken });
+      expect(again.status).toBe(409);
+      expect(again.body).toMatchObject({ checkedInBy: organizer.id, checkedInByName: displayName });
+    }
   });
 
   it('when someone else uses my registration id, then they get 404 for cancel and ticket, and a non-manager gets 403 on the attendee list and check-in', async () => {

@@ -27,9 +27,14 @@ export async function checkIn(deps: RegistrationDeps, actor: AuthUser, eventId: 
       const current = await trx.selectFrom('registrations').selectAll().where('id', '=', registrationId).executeTakeFirst();
       if (current?.checked_in_at && current.status === 'confirmed') {
         const at = new Date(current.checked_in_at).toISOString();
+        // The door staff are colleagues: their name says more than an id (null until it is known).
+        const by = current.checked_in_by
+          ? await trx.selectFrom('people').select('display_name').where('user_id', '=', current.checked_in_by).executeTakeFirst()
+          : undefined;
         throw new AppError(ErrorCode.ALREADY_CHECKED_IN, `This ticket was already checked in at ${at}.`, {
           checkedInAt: at,
           checkedInBy: current.checked_in_by,
+          checkedInByName: by?.display_name ?? null,
         });
       }
       throw new AppError(ErrorCode.INVALID_TICKET, 'This ticket is no longer valid (the registration was cancelled).');

@@ -180,18 +180,18 @@ export function eventsRepository(db: Kysely<EventsDb>) {
     },
 
     /** Published, not yet ended events visible at `visibilities`, filtered, in (startsAt, id) order after `after`. */
-    async listPublished(opts: {
+    /** Upcoming published events of the given visibilities, or with `everything` every event (admins). */
+    async list(opts: {
       visibilities: readonly EventDto['visibility'][];
+      everything?: boolean;
       after?: { startsAt: string; id: string } | undefined;
       limit: number;
-      filter?: Omit<ListEventsQuery, 'cursor' | 'limit'>;
+      filter?: Omit<ListEventsQuery, 'cursor' | 'limit' | 'scope'>;
     }): Promise<EventDto[]> {
-      let q = db
-        .selectFrom('events')
-        .selectAll()
-        .where('status', '=', 'published')
-        .where('visibility', 'in', opts.visibilities)
-        .where('ends_at', '>', new Date());
+      let q = db.selectFrom('events').selectAll();
+      if (!opts.everything) {
+        q = q.where('status', '=', 'published').where('visibility', 'in', opts.visibilities).where('ends_at', '>', new Date());
+      }
       const f = opts.filter ?? {};
       if (f.q) q = q.where(sql<boolean>`search @@ websearch_to_tsquery('simple', ${f.q})`);
       if (f.from) q = q.where('starts_at', '>=', new Date(f.from));

@@ -38,7 +38,12 @@ export function eventsRoutes(deps: ServiceDeps<EventsDb>) {
     tags: ['events'],
     access: 'public',
     query: listEventsQuerySchema,
-    responses: { 200: { description: 'A page of events', schema: eventPageSchema }, 400: problem('Invalid query') },
+    responses: {
+      200: { description: 'A page of events', schema: eventPageSchema },
+      400: problem('Invalid query'),
+      401: problem('scope=all without signing in'),
+      403: problem('scope=all by someone who is not an admin'),
+    },
     handler: async ({ query, user }) => ({ status: 200, body: await listEvents(sdb.db, user, query) }),
   });
   routes.add({

@@ -10,10 +10,18 @@ import { eventsRepository, toEventDto } from './events.repository.js';
 const PUBLIC_EVENT_TTL_SECONDS = 30;
 const cursor = cursorCodec(z.object({ startsAt: z.iso.datetime(), id: z.string().max(40) }));
 
-/** Lists upcoming published events the caller may see, one page at a time. */
+/**
+ * Lists upcoming published events the caller may see, one page at a time; `scope=all` lists every
+ * event in any status (drafts, cancelled, past) and is for admins only.
+ */
 export async function listEvents(db: Kysely<EventsDb>, viewer: AuthUser | undefined, page: ListEventsQuery): Promise<EventPage> {
-  const { cursor: pageCursor, limit, ...filter } = page;
-  const items = await eventsRepository(db).listPublished({
+  const { cursor: pageCursor, limit, scope, ...filter } = page;
+  const everything = scope === 'all';
+  if (everything && !viewer?.roles.includes('admin')) {
+    throw new AppError(viewer ? ErrorCode.FORBIDDEN : ErrorCode.UNAUTHENTICATED, 'Only admins can list every event.');
+  }
+  const items = await eventsRepository(db).list({
+    everything,
     visibilities: viewer ? ['public', 'internal'] : ['public'],
     after: cursor.decode(pageCursor),
     limit: limit + 1,

@@ -49,14 +49,25 @@ export class AdminPage {
   protected readonly draftRoles = signal<ReadonlyMap<string, readonly Role[]>>(new Map());
   protected readonly allEvents = signal<readonly EventDto[] | null>(null);
   protected readonly eventsError = signal<string | null>(null);
+  protected readonly moreEvents = signal<string | null>(null);
 
   constructor() {
     this.searchUsers();
+    this.loadEvents();
+  }
+
+  /** Every event in any status, a page at a time (`cursor` appends the next page). */
+  loadEvents(cursor: string | null = null): void {
     this.events
-      .listPublishedEvents()
+      .listAllEvents(cursor)
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe({
-        next: (page) => this.allEvents.set(page.items),
+        next: (page) => {
+          this.allEvents.update((shown) =>
+            cursor && shown ? [...shown, ...page.items] : page.items,
+          );
+          this.moreEvents.set(page.nextCursor);
+        },
         error: (error: unknown) => this.eventsError.set(describeHttpError(error)),
       });
   }

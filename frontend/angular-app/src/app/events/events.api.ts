@@ -65,6 +65,15 @@ export class EventsApi {
     return this.http.get<EventPage>('/api/events', { params });
   }
 
+  /** Every event in any status, past ones included (admins only; the API refuses anyone else). */
+  listAllEvents(cursor: string | null = null): Observable<EventPage> {
+    let params = new HttpParams().set('scope', 'all').set('limit', 100);
+    if (cursor !== null) {
+      params = params.set('cursor', cursor);
+    }
+    return this.http.get<EventPage>('/api/events', { params });
+  }
+
   /** Events the caller organizes, any status. */
   myEvents(): Observable<{ items: EventDto[] }> {
     return this.http.get<{ items: EventDto[] }>('/api/events/mine');

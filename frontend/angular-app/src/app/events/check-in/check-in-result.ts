@@ -10,6 +10,8 @@ export type CheckInResult =
       readonly kind: 'already';
       readonly checkedInAt: string | null;
       readonly checkedInBy: string | null;
+      /** The scanner's display name, when the API knows it. */
+      readonly checkedInByName: string | null;
     }
   | { readonly kind: 'invalid'; readonly reason: string };
 
@@ -27,10 +29,12 @@ export function refusedResult(error: unknown): CheckInResult {
   ) {
     const at = problem['checkedInAt'];
     const by = problem['checkedInBy'];
+    const name = problem['checkedInByName'];
     return {
       kind: 'already',
       checkedInAt: typeof at === 'string' ? at : null,
       checkedInBy: typeof by === 'string' ? by : null,
+      checkedInByName: typeof name === 'string' ? name : null,
     };
   }
   return { kind: 'invalid', reason: describeHttpError(error) };

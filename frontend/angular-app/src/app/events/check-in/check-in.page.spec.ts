@@ -72,6 +72,26 @@ describe('CheckInPage', () => {
     expect(text()).toContain('4 of 10 checked in');
   });
 
+  it('when a colleague checked the ticket in, then their name is shown, not their id', async () => {
+    const { done, request } = await submit(token);
+    request.flush(
+      {
+        title: 'Conflict',
+        status: 409,
+        code: 'ALREADY_CHECKED_IN',
+        checkedInAt: '2030-03-10T08:05:00.000Z',
+        checkedInBy: 'usr_colleague',
+        checkedInByName: 'Grace Hopper',
+      },
+      { status: 409, statusText: 'Conflict' },
+    );
+    await done;
+    await fixture.whenStable();
+
+    expect(result()).toContain('by Grace Hopper');
+    expect(result()).not.toContain('usr_colleague');
+  });
+
   it('when the ticket was already used, then when and by whom are shown', async () => {
     const { done, request } = await submit(token);
     request.flush(

@@ -138,10 +138,10 @@ export class CheckInPage {
     }).format(new Date(iso));
   }
 
-  protected who(userId: string | null): string {
-    if (userId === null) {
-      return 'someone';
+  protected who(userId: string | null, name: string | null = null): string {
+    if (userId !== null && userId === this.auth.user()?.id) {
+      return 'you';
     }
-    return userId === this.auth.user()?.id ? 'you' : userId;
+    return name ?? userId ?? 'someone';
   }
 }
