@@ -72,6 +72,29 @@ describe('registrations, tickets and check-in API', () => {
     expect(ok.body).toMatchObject({ status: 'confirmed', answers: { diet: 'vegan' } });
   });
 
+  it('when the organizer changes the questions or cancels after registrations began, then the next registration is checked against the change at once', async () => {
+    const { id, organizer } = await publishedEvent({ capacity: 10 });
+    const first = await env.tokenFor({ roles: ['attendee'] });
+    await request(app).post(`/api/events/${id}/registrations`).set(bearer(first)).send({}).expect(201);
+    // The screening copy of the event is cached by now; the edit must replace it.
+    await request(app)
+      .patch(`/api/events/${id}`)
+      .set(bearer(organizer))
+      .send({ questions: [{ id: 'team', label: 'Team', type: 'text', required: true }] })
+      .expect(200);
+    const second = await env.tokenFor({ roles: ['attendee'] });
+    const missing = await request(app).post(`/api/events/${id}/registrations`).set(bearer(second)).send({});
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.answers.team']);
+    await request(app).post(`/api/events/${id}/cancel`).set(bearer(organizer)).expect(200);
+    const late = await request(app)
+      .post(`/api/events/${id}/registrations`)
+      .set(bearer(second))
+      .send({ answers: { team: 'Blue' } });
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe('REGISTRATION_CLOSED');
+  });
+
   it('when a registration is confirmed, then it, the new availability and a ticket go out together', async () => {
     const { id } = await publishedEvent();
     const person = await env.tokenFor({ roles: ['attendee'] });

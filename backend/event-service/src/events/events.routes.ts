@@ -15,6 +15,7 @@ import type { EventsDb } from '../db/schema.js';
 import { createEvent } from './create-event.js';
 import { addCoOrganizer, cancelEvent, publishEvent, updateEvent } from './manage-event.js';
 import { getEvent, listEvents, listManagedEvents } from './read-events.js';
+import { eventKey } from './event-cache.js';
 
 /**
  * GET   /api/events                   upcoming published events the caller may see
@@ -88,7 +89,7 @@ export function eventsRoutes(deps: ServiceDeps<EventsDb>) {
     // What anyone may see is the same for everyone: kept whole until the event's cache key is deleted.
     publicCache: ({ body }) => {
       const event = body as EventDto;
-      return event.visibility === 'public' && event.status === 'published' ? [`event:${event.id}`] : undefined;
+      return event.visibility === 'public' && event.status === 'published' ? [eventKey(event.id)] : undefined;
     },
     handler: async ({ params, query, user }) => ({
       status: 200,

@@ -13,6 +13,7 @@ import { availabilityMessage, promoteFromWaitlist } from '../registrations/regis
 import { assertTransition } from './event.js';
 import { assertCanManage, canManage } from './event-access.js';
 import { eventsRepository } from './events.repository.js';
+import { eventChangedKeys } from './event-cache.js';
 
 /** What the event use cases need. */
 export interface EventDeps {
@@ -69,7 +70,7 @@ export async function publishEvent(deps: EventDeps, actor: AuthUser, eventId: st
     await recordAudit(deps.outbox, trx, { actorId: actor.id, action: 'event.published', targetId: eventId, outcome: 'success', origin });
     return updated;
   });
-  await deps.cache.delete(`event:${eventId}`);
+  await deps.cache.delete(...eventChangedKeys(eventId));
   return published;
 }
 
@@ -142,7 +143,7 @@ export async function updateEvent(
     });
     return result;
   });
-  await deps.cache.delete(`event:${eventId}`);
+  await deps.cache.delete(...eventChangedKeys(eventId));
   return updated;
 }
 
@@ -173,7 +174,7 @@ export async function cancelEvent(deps: EventDeps, actor: AuthUser, eventId: str
     await recordAudit(deps.outbox, trx, { actorId: actor.id, action: 'event.cancelled', targetId: eventId, outcome: 'success', origin });
     return result;
   });
-  await deps.cache.delete(`event:${eventId}`);
+  await deps.cache.delete(...eventChangedKeys(eventId));
   return cancelled;
 }
 
@@ -200,7 +201,7 @@ export async function addCoOrganizer(
     });
     return result;
   });
-  await deps.cache.delete(`event:${eventId}`);
+  await deps.cache.delete(...eventChangedKeys(eventId));
   return updated;
 }
 

@@ -6,8 +6,8 @@ import type { EventsDb } from '../db/schema.js';
 import { canView } from './event.js';
 import { canManage } from './event-access.js';
 import { eventsRepository, toEventDto } from './events.repository.js';
+import { EVENT_CACHE_TTL_SECONDS, eventKey } from './event-cache.js';
 
-const PUBLIC_EVENT_TTL_SECONDS = 30;
 const cursor = cursorCodec(z.object({ startsAt: z.iso.datetime(), id: z.string().max(40) }));
 
 /**
@@ -43,8 +43,8 @@ export async function getEvent(
   const repo = eventsRepository(deps.db);
   // Only what anyone may see is kept; a read that raced a write is not (Cache.getOrLoad).
   const event = await deps.cache.getOrLoad(
-    `event:${id}`,
-    PUBLIC_EVENT_TTL_SECONDS,
+    eventKey(id),
+    EVENT_CACHE_TTL_SECONDS,
     () => repo.findById(id),
     (found) => found?.status === 'published' && found.visibility === 'public',
   );

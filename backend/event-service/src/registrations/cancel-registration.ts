@@ -4,6 +4,7 @@ import { canManage } from '../events/event-access.js';
 import { eventsRepository } from '../events/events.repository.js';
 import { availabilityMessage, promoteFromWaitlist, registrationMessage, toRegistrationDto } from './registrations.repository.js';
 import type { RegistrationDeps } from './register-for-event.js';
+import { eventKey } from '../events/event-cache.js';
 
 /**
  * Cancels a registration (its holder, or a manager of the event). A freed seat goes at once to the
@@ -50,6 +51,6 @@ export async function cancelRegistration(deps: RegistrationDeps, actor: AuthUser
     await deps.outbox.add(trx, registrationMessage(MessageType.RegistrationCancelled, cancelled, after), availabilityMessage(after));
     return toRegistrationDto(cancelled);
   });
-  await deps.cache.delete(`event:${found.event_id}`);
+  await deps.cache.delete(eventKey(found.event_id));
   return result;
 }

@@ -12,8 +12,9 @@ import {
 import { MessageType, type EventDto, type RegistrationDto } from '@secureevent/contracts';
 import { sql, type Kysely } from 'kysely';
 import type { EventsDb } from '../db/schema.js';
-import { toEventDto, type EventRow } from '../events/events.repository.js';
-import { getEvent } from '../events/read-events.js';
+import { canView } from '../events/event.js';
+import { EVENT_CACHE_TTL_SECONDS, eventDefinitionKey, eventKey } from '../events/event-cache.js';
+import { eventsRepository, toEventDto, type EventRow } from '../events/events.repository.js';
 import { validateAnswers, type Answers } from './answers.js';
 import {
   availabilityMessage,
@@ -110,9 +111,18 @@ export function createRegistrar(deps: RegistrationDeps): Registrar {
           return { created: false, registration: seen.body as RegistrationDto };
         }
       }
-      // Visibility (404), the registration window and the answers. The event may come from the
-      // cache: it only screens; the claim below re-checks the status under the row lock.
-      const event = await getEvent(deps, actor, eventId, invite);
+      // Visibility (404), the registration window and the answers, against the event's definition
+      // (cached until the event itself changes: registrations do not evict it). It only screens;
+      // the claim below re-checks the status under the row lock.
+      const repo = eventsRepository(deps.db);
+      const event = await deps.cache.getOrLoad(
+        eventDefinitionKey(eventId),
+        EVENT_CACHE_TTL_SECONDS,
+        () => repo.findById(eventId),
+        (found) => found !== undefined,
+      );
+      const invited = event?.visibility === 'private' && (await repo.isInvited(eventId, actor, invite));
+      if (!event || !canView(event, actor, invited)) throw new AppError(ErrorCode.NOT_FOUND, 'No such event.');
       assertRegistrationOpen(event);
       const answers = validateAnswers(event.questions, rawAnswers);
       return batcher.submit(eventId, {
@@ -236,7 +246,7 @@ async function tryRegisterBatch(
       return dtos;
     });
     for (const dto of dtos) created.set(dto.userId, dto);
-    await deps.cache.delete(`event:${eventId}`);
+    await deps.cache.delete(eventKey(eventId));
   }
 
   const presented = new Map<string, RegistrationDto>();
