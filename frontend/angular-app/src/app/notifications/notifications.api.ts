@@ -1,26 +1,29 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type { NotificationPage } from '@secureevent/contracts';
+import type {
+  NotificationChannel,
+  NotificationPage,
+  NotificationPreferenceKind,
+  NotificationPreferences,
+} from '@secureevent/contracts';
 import { Observable } from 'rxjs';
 
-/**
- * Where one kind of notification goes. Mirrors `notificationPreferencesSchema` in
- * backend/contracts/src/notifications.ts (kept here until that contract is committed).
- */
-export type NotificationChannel = 'in_app' | 'email' | 'both';
-export const PREFERENCE_KINDS = [
-  ['registration_confirmed', 'Registration confirmed'],
-  ['registration_waitlisted', 'Put on a waitlist'],
-  ['registration_promoted', 'Promoted from a waitlist'],
-  ['event_updated', 'An event you registered for changed'],
-  ['event_cancelled', 'An event you registered for was cancelled'],
-  ['event_reminder', 'Reminder before an event'],
-  ['roles_changed', 'Your roles changed'],
-] as const;
-export type NotificationPreferences = Record<
-  (typeof PREFERENCE_KINDS)[number][0],
-  NotificationChannel
->;
+export type { NotificationChannel, NotificationPreferences };
+
+/** What each kind means to a person; a kind added to the contract does not compile until labelled here. */
+const KIND_LABELS: Record<NotificationPreferenceKind, string> = {
+  registration_confirmed: 'Registration confirmed',
+  registration_waitlisted: 'Put on a waitlist',
+  registration_promoted: 'Promoted from a waitlist',
+  event_updated: 'An event you registered for changed',
+  event_cancelled: 'An event you registered for was cancelled',
+  event_reminder: 'Reminder before an event',
+  roles_changed: 'Your roles changed',
+};
+export const PREFERENCE_KINDS = Object.entries(KIND_LABELS) as [
+  NotificationPreferenceKind,
+  string,
+][];
 
 @Injectable({ providedIn: 'root' })
 export class NotificationsApi {
