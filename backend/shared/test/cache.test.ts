@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { connectCache, type Cache } from '../src/cache/cache.js';
+import { connectCache, invalidationChannel, type Cache } from '../src/cache/cache.js';
 import { responseCache } from '../src/http/response-cache.js';
 
 // Real Redis when REDIS_URL is set, the in-memory LRU otherwise.
@@ -177,7 +177,7 @@ describe(`cache (${redisUrl ? 'redis' : 'memory'})`, () => {
     const key = uniqueKey('remote');
     responseCache.store(`/r/${key}`, cachedResponse(key), responseCache.mark());
     // What another replica's delete publishes (another origin), through a client like its own.
-    await cache.redis!.publish('cache-invalidations', `another-process\n${key}`);
+    await cache.redis!.publish(invalidationChannel(cache.redis!), `another-process\n${key}`);
     await vi.waitFor(() => expect(responseCache.get(`/r/${key}`)).toBeUndefined(), { timeout: 5000, interval: 20 });
   });
 

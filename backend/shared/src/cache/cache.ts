@@ -122,6 +122,9 @@ async function connectRedis(url: string, prefix: string, logger?: Logger): Promi
   };
 }
 
+/** The pub/sub channel of cache invalidations for a (prefixed) Redis client. */
+export const invalidationChannel = (redis: Redis) => `${redis.options.keyPrefix ?? ''}cache-invalidations`;
+
 /**
  * Tells the other processes on this Redis (same prefix) which keys were deleted, so they drop
  * their cached responses too. A process ignores its own messages. While the subscriber is
@@ -129,7 +132,9 @@ async function connectRedis(url: string, prefix: string, logger?: Logger): Promi
  */
 async function subscribeToInvalidations(redis: Redis, logger?: Logger) {
   const origin = randomUUID();
-  const channel = 'cache-invalidations';
+  // ioredis prefixes keys but not channel names: the prefix keeps deployments (and test files)
+  // that share a Redis from invalidating each other.
+  const channel = invalidationChannel(redis);
   const subscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
   subscriber.on('error', (err: unknown) => logger?.warn({ err: String(err) }, 'Redis error (invalidation subscriber)'));
   subscriber.on('ready', () => responseCache.clear());
