@@ -65,14 +65,16 @@ export async function startPlatform(
   const transport: Transport =
     injected.transport ??
     (config.AMQP_URL
-      ? await startAmqpTransport({ url: config.AMQP_URL, logger, queueType: config.AMQP_QUEUE_TYPE })
+      ? await startAmqpTransport({ url: config.AMQP_URL, logger, exchange: config.AMQP_EXCHANGE, queueType: config.AMQP_QUEUE_TYPE })
       : createInProcessTransport(logger));
   const keys = await loadKeyStore({ privateKeys: config.JWT_PRIVATE_KEY, file: path.join(config.DATA_DIR, 'jwt-signing-keys.json') });
   const adapters: Adapters = {
     database,
     transport,
     logger,
-    cache: injected.cache ?? ((prefix: string) => connectCache({ url: config.REDIS_URL, prefix: `secureevent:${prefix}`, logger })),
+    cache:
+      injected.cache ??
+      ((prefix: string) => connectCache({ url: config.REDIS_URL, prefix: `${config.REDIS_KEY_PREFIX}:${prefix}`, logger })),
     // In one process the services verify tokens against the user-service's keys directly.
     verifier: createTokenVerifier({ keys: keys.verificationKeys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
   };

@@ -28,6 +28,8 @@ export async function createSigner() {
   const verifier = createTokenVerifier({ keys: createLocalJWKSet({ keys: [jwk] }), issuer: 'secureevent', audience: 'secureevent-api' });
   return {
     verifier,
+    /** The public key as a JWKS document, for services that fetch it over HTTP. */
+    jwks: { keys: [jwk] },
     async token(user: { id?: string; roles?: Role[] }, ttlSeconds = 300) {
       const id = user.id ?? newId('usr');
       const token = await new SignJWT({ roles: user.roles ?? ['attendee'] })

@@ -99,6 +99,9 @@ describe('loadConfig with commonEnv', () => {
     expect(loadConfig(schema, { TRUST_PROXY: 'loopback, 10.0.0.0/8' }).TRUST_PROXY).toBe('loopback, 10.0.0.0/8');
     expect(loadConfig(schema, { TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
     expect(loadConfig(schema, { AMQP_QUEUE_TYPE: 'quorum' }).AMQP_QUEUE_TYPE).toBe('quorum');
+    expect(loadConfig(schema, {})).toMatchObject({ AMQP_EXCHANGE: 'secureevent', REDIS_KEY_PREFIX: 'secureevent' });
+    expectOneLineNaming(configErrorFor({ AMQP_EXCHANGE: 'has spaces' }), 'AMQP_EXCHANGE');
+    expectOneLineNaming(configErrorFor({ REDIS_KEY_PREFIX: 'a:b' }), 'REDIS_KEY_PREFIX');
     expectOneLineNaming(configErrorFor({ AMQP_QUEUE_TYPE: 'mirrored' }), 'AMQP_QUEUE_TYPE');
   });
 

@@ -78,6 +78,22 @@ export const commonEnv = {
       .default('loopback')
       .transform((v): string | number => (/^\d+$/.test(v) ? Number(v) : v)),
   ),
+  /** The RabbitMQ topic exchange (queue names start with it), so deployments can share a broker. */
+  AMQP_EXCHANGE: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[\w.-]{1,100}$/, 'must be letters, digits, ".", "-" or "_"')
+      .default('secureevent'),
+  ),
+  /** Prefix of every Redis key and channel, so deployments can share a Redis. */
+  REDIS_KEY_PREFIX: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[\w.-]{1,100}$/, 'must be letters, digits, ".", "-" or "_"')
+      .default('secureevent'),
+  ),
   /** RabbitMQ queue type: `quorum` (replicated, for a broker cluster in production) or `classic`. */
   AMQP_QUEUE_TYPE: z.preprocess(emptyToUndefined, z.enum(['classic', 'quorum']).default('classic')),
   /** Set in CI: refuse to start on embedded adapters when a real server URL is missing. */

@@ -45,7 +45,7 @@ export async function runStandalone<DB>(options: StandaloneOptions<DB>): Promise
     logger,
   });
   const transport: Transport = config.AMQP_URL
-    ? await startAmqpTransport({ url: config.AMQP_URL, logger, queueType: config.AMQP_QUEUE_TYPE })
+    ? await startAmqpTransport({ url: config.AMQP_URL, logger, exchange: config.AMQP_EXCHANGE, queueType: config.AMQP_QUEUE_TYPE })
     : createInProcessTransport(logger);
   if (!config.AMQP_URL) logger.warn('AMQP_URL is not set: messages stay inside this process');
 
@@ -53,7 +53,7 @@ export async function runStandalone<DB>(options: StandaloneOptions<DB>): Promise
   const booted = await bootService(definition, {
     database,
     transport,
-    cache: (prefix) => connectCache({ url: config.REDIS_URL, prefix: `secureevent:${prefix}`, logger }),
+    cache: (prefix) => connectCache({ url: config.REDIS_URL, prefix: `${config.REDIS_KEY_PREFIX}:${prefix}`, logger }),
     logger,
     verifier: createTokenVerifier({ keys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
   });
