@@ -164,6 +164,17 @@ describe('calendar API', () => {
     expect(file.status).toBe(200);
     expect(parseIcs(file.text).vevents).toHaveLength(1);
     expect((await request(app).get(`/api/events/${id}`).set(bearer(invitee))).status).toBe(200);
+    // Cancelled: the registration no longer counts as an invitation.
+    const mine = (await request(app).get('/api/registrations/mine').set(bearer(invitee)).expect(200)).body.items as {
+      id: string;
+      eventId: string;
+    }[];
+    const registration = mine.find((r) => r.eventId === id)!;
+    await request(app).delete(`/api/registrations/${registration.id}`).set(bearer(invitee)).expect(200);
+    expect((await ics('', invitee)).status).toBe(404);
+    expect((await request(app).get(`/api/events/${id}`).set(bearer(invitee))).status).toBe(404);
+    expect((await request(app).post(`/api/events/${id}/registrations`).set(bearer(invitee)).send({})).status).toBe(404);
+    expect((await ics(`?invite=${code}`, invitee)).status).toBe(200);
   });
 
   it('when a user subscribes to their feed, then it lists exactly their live registrations and events cancelled under them', async () => {

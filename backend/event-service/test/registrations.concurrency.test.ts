@@ -172,4 +172,28 @@ describe('registration under concurrency', () => {
     } while (cursor);
     expect(seen.sort()).toEqual(people.map((p) => p.id).sort());
   });
+
+  it('when one person sends the same Idempotency-Key to two events at once, then only their second request can be refused and nobody else in the batch is', async () => {
+    const [sender, ...others] = await attendees(9);
+    const a = await publishedEvent(50);
+    const b = await publishedEvent(50);
+    const key = `shared-key-${a.id.slice(-10)}`;
+    const bearer = (p: { token: string }) => `Bearer ${p.token}`;
+    const results = await Promise.all([
+      request(app).post(`/api/events/${a.id}/registrations`).set('authorization', bearer(sender!)).set('idempotency-key', key).send({}),
+      request(app).post(`/api/events/${b.id}/registrations`).set('authorization', bearer(sender!)).set('idempotency-key', key).send({}),
+      ...others.map((p) => request(app).post(`/api/events/${b.id}/registrations`).set('authorization', bearer(p)).send({})),
+    ]);
+    const [toA, toB, ...rest] = results;
+    expect(rest.map((r) => r.status)).toEqual(others.map(() => 201));
+    expect(toA!.status).toBe(201);
+    // The key belongs to one request; the other is refused with 409 or stands without the key — never a 500.
+    expect([201, 409]).toContain(toB!.status);
+    const replayA = await request(app)
+      .post(`/api/events/${a.id}/registrations`)
+      .set('authorization', bearer(sender!))
+      .set('idempotency-key', key)
+      .send({});
+    expect([200, 409]).toContain(replayA.status);
+  });
 });

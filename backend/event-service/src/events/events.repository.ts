@@ -148,8 +148,8 @@ export function eventsRepository(db: Kysely<EventsDb>) {
 
     /**
      * Whether the caller counts as invited to a private event: they present its invitation code,
-     * or they registered for it (which they could only do through the link), so their ticket,
-     * calendar file and event page keep working without the link.
+     * or they hold a live registration for it (which they could only get through the link), so
+     * their ticket, calendar file and event page keep working without the link.
      */
     async isInvited(id: string, viewer: { id: string } | undefined, code: string | undefined): Promise<boolean> {
       if (await this.inviteMatches(id, code)) return true;
@@ -159,6 +159,8 @@ export function eventsRepository(db: Kysely<EventsDb>) {
         .select('id')
         .where('event_id', '=', id)
         .where('user_id', '=', viewer.id)
+        // Only a live registration: someone who cancelled (or was removed) needs the link again.
+        .where('status', '<>', 'cancelled')
         .limit(1)
         .executeTakeFirst();
       return registered !== undefined;

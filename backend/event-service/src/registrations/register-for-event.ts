@@ -170,10 +170,33 @@ async function tryRegisterBatch(
   eventId: string,
   items: readonly PendingRegistration[],
 ): Promise<BatchOutcome<Registered>[]> {
+  const scope = `register:${eventId}`;
+  // An Idempotency-Key stored since the request was screened (the same person racing with the
+  // same key): a replay answers its stored registration, a key of another request is refused —
+  // for that item only, never for the whole batch.
+  const settled = new Map<number, BatchOutcome<Registered>>();
+  const keyedItems = items.flatMap((item, i) => (item.idempotencyKey ? [{ item, i }] : []));
+  if (keyedItems.length > 0) {
+    const stored = await deps.db
+      .selectFrom('idempotency_keys')
+      .selectAll()
+      .where((eb) => eb.or(keyedItems.map(({ item }) => eb.and([eb('user_id', '=', item.userId), eb('key', '=', item.idempotencyKey!)]))))
+      .execute();
+    for (const { item, i } of keyedItems) {
+      const seen = stored.find((r) => r.user_id === item.userId && r.key === item.idempotencyKey);
+      if (!seen) continue;
+      settled.set(
+        i,
+        seen.scope === scope
+          ? { ok: true, value: { created: false, registration: seen.body as RegistrationDto } }
+          : { ok: false, error: new AppError(ErrorCode.CONFLICT, 'This Idempotency-Key was already used for a different request.') },
+      );
+    }
+  }
   // The same person twice in one batch: the later requests get the first one's registration.
   const firstIndexOf = new Map<string, number>();
   items.forEach((item, i) => {
-    if (!firstIndexOf.has(item.userId)) firstIndexOf.set(item.userId, i);
+    if (!settled.has(i) && !firstIndexOf.has(item.userId)) firstIndexOf.set(item.userId, i);
   });
   const existingRows = await deps.db
     .selectFrom('registrations')
@@ -230,28 +253,35 @@ async function tryRegisterBatch(
       );
       const keyed = fresh.flatMap((item, i) => (item.idempotencyKey ? [{ item, dto: dtos[i]! }] : []));
       if (keyed.length > 0) {
+        // A key another request stored a moment ago stays theirs (no unique violation that would
+        // fail the batch): this registration stands, and a retry with that key gets 409.
         await trx
           .insertInto('idempotency_keys')
           .values(
             keyed.map(({ item, dto }) => ({
               user_id: item.userId,
               key: item.idempotencyKey!,
-              scope: `register:${eventId}`,
+              scope,
               status: 201,
               body: JSON.stringify(dto),
             })),
           )
+          .onConflict((oc) => oc.columns(['user_id', 'key']).doNothing())
           .execute();
       }
       return dtos;
     });
     for (const dto of dtos) created.set(dto.userId, dto);
-    await deps.cache.delete(eventKey(eventId));
+    // The batch is committed: a cache outage must not turn everyone's success into an error. The
+    // cached copy then ages out (EVENT_CACHE_TTL_SECONDS).
+    await deps.cache.delete(eventKey(eventId)).catch(() => undefined);
   }
 
   const presented = new Map<string, RegistrationDto>();
   for (const [userId, row] of existing) presented.set(userId, await present(deps, row));
   return items.map((item, i) => {
+    const done = settled.get(i);
+    if (done) return done;
     const isFirst = firstIndexOf.get(item.userId) === i;
     const mine = created.get(item.userId);
     if (mine) return { ok: true, value: { created: isFirst, registration: mine } };

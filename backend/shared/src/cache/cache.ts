@@ -106,10 +106,12 @@ async function connectRedis(url: string, prefix: string, logger?: Logger): Promi
     },
     async delete(...keys) {
       if (keys.length === 0) return;
-      for (const k of keys) responseCache.invalidate(k);
       const tx = redis.multi();
       for (const k of keys) tx.incr(generation(k)).expire(generation(k), 86_400);
       await tx.del(...keys).exec();
+      // Only now: a response built in between from the old Redis value must be refused, and the
+      // logical clock refuses only what began before the invalidation.
+      for (const k of keys) responseCache.invalidate(k);
       await invalidations.publish(keys);
     },
     async ping() {
