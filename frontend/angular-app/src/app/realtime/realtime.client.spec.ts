@@ -15,16 +15,21 @@ const availability = (seatsLeft: number): Availability => ({
 
 describe('RealtimeClient', () => {
   const token = signal<string | null>(null);
+  const user = signal<{ id: string } | null>(null);
   let client: RealtimeClient;
 
   beforeEach(() => {
     vi.useFakeTimers();
     FakeWebSocket.reset();
     token.set(null);
+    user.set(null);
     TestBed.configureTestingModule({
       providers: [
         provideFakeWebSocket(),
-        { provide: AuthStore, useValue: { accessToken: token, refresh: async () => 'fresh' } },
+        {
+          provide: AuthStore,
+          useValue: { accessToken: token, user, refresh: async () => 'fresh' },
+        },
       ],
     });
     client = TestBed.inject(RealtimeClient);
@@ -50,6 +55,38 @@ describe('RealtimeClient', () => {
     token.set('token-2');
     TestBed.tick();
     expect(socket.sent.at(-1)).toEqual({ type: 'auth', token: 'token-2' });
+  });
+
+  it('when another person signs in on the same page, then a new connection authenticates them and the old one is closed', () => {
+    user.set({ id: 'usr_a' });
+    token.set('token-a');
+    TestBed.tick();
+    const first = FakeWebSocket.latest()!;
+    first.open();
+    first.receive({ type: 'ready', userId: 'usr_a', expiresAt: '2030-01-01T00:00:00Z' });
+    first.receive({
+      type: 'notification',
+      notification: {
+        id: 'ntf_a',
+        kind: 'roles_changed',
+        title: 't',
+        body: 'b',
+        link: null,
+        createdAt: '2030-01-01T00:00:00Z',
+        readAt: null,
+      },
+      unread: 1,
+    });
+
+    user.set({ id: 'usr_b' });
+    token.set('token-b');
+    TestBed.tick();
+    const second = FakeWebSocket.latest()!;
+    expect(second).not.toBe(first);
+    expect(first.readyState).toBe(WebSocket.CLOSED);
+    second.open();
+    // B's catch-up must not start from A's newest notification.
+    expect(second.sent).toEqual([{ type: 'auth', token: 'token-b' }]);
   });
 
   it('when a page watches an event, then the room is joined and only that event’s availability comes through', () => {

@@ -61,6 +61,8 @@ export class RealtimeClient {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private attempts = 0;
   private newestNotificationId: string | undefined;
+  /** Whom the open socket is authenticated as (from the server's `ready`). */
+  private socketUserId: string | undefined;
 
   /** True while the socket is open. */
   readonly connected = signal(false);
@@ -160,6 +162,15 @@ export class RealtimeClient {
   }
 
   private tokenChanged(token: string | null): void {
+    const userId = this.auth.user()?.id;
+    if (token !== null && this.socketUserId !== undefined && userId !== this.socketUserId) {
+      // Someone else now (signed out and in as another user, e.g. in another tab): the server
+      // keeps a connection's first identity, so start a new connection, and a new catch-up.
+      this.newestNotificationId = undefined;
+      this.close();
+      this.ensureOpen();
+      return;
+    }
     if (token !== null) {
       if (this.isOpen()) {
         this.send({ type: 'auth', token, since: this.newestNotificationId });
@@ -226,6 +237,8 @@ export class RealtimeClient {
     }
     if (frame.type === 'notification') {
       this.newestNotificationId = frame.notification.id;
+    } else if (frame.type === 'ready') {
+      this.socketUserId = frame.userId;
     }
     this.frames.next(frame);
   }
@@ -256,6 +269,7 @@ export class RealtimeClient {
 
   private close(): void {
     this.joined.clear();
+    this.socketUserId = undefined;
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     const socket = this.socket;

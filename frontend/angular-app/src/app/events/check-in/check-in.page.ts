@@ -1,3 +1,4 @@
+import { Subscription } from 'rxjs';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -72,6 +73,8 @@ export class CheckInPage {
     void this.detectCamera();
   }
 
+  private live: Subscription | undefined;
+
   private load(id: string): void {
     this.api
       .getEvent(id)
@@ -87,7 +90,10 @@ export class CheckInPage {
         next: (stats) => this.stats.set(stats),
         error: (error: unknown) => this.loadError.set(describeHttpError(error)),
       });
-    this.realtime
+    // The page is reused when only :id changes: leave the previous event's room first, or its
+    // check-in counts would overwrite this event's.
+    this.live?.unsubscribe();
+    this.live = this.realtime
       .watchEvent(id)
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe((frame) => {

@@ -117,6 +117,9 @@ export class EventDetailPage {
 
   private load(id: string, signedIn: boolean): void {
     this.loadError.set(null);
+    // A key per event page: the component is reused when only :id changes, and a key sent for
+    // another event's registration would be refused (409).
+    this.idempotencyKey = newIdempotencyKey();
     this.api
       .getEvent(id, this.invite())
       .pipe(takeUntilDestroyed(this.destroyRef))
