@@ -107,8 +107,10 @@ export const eventUpdatedV1 = z.object({
   timeZone: z.string(),
   visibility: z.enum(['public', 'internal', 'private']),
   changed: z.array(z.string()),
-  /** Everyone holding a live registration, so they can be told. */
+  /** Everyone holding a live registration, so they can be told (empty when nobody needs telling). */
   registeredUserIds: z.array(userIdSchema),
+  /** The organizers and co-organizers after the change (absent in messages from before it was added). */
+  organizerIds: z.array(userIdSchema).optional(),
   updatedBy: userIdSchema,
   updatedAt: z.string(),
 });

@@ -185,6 +185,25 @@ describe('registrations, tickets and check-in API', () => {
     }
   });
 
+  it('when an organizer adds a co-organizer, then the colleague can manage the event and others hear who manages it, but attendees are not told', async () => {
+    const { id, organizer } = await publishedEvent();
+    const colleague = await env.tokenFor({ roles: ['organizer'] });
+    const stranger = await env.tokenFor({ roles: ['organizer'] });
+    await request(app).patch(`/api/events/${id}`).set(bearer(colleague)).send({ venue: 'Room 9' }).expect(403);
+    const added = await request(app).post(`/api/events/${id}/organizers`).set(bearer(organizer)).send({ userId: colleague.id }).expect(200);
+    expect(added.body.organizerIds).toEqual([organizer.id, colleague.id]);
+    await request(app).patch(`/api/events/${id}`).set(bearer(colleague)).send({ venue: 'Room 9' }).expect(200);
+    await request(app).post(`/api/events/${id}/organizers`).set(bearer(stranger)).send({ userId: stranger.id }).expect(403);
+
+    const updates = (
+      await sql<{ envelope: { data: { changed: string[]; organizerIds?: string[]; registeredUserIds: string[] } } }>`
+        select envelope from ${sql.id(sdb.schema, 'outbox')}
+         where envelope->>'subject' = ${id} and type = 'event.updated.v1' order by seq`.execute(sdb.db)
+    ).rows.map((r) => r.envelope.data);
+    expect(updates[0]).toMatchObject({ changed: ['organizerIds'], organizerIds: [organizer.id, colleague.id], registeredUserIds: [] });
+    expect(updates[1]).toMatchObject({ changed: ['venue'], organizerIds: [organizer.id, colleague.id] });
+  });
+
   it('when someone else uses my registration id, then they get 404 for cancel and ticket, and a non-manager gets 403 on the attendee list and check-in', async () => {
     const { id } = await publishedEvent();
     const me = await env.tokenFor({ roles: ['attendee'] });

@@ -184,7 +184,11 @@ export const messages = {
       },
     });
   },
-  updated(eventId: string, visibility: 'public' | 'internal' | 'private' = 'public') {
+  updated(
+    eventId: string,
+    visibility: 'public' | 'internal' | 'private' = 'public',
+    over: { changed?: string[]; organizerIds?: string[] } = {},
+  ) {
     return createEnvelope('/secureevent/event-service', {
       type: 'event.updated.v1',
       subject: eventId,
@@ -195,8 +199,9 @@ export const messages = {
         endsAt: new Date(Date.now() + 2 * 90_000_000).toISOString(),
         timeZone: 'UTC',
         visibility,
-        changed: ['startsAt', 'endsAt'],
+        changed: over.changed ?? ['startsAt', 'endsAt'],
         registeredUserIds: [],
+        ...(over.organizerIds ? { organizerIds: over.organizerIds } : {}),
         updatedBy: newId('usr'),
         updatedAt: new Date().toISOString(),
       },

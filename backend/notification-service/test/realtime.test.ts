@@ -206,6 +206,49 @@ describe('real-time gateway at /ws', () => {
       expect(c.frames.filter((f) => f.type === 'availability')).toHaveLength(0);
     });
 
+    it('when a public event becomes private, then anonymous and unregistered watchers are dropped and hear nothing more; its organizer stays', async () => {
+      const pub = await publishedEvent('public');
+      const anonymous = await open();
+      expect((await anonymous.subscribe(pub.room)).type).toBe('subscribed');
+      const stranger = await open();
+      await stranger.auth((await signer.token({})).token);
+      expect((await stranger.subscribe(pub.room)).type).toBe('subscribed');
+      const organizer = await open();
+      await organizer.auth(pub.organizer.token);
+      await organizer.subscribe(pub.room);
+      const from = [anonymous.frames.length, stranger.frames.length];
+
+      const narrowed = messages.updated(pub.eventId, 'private', { changed: ['visibility'] });
+      await env.publishRaw(narrowed.type, narrowed);
+      expect(await anonymous.next('unsubscribed', (f) => f.room === pub.room, from[0])).toEqual({ type: 'unsubscribed', room: pub.room });
+      expect(await stranger.next('unsubscribed', (f) => f.room === pub.room, from[1])).toEqual({ type: 'unsubscribed', room: pub.room });
+      expect((await organizer.next('event', (f) => f.change === 'updated')).changed).toEqual(['visibility']);
+
+      const m = messages.availability(pub.eventId, 5, new Date(), 'private');
+      await env.publishRaw(m.type, m);
+      expect((await organizer.next('availability')).eventId).toBe(pub.eventId);
+      for (const c of [anonymous, stranger]) expect(c.frames.filter((f) => f.type === 'availability' || f.type === 'event')).toEqual([]);
+      expect(await anonymous.subscribe(pub.room)).toMatchObject({ type: 'error', code: 'NOT_FOUND' });
+    });
+
+    it('when a co-organizer is added, then they may watch the private event and see its check-ins', async () => {
+      const priv = await publishedEvent('private');
+      const colleague = await signer.token({ roles: ['organizer'] });
+      const c = await open();
+      await c.auth(colleague.token);
+      expect(await c.subscribe(priv.room)).toMatchObject({ type: 'error', code: 'NOT_FOUND' });
+
+      const added = messages.updated(priv.eventId, 'private', {
+        changed: ['organizerIds'],
+        organizerIds: [priv.organizer.id, colleague.id],
+      });
+      await env.publishRaw(added.type, added);
+      await vi.waitFor(async () => expect((await c.subscribe(priv.room)).type).toBe('subscribed'), { timeout: 10_000, interval: 50 });
+      const scan = messages.checkin(priv.eventId, 3);
+      await env.publishRaw(scan.type, scan);
+      expect((await c.next('checkins')).checkedIn).toBe(3);
+    });
+
     it("when someone asks for another user's room, then it is refused", async () => {
       const me = await signer.token({});
       const c = await open();

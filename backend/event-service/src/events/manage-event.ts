@@ -127,6 +127,7 @@ export async function updateEvent(
         visibility: result.visibility,
         changed,
         registeredUserIds: await liveUserIds(trx, eventId),
+        organizerIds: result.organizerIds,
         updatedBy: actor.id,
         updatedAt: new Date().toISOString(),
       };
@@ -191,6 +192,24 @@ export async function addCoOrganizer(
     const repo = eventsRepository(trx);
     await lockManaged(trx, eventId, actor);
     const result = await repo.addOrganizer(eventId, userId);
+    if (result.status === 'published') {
+      // Others keep who manages the event (the real-time gateway: who may watch a private event
+      // and see its check-ins). Attendees are not told: registeredUserIds stays empty.
+      const data: EventUpdatedV1 = {
+        eventId,
+        title: result.title,
+        startsAt: result.startsAt,
+        endsAt: result.endsAt,
+        timeZone: result.timeZone,
+        visibility: result.visibility,
+        changed: ['organizerIds'],
+        registeredUserIds: [],
+        organizerIds: result.organizerIds,
+        updatedBy: actor.id,
+        updatedAt: new Date().toISOString(),
+      };
+      await deps.outbox.add(trx, { type: MessageType.EventUpdated, subject: eventId, data });
+    }
     await recordAudit(deps.outbox, trx, {
       actorId: actor.id,
       action: 'event.co_organizer_added',

@@ -17,12 +17,16 @@ export function eventAccessRepository(db: Kysely<NotificationsDb>) {
         )
         .execute();
     },
-    /** A later message about the event: keeps the visibility current; first sight inserts it without organizers. */
-    async seen(eventId: string, visibility: Visibility, status?: 'cancelled'): Promise<void> {
+    /**
+     * A later message about the event: keeps the visibility (and, when the message carries them,
+     * the organizers) current; first sight inserts it.
+     */
+    async seen(eventId: string, visibility: Visibility, status?: 'cancelled', organizerIds?: string[]): Promise<void> {
+      const organizers = organizerIds ? { organizer_ids: sql<string[]>`${organizerIds}::text[]` } : {};
       await db
         .insertInto('realtime_events')
-        .values({ event_id: eventId, visibility, status: status ?? 'published' })
-        .onConflict((oc) => oc.column('event_id').doUpdateSet(status ? { visibility, status } : { visibility }))
+        .values({ event_id: eventId, visibility, status: status ?? 'published', ...organizers })
+        .onConflict((oc) => oc.column('event_id').doUpdateSet({ visibility, ...(status ? { status } : {}), ...organizers }))
         .execute();
     },
     /** Like `seen`, but only inserts: the hot path (one per registration) writes nothing for a known event. */

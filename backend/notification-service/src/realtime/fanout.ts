@@ -13,6 +13,8 @@ export interface RoomFrame {
   frame: WsServerMessage;
   managersOnly?: boolean;
   evictUserId?: string;
+  /** Check every member's access to the room again (and drop who lost it) before delivering. */
+  recheck?: boolean;
 }
 
 interface Wire extends RoomFrame {

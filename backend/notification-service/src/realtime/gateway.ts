@@ -311,6 +311,23 @@ export function createGateway(options: { service: string; logger: Logger; ports:
         conn.send(frame);
       }
     },
+    /**
+     * Checks every member of an event room against the event as it is now: who may no longer
+     * watch it (narrower visibility) leaves with `unsubscribed`; who stays gets their manager
+     * status refreshed (new co-organizers see check-ins).
+     */
+    async recheck(room: string): Promise<void> {
+      const eventId = room.slice('event:'.length);
+      for (const conn of [...(rooms.get(room) ?? [])]) {
+        const event = await ports.findEvent(eventId, conn.user?.id);
+        if (event && canWatch(event, conn.user)) {
+          if (conn.rooms.has(room)) conn.rooms.set(room, canManage(event, conn.user));
+          continue;
+        }
+        leave(conn, room);
+        conn.send({ type: 'unsubscribed', room });
+      }
+    },
     /** Whether any connection of this process is in `room`. */
     watched(room: string): boolean {
       return rooms.has(room);

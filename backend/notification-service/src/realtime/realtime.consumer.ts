@@ -30,12 +30,16 @@ export function realtimeConsumer(publish: (f: RoomFrame) => void): ConsumerDefin
       ),
       [MessageType.EventUpdated]: onMessage(eventUpdatedV1, async (trx, { data, afterCommit }) => {
         const repo = eventAccessRepository(trx);
-        await repo.seen(data.eventId, data.visibility);
+        await repo.seen(data.eventId, data.visibility, undefined, data.organizerIds);
         await repo.registered(data.eventId, data.registeredUserIds);
+        // Who may watch can have changed (narrower visibility, new co-organizers): every replica
+        // checks its members of the room again before passing the change on.
+        const recheck = data.changed.includes('visibility') || data.changed.includes('organizerIds');
         afterCommit(() =>
           publish({
             room: `event:${data.eventId}`,
             frame: { type: 'event', eventId: data.eventId, change: 'updated', changed: data.changed, at: data.updatedAt },
+            ...(recheck ? { recheck: true } : {}),
           }),
         );
       }),

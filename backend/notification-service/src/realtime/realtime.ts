@@ -50,7 +50,16 @@ export function createRealtime(deps: ServiceDeps<NotificationsDb>, options: Real
       // Nobody here watches it: no coalescing state or timer for a room without local members.
       if (!gateway.watched(f.room)) return;
       if (f.evictUserId) gateway.evict(f.room, f.evictUserId, f.frame);
-      else if (f.frame.type === 'availability') availability.push(f.room, f);
+      else if (f.recheck) {
+        gateway.recheck(f.room).then(
+          () => gateway.deliver(f.room, f.frame, f.managersOnly),
+          (err: unknown) =>
+            logger.warn(
+              { err: String(err), room: f.room },
+              'could not re-check who may watch a room; its members stay until they reconnect',
+            ),
+        );
+      } else if (f.frame.type === 'availability') availability.push(f.room, f);
       else gateway.deliver(f.room, f.frame, f.managersOnly);
     },
   });
