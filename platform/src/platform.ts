@@ -8,6 +8,7 @@ import express, { type Express } from 'express';
 import {
   assertExternalAdapters,
   attachUpgrades,
+  type TrustProxy,
   bootServices,
   connectCache,
   connectDatabase,
@@ -137,6 +138,7 @@ export async function startPlatform(
         server,
         services.flatMap((s) => (s.module.upgrade ? [s.module.upgrade] : [])),
         logger,
+        app.get('trust proxy fn') as TrustProxy,
       ),
     async stop() {
       for (const s of services.reverse()) await s.stop().catch((err: unknown) => logger.warn({ err }, 'service stop failed'));

@@ -78,8 +78,8 @@ export class TestClient {
     ws.on('error', () => undefined);
   }
 
-  static async open(url: string, options: { autoPong?: boolean } = {}): Promise<TestClient> {
-    const ws = new WebSocket(url, { autoPong: options.autoPong ?? true });
+  static async open(url: string, options: { autoPong?: boolean; headers?: Record<string, string> } = {}): Promise<TestClient> {
+    const ws = new WebSocket(url, { autoPong: options.autoPong ?? true, ...(options.headers ? { headers: options.headers } : {}) });
     const client = new TestClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());

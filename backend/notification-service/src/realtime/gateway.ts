@@ -30,6 +30,11 @@ export interface GatewayLimits {
   maxBufferedBytes: number;
   /** Connections this process accepts; further upgrades get 503. */
   maxConnections: number;
+  /**
+   * Connections one client address may hold; further upgrades from it get 429. Generous: a whole
+   * office behind one NAT address watches the same all-hands page.
+   */
+  maxConnectionsPerAddress: number;
   /** Notifications replayed on `auth` with `since`. */
   maxCatchUp: number;
 }
@@ -42,6 +47,7 @@ export const defaultGatewayLimits: GatewayLimits = {
   heartbeatMs: 30_000,
   maxBufferedBytes: 1024 * 1024,
   maxConnections: 50_000,
+  maxConnectionsPerAddress: 2_000,
   maxCatchUp: 100,
 };
 
@@ -197,9 +203,12 @@ export function createGateway(options: { service: string; logger: Logger; ports:
     return ++conn.frames > limits.maxFramesPerWindow;
   };
 
-  const onConnection = (ws: WebSocket) => {
+  /** Open connections per client address. */
+  const perAddress = new Map<string, number>();
+  const onConnection = (ws: WebSocket, address: string) => {
     const conn = new Connection(ws);
     connections.add(conn);
+    perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
     wsConnections.inc({ service });
     ws.on('message', (raw, isBinary) => {
       if (ws.readyState !== WebSocket.OPEN) return; // closing: ignore what is still in flight
@@ -216,6 +225,9 @@ export function createGateway(options: { service: string; logger: Logger; ports:
     ws.on('error', (err) => logger.debug({ err: err.message }, 'WebSocket protocol error'));
     ws.on('close', () => {
       connections.delete(conn);
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left > 0) perAddress.set(address, left);
+      else perAddress.delete(address);
       wsConnections.dec({ service });
       clearTimeout(conn.expiry);
       for (const room of [...conn.rooms.keys()]) leave(conn, room);
@@ -252,12 +264,18 @@ export function createGateway(options: { service: string; logger: Logger; ports:
 
   const upgrade: UpgradeHandler = {
     path: WS_PATH,
-    handle(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    handle(req: IncomingMessage, socket: Duplex, head: Buffer, clientAddress: string) {
       if (closing || connections.size >= limits.maxConnections) {
         socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 5\r\nContent-Length: 0\r\n\r\n');
         return;
       }
-      wss.handleUpgrade(req, socket, head, onConnection);
+      // One client cannot take every slot (counted before the handshake completes, too).
+      if ((perAddress.get(clientAddress) ?? 0) >= limits.maxConnectionsPerAddress) {
+        wsClosed.inc({ service, reason: 'too_many_per_address' });
+        socket.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nRetry-After: 10\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, clientAddress));
     },
     async closeAll() {
       closing = true;

@@ -14,7 +14,7 @@ import type { Transport } from '../messaging/transport.js';
 import { createTokenVerifier, remoteJwks } from '../auth/token-verifier.js';
 import { bootService } from './boot.js';
 import type { ServiceDefinition } from './service-module.js';
-import { attachUpgrades } from './upgrade.js';
+import { attachUpgrades, type TrustProxy } from './upgrade.js';
 
 /** The environment every standalone service reads (DESIGN.md §5). */
 export const standaloneEnvSchema = z.object(commonEnv);
@@ -70,7 +70,12 @@ export async function runStandalone<DB>(options: StandaloneOptions<DB>): Promise
     ],
   });
   const server = app.listen(config.PORT ?? options.defaultPort, config.HOST);
-  const upgrades = attachUpgrades(server, booted.module.upgrade ? [booted.module.upgrade] : [], logger);
+  const upgrades = attachUpgrades(
+    server,
+    booted.module.upgrade ? [booted.module.upgrade] : [],
+    logger,
+    app.get('trust proxy fn') as TrustProxy,
+  );
   await once(server, 'listening');
   logger.info({ address: server.address() }, `${definition.name} listening`);
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import proxyaddr from 'proxy-addr';
 import type { Logger } from '../logging/logger.js';
 
 /**
@@ -10,14 +11,21 @@ import type { Logger } from '../logging/logger.js';
 export interface UpgradeHandler {
   /** The exact request path, without query string, e.g. `/ws`. */
   path: string;
-  /** Takes over the socket (complete the handshake or write an HTTP error and destroy it). */
-  handle(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /**
+   * Takes over the socket (complete the handshake or write an HTTP error and destroy it).
+   * `clientAddress` is the client's address as the HTTP app sees it (X-Forwarded-For from a
+   * trusted proxy only, like `req.ip`), for per-client limits.
+   */
+  handle(req: IncomingMessage, socket: Duplex, head: Buffer, clientAddress: string): void;
   /**
    * Closes every live upgraded connection. `server.close()` waits for them (they are still the
    * server's connections), so shutdown calls this alongside it.
    */
   closeAll(): Promise<void>;
 }
+
+/** Express's compiled `trust proxy` setting (`app.get('trust proxy fn')`). */
+export type TrustProxy = (address: string, hop: number) => boolean;
 
 /** What `attachUpgrades` returns: the shutdown half. */
 export interface AttachedUpgrades {
@@ -30,7 +38,13 @@ export interface AttachedUpgrades {
  * a plain 404 and the socket is destroyed (once an `upgrade` listener exists Node no longer
  * answers such requests itself). A handler that throws only costs that one socket.
  */
-export function attachUpgrades(server: Server, handlers: readonly UpgradeHandler[], logger: Logger): AttachedUpgrades {
+export function attachUpgrades(
+  server: Server,
+  handlers: readonly UpgradeHandler[],
+  logger: Logger,
+  /** Which proxies may name the client (the Express app's compiled `trust proxy fn`); default: loopback. */
+  trust: TrustProxy = proxyaddr.compile('loopback'),
+): AttachedUpgrades {
   if (handlers.length > 0) {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       // Before a handler owns the socket, a reset by the client must not become an uncaught error.
@@ -42,7 +56,7 @@ export function attachUpgrades(server: Server, handlers: readonly UpgradeHandler
         return;
       }
       try {
-        handler.handle(req, socket, head);
+        handler.handle(req, socket, head, proxyaddr(req, trust));
       } catch (err) {
         logger.error({ err, path }, 'upgrade handler failed');
         socket.destroy();
