@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { commonEnv, loadConfig } from '@secureevent/shared';
+import { commonEnv, emptyToUndefined, loadConfig } from '@secureevent/shared';
 import { eventServiceEnvSchema } from '@secureevent/event-service';
 import { userServiceEnvSchema } from '@secureevent/user-service';
-
-const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 
 /** The launcher's environment: everything the user-service reads, plus where the SPA build lives. */
 export const platformEnvSchema = z.intersection(

@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { commonEnv, loadConfig } from '@secureevent/shared';
+import { commonEnv, emptyToUndefined, loadConfig } from '@secureevent/shared';
 import { isLoopbackHttp, type OidcOptions } from './oidc/identity-provider.js';
-
-const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 
 const oidcIssuer = z.preprocess(
   emptyToUndefined,

@@ -19,9 +19,11 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, s
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
 }
 
-const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+/** Treats an empty (or blank) variable as unset, as shells and orchestrators often pass them. */
+export const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
-function urlWithProtocols(protocols: string[], label: string) {
+/** An optional URL variable that must use one of `protocols` (e.g. `['smtp:', 'smtps:']`). */
+export function urlWithProtocols(protocols: string[], label: string) {
   return z.preprocess(
     emptyToUndefined,
     z
