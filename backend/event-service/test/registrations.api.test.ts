@@ -183,6 +183,36 @@ describe('registrations, tickets and check-in API', () => {
       expect(again.status).toBe(409);
       expect(again.body).toMatchObject({ checkedInBy: organizer.id, checkedInByName: displayName });
     }
+    // A late redelivery of the older profile changes nothing (a marker message on the same queue shows it was handled).
+    const stale = createEnvelope('/secureevent/user-service', {
+      type: 'user.registered.v1',
+      data: {
+        userId: organizer.id,
+        email: `${organizer.id}@example.test`,
+        displayName: 'Door Keeper',
+        roles: ['organizer'],
+        registeredAt: new Date(Date.now() - 86_400_000).toISOString(),
+      },
+    });
+    await env.publishRaw(stale.type, stale);
+    const marker = await env.tokenFor({ roles: ['attendee'] });
+    const markerMessage = createEnvelope('/secureevent/user-service', {
+      type: 'user.registered.v1',
+      data: {
+        userId: marker.id,
+        email: `${marker.id}@example.test`,
+        displayName: 'Marker',
+        roles: ['attendee'],
+        registeredAt: new Date().toISOString(),
+      },
+    });
+    await env.publishRaw(markerMessage.type, markerMessage);
+    await vi.waitFor(
+      async () =>
+        expect(await sdb.db.selectFrom('people').select('user_id').where('user_id', '=', marker.id).executeTakeFirst()).toBeDefined(),
+      { timeout: 10_000, interval: 50 },
+    );
+    expect(await known()).toBe('Head of Door');
   });
 
   it('when an organizer adds a co-organizer, then the colleague can manage the event and others hear who manages it, but attendees are not told', async () => {

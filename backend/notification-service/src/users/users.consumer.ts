@@ -12,10 +12,10 @@ export const usersConsumer = defineConsumer<NotificationsDb>({
   name: 'users',
   handlers: {
     [MessageType.UserRegistered]: onMessage(userRegisteredV1, (trx, { data }) =>
-      usersRepository(trx).upsert({ userId: data.userId, email: data.email, displayName: data.displayName }),
+      usersRepository(trx).upsert({ userId: data.userId, email: data.email, displayName: data.displayName }, new Date(data.registeredAt)),
     ),
     [MessageType.UserUpdated]: onMessage(userUpdatedV1, (trx, { data }) =>
-      usersRepository(trx).upsert({ userId: data.userId, email: data.email, displayName: data.displayName }),
+      usersRepository(trx).upsert({ userId: data.userId, email: data.email, displayName: data.displayName }, new Date(data.updatedAt)),
     ),
   },
 });
