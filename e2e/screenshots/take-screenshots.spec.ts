@@ -3,9 +3,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { admin } from '../playwright.config.js';
 import { aPerson, aPublishedEvent, anOrganizer, apiToken, inDays, registerThroughApi, signIn } from '../support/app.js';
 
-// Saves the main pages to docs/screenshots/*.png. Not part of the normal run:
-//   SCREENSHOTS=1 npm run test:e2e -- screenshots
-test.skip(!process.env.SCREENSHOTS, 'set SCREENSHOTS=1 to take the README screenshots');
+// Saves the main pages to docs/screenshots/*.png. Not part of the E2E suite (its own config):
+//   npm run screenshots
 test.describe.configure({ mode: 'serial' });
 test.use({ viewport: { width: 1280, height: 860 }, colorScheme: 'light', timezoneId: 'America/New_York' });
 
