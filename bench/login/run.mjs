@@ -19,6 +19,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { keepAliveAgent, request, runPhase } from './load.mjs';
 import { addressPrefixOf, newRunId, prepareRealInfra, REPO, scrapeMetrics, startService, staleSources } from './service.mjs';
+import { runLifecycle } from '../lib-lifecycle.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -47,26 +48,8 @@ const out = (line = '') => process.stdout.write(`${line}\n`);
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 
 // ---- cleanup and a hard time limit: the run always stops by itself --------------------------
-const cleanups = [];
-let cleaning;
-const cleanup = () =>
-  (cleaning ??= (async () => {
-    for (const c of cleanups.reverse()) {
-      try {
-        await c();
-      } catch (err) {
-        log(`cleanup: ${err.message}`);
-      }
-    }
-  })());
 const hardLimitMs = Math.max(120_000, 3 * (warmupMs + durationMs) + 80_000);
-setTimeout(() => {
-  log(`hard time limit (${hardLimitMs / 1000} s) reached: stopping`);
-  void cleanup().finally(() => process.exit(2));
-}, hardLimitMs).unref();
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => void cleanup().finally(() => process.exit(130)));
-}
+const { cleanups, cleanup } = runLifecycle({ hardLimitMs, log });
 
 // ---- helpers ---------------------------------------------------------------------------------
 const f = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');

@@ -35,6 +35,7 @@ import { keepAliveAgent, percentile, request } from '../login/load.mjs';
 import { newRunId, REPO, scrapeMetrics } from '../login/service.mjs';
 import { isolatedDatabase, isolatedVhost } from '../lib-isolation.mjs';
 import { EVENT_SERVICE_MAIN, newUserId, spawnNode, startJwks } from '../registration-rush/infra.mjs';
+import { runLifecycle } from '../lib-lifecycle.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -78,24 +79,8 @@ if (soft < needed && !process.env.BENCH_REALTIME_ULIMIT) {
 }
 
 // ---- cleanup and a hard time limit -------------------------------------------------------------
-const cleanups = [];
-let cleaning;
-const cleanup = () =>
-  (cleaning ??= (async () => {
-    for (const c of cleanups.reverse()) {
-      try {
-        await c();
-      } catch (err) {
-        log(`cleanup: ${err.message}`);
-      }
-    }
-  })());
 const hardLimitMs = 240_000 + clients * 20;
-setTimeout(() => {
-  log(`hard time limit (${hardLimitMs / 1000} s) reached: stopping`);
-  void cleanup().finally(() => process.exit(2));
-}, hardLimitMs).unref();
-for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+const { cleanups, cleanup } = runLifecycle({ hardLimitMs, log });
 
 /** Sources changed after their last build (same rule as the other benches: warn, never build). */
 function staleSources() {

@@ -27,6 +27,7 @@ import { keepAliveAgent, percentile, request, runPhase } from '../login/load.mjs
 import { newRunId, REPO, scrapeMetrics } from '../login/service.mjs';
 import { ACTIVITY_CATEGORIES, claimSeatTx, closedLoop, serverSettings, startActivitySampler, walCounters, walDelta } from './ceiling.mjs';
 import { EVENT_SERVICE_MAIN, machineCpu, newUserId, prepareInfra, spawnNode, staleSources, startJwks } from './infra.mjs';
+import { runLifecycle } from '../lib-lifecycle.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -84,7 +85,6 @@ const loadavg = () => {
   }
 };
 
-// ---- cleanup and a hard time limit: the run always stops by itself --------------------------
 /**
  * The service's own seat-claiming code (built), in this process, over a pool of the service's size:
  * the bench's ceiling. It writes the same rows and outbox messages as the service does.
@@ -118,27 +118,10 @@ async function directRegistration(dbUrl) {
   };
 }
 
-const cleanups = [];
-let cleaning;
-const cleanup = () =>
-  (cleaning ??= (async () => {
-    for (const c of cleanups.reverse()) {
-      try {
-        await c();
-      } catch (err) {
-        log(`cleanup: ${err.message}`);
-      }
-    }
-  })());
+// ---- cleanup and a hard time limit: the run always stops by itself --------------------------
 const hardLimitMs = Math.max(150_000, 2 * (warmupMs + durationMs) + 2 * (getWarmupMs + getDurationMs) + 90_000);
 const runBudgetMs = hardLimitMs - 12_000; // what the phases may use; the rest is for cleanup
-setTimeout(() => {
-  log(`hard time limit (${hardLimitMs / 1000} s) reached: stopping`);
-  void cleanup().finally(() => process.exit(2));
-}, hardLimitMs).unref();
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => void cleanup().finally(() => process.exit(130)));
-}
+const { cleanups, cleanup } = runLifecycle({ hardLimitMs, log });
 
 // ---- CPU of named processes (PostgreSQL, Redis, RabbitMQ): /proc/<pid>/stat utime + stime ----------
 let clockTicks = 100;
