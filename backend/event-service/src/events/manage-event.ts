@@ -1,4 +1,13 @@
-import { AppError, ErrorCode, recordAudit, type AuthUser, type Cache, type Outbox, type RequestOrigin } from '@secureevent/shared';
+import {
+  AppError,
+  ErrorCode,
+  recordAudit,
+  type AuthUser,
+  type Cache,
+  type OutgoingMessage,
+  type Outbox,
+  type RequestOrigin,
+} from '@secureevent/shared';
 import {
   MessageType,
   type EventCancelledV1,
@@ -118,20 +127,7 @@ export async function updateEvent(
       (k) => JSON.stringify(changes[k as keyof UpdateEventRequest]) !== JSON.stringify(event[k as keyof EventDto]),
     );
     if (event.status === 'published' && changed.length > 0) {
-      const data: EventUpdatedV1 = {
-        eventId,
-        title: result.title,
-        startsAt: result.startsAt,
-        endsAt: result.endsAt,
-        timeZone: result.timeZone,
-        visibility: result.visibility,
-        changed,
-        registeredUserIds: await liveUserIds(trx, eventId),
-        organizerIds: result.organizerIds,
-        updatedBy: actor.id,
-        updatedAt: new Date().toISOString(),
-      };
-      await deps.outbox.add(trx, { type: MessageType.EventUpdated, subject: eventId, data });
+      await deps.outbox.add(trx, eventUpdatedMessage(result, actor, changed, await liveUserIds(trx, eventId)));
       if (changes.capacity !== undefined) await deps.outbox.add(trx, availabilityMessage(result));
     }
     await recordAudit(deps.outbox, trx, {
@@ -195,20 +191,7 @@ export async function addCoOrganizer(
     if (result.status === 'published') {
       // Others keep who manages the event (the real-time gateway: who may watch a private event
       // and see its check-ins). Attendees are not told: registeredUserIds stays empty.
-      const data: EventUpdatedV1 = {
-        eventId,
-        title: result.title,
-        startsAt: result.startsAt,
-        endsAt: result.endsAt,
-        timeZone: result.timeZone,
-        visibility: result.visibility,
-        changed: ['organizerIds'],
-        registeredUserIds: [],
-        organizerIds: result.organizerIds,
-        updatedBy: actor.id,
-        updatedAt: new Date().toISOString(),
-      };
-      await deps.outbox.add(trx, { type: MessageType.EventUpdated, subject: eventId, data });
+      await deps.outbox.add(trx, eventUpdatedMessage(result, actor, ['organizerIds'], []));
     }
     await recordAudit(deps.outbox, trx, {
       actorId: actor.id,
@@ -222,6 +205,32 @@ export async function addCoOrganizer(
   });
   await deps.cache.delete(...eventChangedKeys(eventId));
   return updated;
+}
+
+/** `event.updated.v1` for a published event after a change: its current details and who manages it. */
+function eventUpdatedMessage(
+  event: EventDto,
+  actor: AuthUser,
+  changed: string[],
+  registeredUserIds: string[],
+): OutgoingMessage<EventUpdatedV1> {
+  return {
+    type: MessageType.EventUpdated,
+    subject: event.id,
+    data: {
+      eventId: event.id,
+      title: event.title,
+      startsAt: event.startsAt,
+      endsAt: event.endsAt,
+      timeZone: event.timeZone,
+      visibility: event.visibility,
+      changed,
+      registeredUserIds,
+      organizerIds: event.organizerIds,
+      updatedBy: actor.id,
+      updatedAt: new Date().toISOString(),
+    },
+  };
 }
 
 /** How many tickets of the event have been scanned. */
