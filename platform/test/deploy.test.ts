@@ -104,7 +104,7 @@ function kubectl(): string {
   if (found.error || found.status !== 0) {
     throw new Error(
       'kubectl is not installed or not on PATH: these tests render k8s/overlays/* with `kubectl kustomize` (offline). ' +
-        'Install kubectl (https://kubernetes.io/docs/tasks/tools/) and run the tests again.',
+        'Install kubectl ≥ 1.27 (`bash platform/scripts/install-kube-tools.sh DIR`, then put DIR on PATH) and run the tests again.',
     );
   }
   return 'kubectl';
