@@ -409,8 +409,12 @@ interface Instruction {
   op: string;
   args: string;
 }
-function dockerfile(file: string): Instruction[] {
-  const text = fs.readFileSync(path.join(root, file), 'utf8').replace(/\\\n/g, ' ');
+function dockerfile(file: string, args: Record<string, string> = {}): Instruction[] {
+  const text = fs
+    .readFileSync(path.join(root, file), 'utf8')
+    .replace(/\\\n/g, ' ')
+    // Build arguments substituted as `docker build --build-arg NAME=value` would.
+    .replace(/\$\{(\w+)\}/g, (whole, name: string) => args[name] ?? whole);
   return text
     .split('\n')
     .map((l) => l.trim())
@@ -434,11 +438,20 @@ function workspaceDeps(dir: string): string[] {
 describe('Dockerfiles', () => {
   const prod = () => byKind<Workload>(render('prod'), 'Deployment');
 
+  it('when backend/Dockerfile is built without SERVICE or PORT, then it stops (they have no defaults)', () => {
+    const ins = dockerfile('backend/Dockerfile');
+    expect(ins.filter((i) => i.op === 'ARG').map((i) => i.args)).toEqual(expect.arrayContaining(['SERVICE', 'PORT']));
+    expect(ins.filter((i) => i.op === 'ARG').every((i) => !i.args.includes('='))).toBe(true);
+    expect(ins.some((i) => i.op === 'RUN' && i.args.includes('test -f "backend/${SERVICE}/package.json"'))).toBe(true);
+    // No per-service copies left beside the shared one.
+    for (const svc of serviceNames) expect(fs.existsSync(path.join(root, 'backend', svc, 'Dockerfile'))).toBe(false);
+  });
+
   it.each(serviceNames)(
-    'when %s/Dockerfile is read, then it builds its workspaces on a pinned node:20 image and runs unprivileged',
+    'when backend/Dockerfile is built for %s, then it builds its workspaces on a pinned node:20 image and runs unprivileged',
     (svc) => {
-      const file = `backend/${svc}/Dockerfile`;
-      const ins = dockerfile(file);
+      const file = 'backend/Dockerfile';
+      const ins = dockerfile(file, { SERVICE: svc, PORT: String(SERVICES[svc]) });
       for (const from of ins.filter((i) => i.op === 'FROM')) expect(from.args).toMatch(/^node:20-bookworm-slim( AS [\w-]+)?$/);
       // Every workspace it imports is installed and built, or the image fails at start-up.
       for (const dep of [...workspaceDeps(`backend/${svc}`), `backend/${svc}`]) {
@@ -465,7 +478,8 @@ describe('Dockerfiles', () => {
       expect(final.find((i) => i.op === 'ENV')?.args).toContain(`PORT=${SERVICES[svc]}`);
       expect(final.find((i) => i.op === 'ENV')?.args).toMatch(/DATA_DIR=\/tmp\//);
       expect(final.find((i) => i.op === 'HEALTHCHECK')?.args).toContain("/healthz'");
-      expect(final.find((i) => i.op === 'CMD')?.args).toBe(`["node", "backend/${svc}/dist/main.js"]`);
+      expect(final.find((i) => i.op === 'CMD')?.args).toBe('["node", "main.js"]');
+      expect(ins.some((i) => i.op === 'RUN' && i.args === `ln -s "backend/${svc}/dist/main.js" main.js`)).toBe(true);
       // Nothing secret is baked into an image.
       for (const i of ins.filter((x) => x.op === 'ENV' || x.op === 'ARG'))
         expect(i.args).not.toMatch(/SECRET|PASSWORD|PRIVATE|TOKEN|_URL=/);

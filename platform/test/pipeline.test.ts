@@ -107,15 +107,23 @@ describe('ci-cd/gitlab-ci.yaml', () => {
     expect(resolved('test').script?.join('\n')).toMatch(/--reporter=junit/);
   });
 
-  it('then the dockerize matrix builds exactly the Dockerfiles in the repository, with kaniko and without pushing', () => {
-    const dockerfiles = [
-      ...fs.readdirSync(path.join(root, 'backend')).map((d) => `backend/${d}/Dockerfile`),
-      'platform/gateway/Dockerfile',
-    ].filter((f) => fs.existsSync(path.join(root, f)));
+  it('then the dockerize matrix builds every service from backend/Dockerfile and the gateway, with kaniko and without pushing', () => {
+    const services = fs.readdirSync(path.join(root, 'backend')).filter((d) => d.endsWith('-service'));
     const job = resolved('dockerize');
-    expect(job.parallel?.matrix.map((m) => m.DOCKERFILE).sort()).toEqual(dockerfiles.sort());
+    const matrix = job.parallel?.matrix ?? [];
+    expect(matrix.map((m) => m.SERVICE).sort()).toEqual([...services, 'gateway'].sort());
+    for (const m of matrix) {
+      expect(fs.existsSync(path.join(root, m.DOCKERFILE)), m.DOCKERFILE).toBe(true);
+      if (m.SERVICE === 'gateway') continue;
+      expect(m.DOCKERFILE).toBe('backend/Dockerfile');
+      // The port baked into the image is the one the service's config defaults to.
+      const main = fs.readFileSync(path.join(root, 'backend', m.SERVICE!, 'src', 'main.ts'), 'utf8');
+      expect(main, `${m.SERVICE} listens on ${m.PORT}`).toContain(`defaultPort: ${m.PORT}`);
+    }
     expect(imageOf(job)).toMatch(/^gcr\.io\/kaniko-project\/executor:v[\d.]+-debug$/);
     const script = job.script!.join('\n');
+    expect(script).toContain('--build-arg "SERVICE=$SERVICE"');
+    expect(script).toContain('--build-arg "PORT=$PORT"');
     expect(script).toContain('--no-push');
     expect(script).toContain('--tar-path "images/$SERVICE.tar"');
   });
