@@ -151,6 +151,19 @@ describe('access and refresh tokens: forged, expired and malformed credentials a
     expectUnauthenticated(await callMe(`Bearer ${early}`));
   });
 
+  it('when a token signed with the real key was issued 10 minutes in the future (iat beyond the clock skew), then 401 UNAUTHENTICATED', async () => {
+    const user = await signedInUser();
+    const fromTheFuture = await genuine(user.id, { iat: now() + 600, exp: now() + 900 });
+    expect(payloadOf(fromTheFuture).iat).toBeGreaterThan(now() + 500);
+    expectUnauthenticated(await callMe(`Bearer ${fromTheFuture}`));
+  });
+
+  it('when a token signed with the real key has an iat a few seconds ahead (within the clock skew), then it is accepted', async () => {
+    const user = await signedInUser();
+    const slightlyAhead = await genuine(user.id, { iat: now() + 10 });
+    expect((await callMe(`Bearer ${slightlyAhead}`)).status).toBe(200);
+  });
+
   it('when a token signed with the real key names another audience, then 401 UNAUTHENTICATED', async () => {
     const user = await signedInUser();
     const otherAudience = await genuine(user.id, { aud: 'some-other-api' });

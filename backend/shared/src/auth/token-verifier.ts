@@ -17,6 +17,9 @@ export type TokenVerifier = (token: string) => Promise<AuthUser>;
 /** The algorithm access tokens are signed with; verification accepts nothing else. */
 export const ACCESS_TOKEN_ALG = 'EdDSA';
 
+/** How far ahead of this clock a token's `iat` may be (clock skew between replicas); beyond that it is refused. */
+export const MAX_CLOCK_SKEW_SECONDS = 30;
+
 const claimsSchema = z.object({
   sub: z.string().regex(/^usr_[0-9a-z]{25}$/),
   roles: z.array(roleSchema),
@@ -25,7 +28,8 @@ const claimsSchema = z.object({
 
 /**
  * Local token verification: no call to the user-service per request. The algorithm, issuer and
- * audience are pinned, so a token for another audience or an `alg: none` token is refused.
+ * audience are pinned, so a token for another audience or an `alg: none` token is refused; so is a
+ * token whose `iat` lies more than `MAX_CLOCK_SKEW_SECONDS` in the future.
  */
 export function createTokenVerifier(options: { keys: JWTVerifyGetKey; issuer: string; audience: string }): TokenVerifier {
   return async (token) => {
@@ -36,6 +40,8 @@ export function createTokenVerifier(options: { keys: JWTVerifyGetKey; issuer: st
         algorithms: [ACCESS_TOKEN_ALG],
         requiredClaims: ['exp', 'iat', 'jti', 'sub'],
       });
+      // jose checks `iat` only when a maximum age is set; a token "issued" in the future is a forgery or a broken clock.
+      if (typeof payload.iat !== 'number' || payload.iat > Date.now() / 1000 + MAX_CLOCK_SKEW_SECONDS) throw new Error('iat in the future');
       const claims = claimsSchema.parse(payload);
       return { id: claims.sub, roles: claims.roles, sessionId: claims.sid };
     } catch {
