@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { eventIdSchema, pageOf, pageQuerySchema, userIdSchema } from './common.js';
+import { instant, isStorableText, opaque, singleLine, text } from './text.js';
 
 export const EVENT_STATUSES = ['draft', 'published', 'cancelled', 'completed'] as const;
 export const eventStatusSchema = z.enum(EVENT_STATUSES);
@@ -17,10 +18,10 @@ const isTimeZone = (tz: string) => {
 export const questionSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9_-]{1,40}$/, 'must be 1–40 lower-case letters, digits, - or _'),
-    label: z.string().trim().min(1).max(200),
+    label: singleLine({ min: 1, max: 200 }),
     type: z.enum(['text', 'choice', 'checkbox']),
     required: z.boolean().default(false),
-    options: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
+    options: z.array(singleLine({ min: 1, max: 100 })).max(50).optional(),
   })
   .strict()
   .refine((q) => q.type !== 'choice' || (q.options?.length ?? 0) >= 2, {
@@ -36,21 +37,22 @@ const questionsSchema = z
   .refine((qs) => new Set(qs.map((q) => q.id)).size === qs.length, 'question ids must be unique');
 
 const eventFields = {
-  title: z.string().trim().min(3).max(200),
-  description: z.string().max(20_000),
-  startsAt: z.iso.datetime({ offset: true }),
-  endsAt: z.iso.datetime({ offset: true }),
-  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone'),
-  venue: z.string().trim().max(300).nullable(),
+  title: singleLine({ min: 3, max: 200 }),
+  description: text({ max: 20_000 }),
+  startsAt: instant(),
+  endsAt: instant(),
+  timeZone: singleLine({ max: 100 }).refine(isTimeZone, 'must be an IANA time zone'),
+  venue: singleLine({ max: 300 }).nullable(),
   onlineUrl: z
     .url({ protocol: /^https$/ })
     .max(2000)
+    .refine(isStorableText, 'must not contain U+0000 or an unpaired surrogate')
     .nullable(),
   capacity: z.number().int().min(1).max(1_000_000),
   visibility: visibilitySchema,
-  tags: z.array(z.string().trim().toLowerCase().min(1).max(40)).max(20),
-  registrationOpensAt: z.iso.datetime({ offset: true }).nullable(),
-  registrationClosesAt: z.iso.datetime({ offset: true }).nullable(),
+  tags: z.array(singleLine({ min: 1, max: 40 }).toLowerCase()).max(20),
+  registrationOpensAt: instant().nullable(),
+  registrationClosesAt: instant().nullable(),
   questions: questionsSchema,
 };
 
@@ -134,10 +136,10 @@ export const eventPageSchema = pageOf(eventSchema, 'EventPage');
 export type EventPage = z.infer<typeof eventPageSchema>;
 
 export const listEventsQuerySchema = pageQuerySchema.extend({
-  q: z.string().trim().min(1).max(200).optional().meta({ description: 'Full-text search over title, description and tags.' }),
-  from: z.iso.datetime({ offset: true }).optional().meta({ description: 'Events starting at or after this instant.' }),
-  to: z.iso.datetime({ offset: true }).optional().meta({ description: 'Events starting before this instant.' }),
-  tag: z.string().trim().toLowerCase().min(1).max(40).optional(),
+  q: singleLine({ min: 1, max: 200 }).optional().meta({ description: 'Full-text search over title, description and tags.' }),
+  from: instant().optional().meta({ description: 'Events starting at or after this instant.' }),
+  to: instant().optional().meta({ description: 'Events starting before this instant.' }),
+  tag: singleLine({ min: 1, max: 40 }).toLowerCase().optional(),
   hasSeats: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
@@ -168,7 +170,7 @@ export const registrationIdSchema = z
   .meta({ description: 'Registration id.', example: 'reg_0123456789abcdefghijklmno' });
 
 export const registerRequestBodySchema = z
-  .object({ answers: z.record(z.string().max(40), z.union([z.string().max(1000), z.boolean()])).default({}) })
+  .object({ answers: z.record(singleLine({ max: 40, trim: false }), z.union([text({ max: 1000 }), z.boolean()])).default({}) })
   .strict()
   .meta({ id: 'RegistrationRequest' });
 
@@ -186,11 +188,16 @@ export const registrationSchema = z
   })
   .meta({ id: 'Registration' });
 export type RegistrationDto = z.infer<typeof registrationSchema>;
+/** One of the caller's own registrations, with what their ticket list shows of the event. */
+export const myRegistrationSchema = registrationSchema
+  .extend({ eventTitle: z.string(), startsAt: z.string(), endsAt: z.string(), timeZone: z.string() })
+  .meta({ id: 'MyRegistration' });
+export type MyRegistrationDto = z.infer<typeof myRegistrationSchema>;
 export const registrationPageSchema = pageOf(registrationSchema, 'RegistrationPage');
 export const registrationIdParamsSchema = z.object({ id: registrationIdSchema });
 
 export const checkinRequestSchema = z
-  .object({ ticketToken: z.string().min(10).max(200) })
+  .object({ ticketToken: opaque({ min: 10, max: 200 }) })
   .strict()
   .meta({ id: 'CheckinRequest' });
 export const checkinSchema = z

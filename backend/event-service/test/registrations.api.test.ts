@@ -332,6 +332,47 @@ describe('registrations, tickets and check-in API', () => {
     expect(reg.status).toBe(201);
   });
 
+  it('when I ask for my registration for an event, then I get mine as /mine shows it, never another person’s, and 404 when I have none', async () => {
+    const { id } = await publishedEvent({ capacity: 5 });
+    const me = await env.tokenFor({ roles: ['attendee'] });
+    const other = await env.tokenFor({ roles: ['attendee'] });
+    const nobody = await env.tokenFor({ roles: ['attendee', 'organizer'] });
+    const theirs = (await request(app).post(`/api/events/${id}/registrations`).set(bearer(other)).send({}).expect(201)).body;
+    const none = await request(app).get(`/api/events/${id}/registration`).set(bearer(me));
+    expect(none.status).toBe(404);
+    expect(none.body.code).toBe('NOT_FOUND');
+    expect((await request(app).get(`/api/events/${id}/registration`).set(bearer(nobody))).status).toBe(404);
+    expect((await request(app).get(`/api/events/${id}/registration`)).status).toBe(401);
+
+    const mine = (await request(app).post(`/api/events/${id}/registrations`).set(bearer(me)).send({}).expect(201)).body;
+    const one = await request(app).get(`/api/events/${id}/registration`).set(bearer(me)).expect(200);
+    const listed = (await request(app).get('/api/registrations/mine').set(bearer(me)).expect(200)).body.items;
+    expect(one.body).toEqual(listed.find((r: { id: string }) => r.id === mine.id));
+    expect(one.body).toMatchObject({
+      id: mine.id,
+      userId: me.id,
+      status: 'confirmed',
+      eventTitle: 'Workshop',
+      ticketToken: mine.ticketToken,
+    });
+    const theirsSeen = await request(app).get(`/api/events/${id}/registration`).set(bearer(other)).expect(200);
+    expect(theirsSeen.body.id).toBe(theirs.id);
+
+    // Cancelled: that one is answered; registered again: the live one, not the old one.
+    await request(app).delete(`/api/registrations/${mine.id}`).set(bearer(me)).expect(200);
+    expect((await request(app).get(`/api/events/${id}/registration`).set(bearer(me)).expect(200)).body).toMatchObject({
+      id: mine.id,
+      status: 'cancelled',
+    });
+    const again = (await request(app).post(`/api/events/${id}/registrations`).set(bearer(me)).send({}).expect(201)).body;
+    expect((await request(app).get(`/api/events/${id}/registration`).set(bearer(me)).expect(200)).body).toMatchObject({
+      id: again.id,
+      status: 'confirmed',
+    });
+    const elsewhere = await publishedEvent();
+    expect((await request(app).get(`/api/events/${elsewhere.id}/registration`).set(bearer(me))).status).toBe(404);
+  });
+
   it('when an organizer opens their dashboard, then their drafts and published events are listed, and nobody else’s', async () => {
     const { id, organizer } = await publishedEvent();
     const draft = await request(app)

@@ -58,6 +58,18 @@ export function toRegistrationDto(row: RegistrationRow, extra: { waitlistPositio
   };
 }
 
+/** The caller's registrations with the event fields their ticket list shows, soonest event first. */
+export async function findMyRegistrations(db: Kysely<EventsDb>, userId: string, opts: { eventId?: string } = {}) {
+  let q = db
+    .selectFrom('registrations as r')
+    .innerJoin('events as e', 'e.id', 'r.event_id')
+    .selectAll('r')
+    .select(['e.title', 'e.starts_at', 'e.ends_at', 'e.time_zone'])
+    .where('r.user_id', '=', userId);
+  if (opts.eventId) q = q.where('r.event_id', '=', opts.eventId);
+  return q.orderBy('e.starts_at').orderBy('r.created_at', 'desc').limit(500).execute();
+}
+
 /** 1-based place in the waitlist (the count of people still waiting ahead, plus one). */
 export async function waitlistPosition(db: Kysely<EventsDb>, row: RegistrationRow): Promise<number | undefined> {
   if (row.status !== 'waitlisted' || row.waitlist_seq === null) return undefined;

@@ -3,6 +3,7 @@ import { AppError, createRouteTable, ErrorCode, originOf, type ServiceDeps, prob
 import {
   eventIdParamsSchema,
   inviteQuerySchema,
+  myRegistrationSchema,
   pageOf,
   pageQuerySchema,
   registerRequestBodySchema,
@@ -13,7 +14,8 @@ import {
 import type { EventsDb } from '../db/schema.js';
 import { exportAttendeesCsv, listAttendees } from './attendees.js';
 import { cancelRegistration } from './cancel-registration.js';
-import { createRegistrar, present } from './register-for-event.js';
+import { getMyRegistration, listMyRegistrations } from './my-registrations.js';
+import { createRegistrar } from './register-for-event.js';
 import type { TicketSigner } from './tickets.js';
 import { ticketSvg } from './tickets.js';
 
@@ -21,14 +23,12 @@ const idempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, 'must be 8–1
 const attendeeSchema = registrationSchema
   .extend({ displayName: z.string().nullable(), email: z.string().nullable() })
   .meta({ id: 'Attendee' });
-const mineItemSchema = registrationSchema
-  .extend({ eventTitle: z.string(), startsAt: z.string(), endsAt: z.string(), timeZone: z.string() })
-  .meta({ id: 'MyRegistration' });
 
 /**
  * POST   /api/events/:id/registrations       register (confirmed or waitlisted); Idempotency-Key accepted
  * GET    /api/events/:id/registrations       attendees with answers (managers)
  * GET    /api/events/:id/registrations.csv   attendees as CSV (managers)
+ * GET    /api/events/:id/registration        the caller's own registration for the event
  * GET    /api/registrations/mine             the caller's registrations and tickets
  * DELETE /api/registrations/:id              cancel (holder or manager); frees the seat for the waitlist
  * GET    /api/registrations/:id/ticket.svg   the ticket QR code (holder)
@@ -106,28 +106,22 @@ export function registrationsRoutes(deps: ServiceDeps<EventsDb>, tickets: Ticket
     summary: "The caller's registrations, with tickets",
     tags: ['registrations'],
     access: 'user',
-    responses: { 200: { description: 'Registrations, soonest event first', schema: z.object({ items: z.array(mineItemSchema) }) } },
-    handler: async ({ user }) => {
-      const rows = await ctx.db
-        .selectFrom('registrations as r')
-        .innerJoin('events as e', 'e.id', 'r.event_id')
-        .selectAll('r')
-        .select(['e.title', 'e.starts_at', 'e.ends_at', 'e.time_zone'])
-        .where('r.user_id', '=', user.id)
-        .orderBy('e.starts_at')
-        .limit(500)
-        .execute();
-      const items = await Promise.all(
-        rows.map(async (r) => ({
-          ...(await present(ctx, r)),
-          eventTitle: r.title,
-          startsAt: new Date(r.starts_at).toISOString(),
-          endsAt: new Date(r.ends_at).toISOString(),
-          timeZone: r.time_zone,
-        })),
-      );
-      return { status: 200, body: { items } };
+    responses: { 200: { description: 'Registrations, soonest event first', schema: z.object({ items: z.array(myRegistrationSchema) }) } },
+    handler: async ({ user }) => ({ status: 200, body: { items: await listMyRegistrations(ctx, user) } }),
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/events/:id/registration',
+    operationId: 'myRegistrationForEvent',
+    summary: "The caller's registration for one event (the live one, else the latest cancelled one)",
+    tags: ['registrations'],
+    access: 'user',
+    params: eventIdParamsSchema,
+    responses: {
+      200: { description: 'The registration, as one entry of /api/registrations/mine', schema: myRegistrationSchema },
+      404: problem('The caller has no registration for this event'),
     },
+    handler: async ({ params, user }) => ({ status: 200, body: await getMyRegistration(ctx, user, params.id) }),
   });
   routes.add({
     method: 'delete',
