@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createEnvelope, newId, type ServiceDb } from '@secureevent/shared';
+import { createEnvelope, messagesConsumed, newId, type ServiceDb } from '@secureevent/shared';
 import { createTestEnv, startServiceForTest, type TestEnv } from '@secureevent/shared/testing';
 import type { AuditDb } from '../src/db/schema.js';
 import { auditService } from '../src/service.js';
@@ -26,12 +26,19 @@ describe('audit trail consumer', () => {
     await env.close();
   });
 
+  /** How many deliveries the trail's consumer has settled with `outcome` in this process. */
+  const settled = async (outcome: 'processed' | 'duplicate') =>
+    (await messagesConsumed.get()).values.find(
+      (v) => v.labels.service === 'audit-service' && v.labels.consumer === 'record-entry' && v.labels.outcome === outcome,
+    )?.value ?? 0;
+
   const entries = async () =>
     (await request(app).get('/api/audit').query({ limit: 100 }).set('authorization', `Bearer ${admin.token}`).expect(200)).body.items;
 
   it('when messages arrive, including a duplicate, then each is recorded once and the chain verifies', async () => {
     const first = createEnvelope('/secureevent/user-service', { type: 'user.registered.v1', subject: newId('usr'), data: { n: 1 } });
     const second = createEnvelope('/secureevent/event-service', { type: 'event.published.v1', subject: newId('evt'), data: { n: 2 } });
+    const duplicatesBefore = await settled('duplicate');
     await env.publishRaw(first.type, first);
     await env.publishRaw(first.type, first);
     await env.publishRaw(second.type, second);
@@ -42,6 +49,8 @@ describe('audit trail consumer', () => {
         interval: 100,
       },
     );
+    // "Recorded once" means something only after the second delivery of `first` has been handled.
+    await vi.waitFor(async () => expect(await settled('duplicate')).toBe(duplicatesBefore + 1), { timeout: 10_000, interval: 50 });
     expect((await entries()).filter((e: { id: string }) => e.id === first.id)).toHaveLength(1);
     const verify = await request(app).get('/api/audit/verify').set('authorization', `Bearer ${admin.token}`).expect(200);
     expect(verify.body).toMatchObject({ valid: true, firstBrokenSeq: null });

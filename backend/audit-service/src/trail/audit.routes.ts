@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { createRouteTable, cursorCodec, toPage, type ServiceDeps } from '@secureevent/shared';
-import { auditPageSchema, auditVerificationSchema, pageQuerySchema, problemSchema, type AuditEntryDto } from '@secureevent/contracts';
+import { auditPageSchema, auditVerificationSchema, pageQuerySchema, problemSchema } from '@secureevent/contracts';
 import type { AuditDb } from '../db/schema.js';
-import { findBrokenLink } from './hash-chain.js';
+import { readTrailPage, verifyTrail } from './read-trail.js';
 
 const cursor = cursorCodec(z.object({ seq: z.number().int().positive() }));
 
@@ -12,29 +12,6 @@ const cursor = cursorCodec(z.object({ seq: z.number().int().positive() }));
  */
 export function auditRoutes(deps: ServiceDeps<AuditDb>) {
   const { db } = deps.sdb;
-  const toDto = (r: {
-    seq: string;
-    id: string;
-    type: string;
-    source: string;
-    subject: string | null;
-    occurred_at: Date;
-    recorded_at: Date;
-    data: unknown;
-    prev_hash: string;
-    hash: string;
-  }): AuditEntryDto => ({
-    seq: Number(r.seq),
-    id: r.id,
-    type: r.type,
-    source: r.source,
-    subject: r.subject,
-    occurredAt: new Date(r.occurred_at).toISOString(),
-    recordedAt: new Date(r.recorded_at).toISOString(),
-    data: r.data,
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  });
   const routes = createRouteTable(deps.verifier);
   routes.add({
     method: 'get',
@@ -49,14 +26,8 @@ export function auditRoutes(deps: ServiceDeps<AuditDb>) {
       403: { description: 'Not an admin', schema: problemSchema },
     },
     handler: async ({ query }) => {
-      const after = cursor.decode(query.cursor);
-      let q = db.selectFrom('entries').selectAll();
-      if (after) q = q.where('seq', '<', String(after.seq));
-      const rows = await q
-        .orderBy('seq', 'desc')
-        .limit(query.limit + 1)
-        .execute();
-      return { status: 200, body: toPage(rows.map(toDto), query.limit, (e) => ({ seq: e.seq }), cursor.encode) };
+      const entries = await readTrailPage(db, { beforeSeq: cursor.decode(query.cursor)?.seq, limit: query.limit });
+      return { status: 200, body: toPage(entries, query.limit, (e) => ({ seq: e.seq }), cursor.encode) };
     },
   });
   routes.add({
@@ -70,11 +41,7 @@ export function auditRoutes(deps: ServiceDeps<AuditDb>) {
       200: { description: 'Verification result', schema: auditVerificationSchema },
       403: { description: 'Not an admin', schema: problemSchema },
     },
-    handler: async () => {
-      const rows = (await db.selectFrom('entries').selectAll().orderBy('seq').execute()).map(toDto);
-      const broken = findBrokenLink(rows);
-      return { status: 200, body: { valid: broken === null, entries: rows.length, firstBrokenSeq: broken } };
-    },
+    handler: async () => ({ status: 200, body: await verifyTrail(db) }),
   });
   return routes;
 }

@@ -1,0 +1,19 @@
+import type { Transaction } from 'kysely';
+import type { Envelope } from '@secureevent/shared';
+import type { AuditDb } from '../db/schema.js';
+import { insertEntry, lockChainHead } from './entries.repository.js';
+import { entryHash, GENESIS_HASH, type ChainedFields } from './hash-chain.js';
+
+/** Appends one message to the trail, chained to the entry before it (inside the consumer's transaction). */
+export async function recordEntry(trx: Transaction<AuditDb>, envelope: Envelope): Promise<void> {
+  const prevHash = (await lockChainHead(trx)) ?? GENESIS_HASH;
+  const fields: ChainedFields = {
+    id: envelope.id,
+    type: envelope.type,
+    source: envelope.source,
+    subject: envelope.subject ?? null,
+    occurredAt: new Date(envelope.time).toISOString(),
+    data: envelope.data ?? null,
+  };
+  await insertEntry(trx, { ...fields, prevHash, hash: entryHash(prevHash, fields) });
+}
