@@ -121,4 +121,71 @@ describe('createKeyedBatcher', () => {
     await expect(all[0]).resolves.toBe('one');
     await expect(all[1]).rejects.toThrow(/1 outcomes for 2 items/);
   });
+
+  describe('failure isolation', () => {
+    /** A run like a transaction: it fails whole when any of its items is poisoned, and records what it was given. */
+    const poisonedBy = (poison: ReadonlySet<number>, error = (i: number) => new Error(`cannot store item ${i}`)) => {
+      const runs: number[][] = [];
+      const run = async (key: string, items: readonly number[]): Promise<BatchOutcome<string>[]> => {
+        runs.push([...items]);
+        await tick();
+        const bad = items.find((i) => poison.has(i));
+        if (bad !== undefined) throw error(bad);
+        return items.map((i) => ({ ok: true, value: `${key}:${i}` }));
+      };
+      return { runs, run };
+    };
+
+    it('when one item makes its run throw, then only that item fails and every other item of the batch succeeds, in order', async () => {
+      const c = poisonedBy(new Set([13]));
+      const splits: number[] = [];
+      const b = createKeyedBatcher({ maxBatch: 100, run: c.run, onSplit: (_key, size) => splits.push(size) });
+      const items = Array.from({ length: 20 }, (_, i) => i + 1);
+      const settled = await Promise.allSettled(items.map((i) => b.submit('e1', i)));
+
+      expect(settled[12]).toMatchObject({ status: 'rejected', reason: new Error('cannot store item 13') });
+      const others = settled.filter((_, i) => i !== 12);
+      expect(others.map((s) => (s.status === 'fulfilled' ? s.value : s.reason))).toEqual(
+        items.filter((i) => i !== 13).map((i) => `e1:${i}`),
+      );
+      // The whole batch first, then halves down to the culprit alone; each honest item commits exactly once.
+      expect(c.runs[0]).toEqual(items);
+      expect(c.runs).toContainEqual([13]);
+      const committed = c.runs.filter((r) => !r.includes(13)).flat();
+      expect(committed.sort((x, y) => x - y)).toEqual(items.filter((i) => i !== 13));
+      expect(splits[0]).toBe(20);
+      expect(c.runs.length).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(20)) + 1);
+      expect(b.pending).toBe(0);
+    });
+
+    it('when several items of one batch are poisoned, then exactly those fail', async () => {
+      const poison = new Set([2, 7, 8, 31]);
+      const c = poisonedBy(poison);
+      const b = createKeyedBatcher({ maxBatch: 64, run: c.run });
+      const items = Array.from({ length: 40 }, (_, i) => i + 1);
+      const settled = await Promise.allSettled(items.map((i) => b.submit('e1', i)));
+      const failed = items.filter((_, i) => settled[i]!.status === 'rejected');
+      expect(failed).toEqual([2, 7, 8, 31]);
+    });
+
+    it('when items arrive while a failed batch is being split, then they wait for the split to finish and keep their order', async () => {
+      const c = poisonedBy(new Set([2]));
+      const b = createKeyedBatcher({ maxBatch: 100, run: c.run });
+      const first = [1, 2, 3, 4].map((i) => b.submit('e1', i));
+      await tick();
+      const late = [5, 6].map((i) => b.submit('e1', i));
+      await Promise.allSettled([...first, ...late]);
+      expect(c.runs).toEqual([[1, 2, 3, 4], [1, 2], [1], [2], [3, 4], [5, 6]]);
+      expect(await Promise.all(late)).toEqual(['e1:5', 'e1:6']);
+    });
+
+    it('when the failure is one every run would meet (isolates says no), then the batch fails at once without retries', async () => {
+      const down = new Error('database unavailable');
+      const c = poisonedBy(new Set([1, 2, 3]), () => down);
+      const b = createKeyedBatcher({ maxBatch: 100, run: c.run, isolates: (e) => e !== down });
+      const settled = await Promise.allSettled([1, 2, 3].map((i) => b.submit('e1', i)));
+      expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      expect(c.runs).toEqual([[1, 2, 3]]);
+    });
+  });
 });
