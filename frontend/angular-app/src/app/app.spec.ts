@@ -1,6 +1,6 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { Component } from '@angular/core';
+import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
 
@@ -8,7 +8,7 @@ import { App } from './app';
 import { SESSION_HINT } from './auth/session-hint';
 import { provideFakeWebSocket } from './realtime/realtime.testing';
 
-@Component({ template: '<h1>A page</h1>' })
+@Component({ template: '<h1>A page</h1>', changeDetection: ChangeDetectionStrategy.OnPush })
 class BlankPage {}
 
 describe('App shell', () => {

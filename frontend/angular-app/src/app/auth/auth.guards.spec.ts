@@ -12,7 +12,7 @@ import { requireRole, requireSignIn, requireSignedOut } from './auth.guards';
 import { AuthStore } from './auth.store';
 
 function withPerson(person: { roles: Role[] } | null) {
-  const restoreSession = vi.fn(async () => undefined);
+  const restoreSession = vi.fn(() => Promise.resolve());
   TestBed.configureTestingModule({
     providers: [
       provideRouter([]),

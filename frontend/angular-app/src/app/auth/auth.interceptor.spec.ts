@@ -14,9 +14,9 @@ describe('authInterceptor', () => {
 
   beforeEach(() => {
     token = 'token-1';
-    refresh = vi.fn(async () => {
+    refresh = vi.fn(() => {
       token = 'token-2';
-      return token;
+      return Promise.resolve(token);
     });
     TestBed.configureTestingModule({
       providers: [

@@ -126,7 +126,7 @@ describe('AuthStore', () => {
     expect(auth.isSignedIn()).toBe(false);
   });
 
-  it('when the browser leaves for company sign-in, then the next start tries the refresh cookie', async () => {
+  it('when the browser leaves for company sign-in, then the next start tries the refresh cookie', () => {
     const auth = setUp(false);
 
     auth.prepareCompanySignIn();

@@ -13,6 +13,12 @@ export const AuthStatus = {
 } as const;
 export type AuthStatus = (typeof AuthStatus)[keyof typeof AuthStatus];
 
+interface AuthState {
+  readonly status: AuthStatus;
+  readonly accessToken: string | null;
+  readonly user: User | null;
+}
+
 /** The auth endpoints never carry the bearer token and are never retried after a refresh. */
 export const AUTH_ENDPOINTS = [
   '/api/auth/login',
@@ -36,10 +42,10 @@ export class AuthStore {
   private readonly http = inject(HttpClient);
   private readonly hint = inject(SESSION_HINT);
 
-  private readonly state = signal({
-    status: AuthStatus.Unknown as AuthStatus,
-    accessToken: null as string | null,
-    user: null as User | null,
+  private readonly state = signal<AuthState>({
+    status: AuthStatus.Unknown,
+    accessToken: null,
+    user: null,
   });
   private refreshInFlight: Promise<string | null> | null = null;
   /** Counts sessions that ended without the person signing out (refresh refused while signed in). */

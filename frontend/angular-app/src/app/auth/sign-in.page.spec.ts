@@ -12,7 +12,7 @@ describe('SignInPage', () => {
   let signIn: ReturnType<typeof vi.fn>;
 
   beforeEach(async () => {
-    signIn = vi.fn(async () => undefined);
+    signIn = vi.fn(() => Promise.resolve());
     TestBed.configureTestingModule({
       imports: [SignInPage],
       providers: [

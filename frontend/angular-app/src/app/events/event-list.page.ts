@@ -78,13 +78,13 @@ export class EventListPage {
   private readonly router = inject(Router);
   protected readonly store = inject(EventListStore);
   protected readonly Status = EventListStatus;
-  protected readonly filters = inject(FormBuilder).nonNullable.group({
+  protected readonly filters = inject(FormBuilder).nonNullable.group<FilterQuery>({
     q: '',
     fromDate: '',
     toDate: '',
     tag: '',
     hasSeats: false,
-    mode: '' as Mode,
+    mode: '',
   });
 
   constructor() {

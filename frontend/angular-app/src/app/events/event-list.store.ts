@@ -14,18 +14,26 @@ export const EventListStatus = {
 } as const;
 export type EventListStatus = (typeof EventListStatus)[keyof typeof EventListStatus];
 
+interface EventListState {
+  readonly status: EventListStatus;
+  readonly events: readonly EventSummary[];
+  readonly nextCursor: string | null;
+  readonly loadingMore: boolean;
+  readonly errorMessage: string | null;
+}
+
 /** State of the paged event list; provided by the page, so it lives as long as the page does. */
 @Injectable()
 export class EventListStore {
   private readonly api = inject(EventsApi);
   private readonly destroyRef = inject(DestroyRef);
 
-  private readonly state = signal({
-    status: EventListStatus.Loading as EventListStatus,
-    events: [] as readonly EventSummary[],
-    nextCursor: null as string | null,
+  private readonly state = signal<EventListState>({
+    status: EventListStatus.Loading,
+    events: [],
+    nextCursor: null,
     loadingMore: false,
-    errorMessage: null as string | null,
+    errorMessage: null,
   });
 
   readonly status = computed(() => this.state().status);

@@ -22,6 +22,11 @@ export function applyServerErrors(form: AbstractControl, error: unknown): string
   return unmatched.length === 0 ? summary : `${summary} (${unmatched.join('; ')})`;
 }
 
+/** The value of Angular's `minlength` and `maxlength` errors. */
+interface LengthError {
+  readonly requiredLength: number;
+}
+
 /** The first message to show for a control: required, length, pattern or the server's word. */
 export function firstErrorMessage(control: AbstractControl | null, label: string): string | null {
   const errors = control?.errors;
@@ -38,13 +43,13 @@ export function firstErrorMessage(control: AbstractControl | null, label: string
     return 'Enter a valid email address.';
   }
   if (errors['minlength']) {
-    return `${label} must be at least ${errors['minlength'].requiredLength} characters.`;
+    return `${label} must be at least ${(errors['minlength'] as LengthError).requiredLength} characters.`;
   }
   if (errors['maxlength']) {
-    return `${label} must be at most ${errors['maxlength'].requiredLength} characters.`;
+    return `${label} must be at most ${(errors['maxlength'] as LengthError).requiredLength} characters.`;
   }
   if (errors['min']) {
-    return `${label} must be at least ${errors['min'].min}.`;
+    return `${label} must be at least ${(errors['min'] as { min: number }).min}.`;
   }
   if (errors['pattern']) {
     return `${label} has an invalid format.`;

@@ -28,7 +28,7 @@ describe('RealtimeClient', () => {
         provideFakeWebSocket(),
         {
           provide: AuthStore,
-          useValue: { accessToken: token, user, refresh: async () => 'fresh' },
+          useValue: { accessToken: token, user, refresh: () => Promise.resolve('fresh') },
         },
       ],
     });

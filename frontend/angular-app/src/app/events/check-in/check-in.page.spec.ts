@@ -45,7 +45,7 @@ describe('CheckInPage', () => {
     (fixture.nativeElement as HTMLElement).querySelector('[data-testid="checkin-result"]')
       ?.textContent ?? '';
 
-  async function submit(code: string) {
+  function submit(code: string) {
     const page = fixture.componentInstance;
     const done = page.checkInTicket(code);
     return { done, request: http.expectOne(`/api/events/${eventId}/checkins`) };
@@ -56,7 +56,7 @@ describe('CheckInPage', () => {
   });
 
   it('when a valid ticket is checked in, then "Valid ticket" is shown and the count goes up', async () => {
-    const { done, request } = await submit(token);
+    const { done, request } = submit(token);
     expect(request.request.body).toEqual({ ticketToken: token });
     request.flush({
       registrationId: 'reg_1',
@@ -73,7 +73,7 @@ describe('CheckInPage', () => {
   });
 
   it('when a colleague checked the ticket in, then their name is shown, not their id', async () => {
-    const { done, request } = await submit(token);
+    const { done, request } = submit(token);
     request.flush(
       {
         title: 'Conflict',
@@ -93,7 +93,7 @@ describe('CheckInPage', () => {
   });
 
   it('when the ticket was already used, then when and by whom are shown', async () => {
-    const { done, request } = await submit(token);
+    const { done, request } = submit(token);
     request.flush(
       {
         title: 'Conflict',
@@ -114,7 +114,7 @@ describe('CheckInPage', () => {
   });
 
   it('when the code is not a ticket of this event, then "Invalid ticket" is shown with the reason', async () => {
-    const { done, request } = await submit(token);
+    const { done, request } = submit(token);
     request.flush(
       {
         title: 'Bad Request',

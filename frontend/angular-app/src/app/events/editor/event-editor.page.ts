@@ -122,7 +122,7 @@ export class EventEditorPage {
       venue: ['', Validators.maxLength(300)],
       onlineUrl: ['', Validators.pattern(/^https:\/\/\S+$/)],
       capacity: [50, [Validators.required, Validators.min(1), Validators.max(1_000_000)]],
-      visibility: ['public' as 'public' | 'internal' | 'private'],
+      visibility: this.fb.control<EventDto['visibility']>('public'),
       tags: [''],
       registrationOpensAt: [''],
       registrationClosesAt: [''],
@@ -188,7 +188,7 @@ export class EventEditorPage {
     return this.fb.group({
       id: [question?.id ?? ''],
       label: [question?.label ?? '', [Validators.required, Validators.maxLength(200)]],
-      type: [question?.type ?? ('text' as Question['type'])],
+      type: this.fb.control<Question['type']>(question?.type ?? 'text'),
       required: [question?.required ?? false],
       options: [(question?.options ?? []).join(', ')],
     });
