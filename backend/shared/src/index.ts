@@ -16,6 +16,7 @@ export * from './auth/require-role.js';
 export * from './audit/record-audit.js';
 export * from './secrets/persistent-secret.js';
 export * from './secrets/signing-keys.js';
+export * from './csv/spreadsheet-safe.js';
 export * from './messaging/envelope.js';
 export * from './messaging/transport.js';
 export * from './messaging/in-process-transport.js';
