@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { opaque } from './text.js';
 
 /** The roles a user may hold (DESIGN.md §1). */
 export const ROLES = ['attendee', 'organizer', 'admin'] as const;
@@ -33,7 +34,7 @@ export type Problem = z.infer<typeof problemSchema>;
 
 /** Cursor paging parameters shared by list endpoints. */
 export const pageQuerySchema = z.object({
-  cursor: z.string().max(200).optional().meta({ description: 'Opaque cursor from the previous page.' }),
+  cursor: opaque({ max: 200 }).optional().meta({ description: 'Opaque cursor from the previous page.' }),
   limit: z.coerce.number().int().min(1).max(100).default(20).meta({ description: 'Page size, 1–100.' }),
 });
 

@@ -21,7 +21,10 @@ export const questionSchema = z
     label: singleLine({ min: 1, max: 200 }),
     type: z.enum(['text', 'choice', 'checkbox']),
     required: z.boolean().default(false),
-    options: z.array(singleLine({ min: 1, max: 100 })).max(50).optional(),
+    options: z
+      .array(singleLine({ min: 1, max: 100 }))
+      .max(50)
+      .optional(),
   })
   .strict()
   .refine((q) => q.type !== 'choice' || (q.options?.length ?? 0) >= 2, {

@@ -1,18 +1,12 @@
 import { z } from 'zod';
 import { pageOf, pageQuerySchema, roleSchema, userIdSchema } from './common.js';
-
-export const emailSchema = z
-  .string()
-  .trim()
-  .max(254)
-  .pipe(z.email('must be a valid email address'))
-  .transform((e) => e.toLowerCase());
+import { emailSchema, opaque, personName, secret, singleLine } from './text.js';
 
 export const registerRequestSchema = z
   .object({
     email: emailSchema,
-    password: z.string().min(12, 'must be at least 12 characters').max(256),
-    displayName: z.string().trim().min(1).max(100),
+    password: secret({ min: 12, max: 256 }),
+    displayName: personName(),
   })
   .strict()
   .meta({ id: 'RegisterRequest' });
@@ -29,7 +23,7 @@ export const tokenDeliverySchema = z.enum(['cookie', 'body']);
 export const loginRequestSchema = z
   .object({
     email: emailSchema,
-    password: z.string().min(1).max(256),
+    password: secret({ min: 1, max: 256 }),
     tokenDelivery: tokenDeliverySchema.default('cookie').meta({ description: '`body` also returns `refreshToken` in the response.' }),
   })
   .strict()
@@ -48,7 +42,7 @@ export type TokenResponse = z.infer<typeof tokenResponseSchema>;
 
 export const refreshRequestSchema = z
   .object({
-    refreshToken: z.string().min(10).max(200).optional().meta({ description: 'For non-browser clients; browsers send the cookie.' }),
+    refreshToken: opaque({ min: 10, max: 200 }).optional().meta({ description: 'For non-browser clients; browsers send the cookie.' }),
     tokenDelivery: tokenDeliverySchema.optional(),
   })
   .strict()
@@ -56,9 +50,9 @@ export const refreshRequestSchema = z
 
 export const updateMeRequestSchema = z
   .object({
-    displayName: z.string().trim().min(1).max(100).optional(),
-    currentPassword: z.string().min(1).max(256).optional(),
-    newPassword: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
+    displayName: personName().optional(),
+    currentPassword: secret({ min: 1, max: 256 }).optional(),
+    newPassword: secret({ min: 12, max: 256 }).optional(),
   })
   .strict()
   .refine((b) => !b.newPassword || b.currentPassword, { message: 'is required to change the password', path: ['currentPassword'] })
@@ -86,7 +80,7 @@ export const adminUserSchema = userSchema
 export type AdminUser = z.infer<typeof adminUserSchema>;
 export const adminUserPageSchema = pageOf(adminUserSchema, 'AdminUserPage');
 export const listUsersQuerySchema = pageQuerySchema.extend({
-  q: z.string().trim().max(100).optional().meta({ description: 'Matches email or display name.' }),
+  q: singleLine({ max: 100 }).optional().meta({ description: 'Matches email or display name.' }),
 });
 export const userIdParamsSchema = z.object({ id: userIdSchema });
 

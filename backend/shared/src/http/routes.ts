@@ -79,6 +79,10 @@ export function createRouteTable(verifier: TokenVerifier) {
     ) {
       router[spec.method](spec.path, async (req, res) => {
         const user = await bearerUser(verifier, req);
+        // Answers made for a signed-in caller (tickets, emails, the audit trail) must never be
+        // kept by a browser or a shared cache (ASVS 8.2.1); set before anything can fail, so
+        // that problem answers carry it too. A handler may still choose its own header.
+        if (user !== undefined || spec.access !== 'public') res.set('cache-control', 'no-store');
         authorize(user, spec.access);
         const ctx = {
           params: parse(spec.params, req.params, 'params'),
