@@ -11,7 +11,7 @@ import type { KeyStore } from './keys/key-store.js';
 import { createIdentityProvider, type OidcOptions } from './oidc/identity-provider.js';
 import { oidcRoutes } from './oidc/oidc.routes.js';
 import { createLoginThrottle } from './security/login-throttle.js';
-import { createPasswordHasher } from './security/password-hasher.js';
+import { createPasswordHasher, type PasswordHasher } from './security/password-hasher.js';
 import { sessionsRoutes } from './sessions/sessions.routes.js';
 
 /** Options the user-service needs beyond the common adapters. */
@@ -24,6 +24,8 @@ export interface UserServiceOptions {
   registrationsPerHour?: number;
   /** Enterprise sign-in (OpenID Connect); without it `/api/auth/oidc/config` answers `enabled: false`. */
   oidc?: OidcOptions | undefined;
+  /** The argon2 hasher; tests wrap it to count password checks. */
+  hasher?: PasswordHasher;
 }
 
 /** The user-service: accounts, sign-in, sessions, tokens and roles (schema `users`). */
@@ -36,7 +38,7 @@ export function userService(options: UserServiceOptions): ServiceDefinition<User
         db: deps.sdb.db,
         outbox: deps.outbox,
         tokens: { keys: options.keys, issuer: options.issuer, audience: options.audience },
-        hasher: createPasswordHasher(),
+        hasher: options.hasher ?? createPasswordHasher(),
         throttle: createLoginThrottle(deps.cache),
         registrations: createLimiter(deps.cache, {
           name: 'register-ip',

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import request from 'supertest';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ServiceDb } from '@secureevent/shared';
 import { createTestEnv, type startServiceForTest, type TestEnv } from '@secureevent/shared/testing';
 import type { UsersDb } from '../src/db/schema.js';
-import { FAILURES_BEFORE_LOCKOUT } from '../src/security/login-throttle.js';
+import { FAILURES_BEFORE_LOCKOUT, IP_FAILURES } from '../src/security/login-throttle.js';
+import { createPasswordHasher, type PasswordHasher } from '../src/security/password-hasher.js';
 import { startUserService } from './user-service.fixture.js';
 
 const password = 'correct horse battery staple';
@@ -14,6 +16,35 @@ const wrongPassword = () => `wrong-${randomBytes(6).toString('hex')}-password`;
 /** Each test signs in from its own addresses (TEST-NET-3), so per-IP counters never collide. */
 let lastOctet = 0;
 const uniqueIp = () => `203.0.113.${++lastOctet}`;
+
+/**
+ * The real argon2 hasher, counting the password checks it is asked for. `hold()` makes checks wait
+ * until `release()`, so a test can keep the first attempts in flight while the rest of a burst arrives.
+ */
+function countingHasher() {
+  const real = createPasswordHasher();
+  let gate: Promise<void> = Promise.resolve();
+  let open = () => {};
+  const spy = {
+    checks: 0,
+    hold() {
+      gate = new Promise((resolve) => (open = resolve));
+    },
+    release() {
+      open();
+      gate = Promise.resolve();
+    },
+    hasher: {
+      hash: (pw: string) => real.hash(pw),
+      verify: async (stored: string | null | undefined, pw: string) => {
+        spy.checks++;
+        await gate;
+        return real.verify(stored, pw);
+      },
+    } satisfies PasswordHasher,
+  };
+  return spy;
+}
 
 interface AuditRow {
   envelope: {
@@ -27,13 +58,19 @@ describe('sign-in brute-force protection', () => {
   let app: Awaited<ReturnType<typeof startServiceForTest>>['app'];
   let sdb: ServiceDb<UsersDb>;
   let stop: () => Promise<void>;
+  let server: Server;
+  const spy = countingHasher();
 
   beforeAll(async () => {
     env = await createTestEnv();
     // Sign-ups all come from loopback here; the sign-up limit is not what these tests exercise.
-    ({ app, sdb, stop } = await startUserService(env, { registrationsPerHour: 1_000 }));
+    ({ app, sdb, stop } = await startUserService(env, { registrationsPerHour: 1_000, hasher: spy.hasher }));
+    // One listening server for the bursts (Supertest would open one per request otherwise).
+    server = createServer(app).listen(0);
   });
   afterAll(async () => {
+    spy.release();
+    if (server) await new Promise((resolve) => server.close(resolve));
     await stop();
     await env.close();
   });
@@ -185,4 +222,80 @@ describe('sign-in brute-force protection', () => {
     expect(rows.filter((r) => r.envelope.data.reason === 'throttled')).toHaveLength(1);
     expect(JSON.stringify(rows)).not.toContain(password);
   });
+  const burstLogin = (email: string, pw: string, ip: string) =>
+    request(server).post('/api/auth/login').set('x-forwarded-for', ip).send({ email, password: pw });
+  const countOf = (statuses: number[], status: number) => statuses.filter((s) => s === status).length;
+
+  /** Sends requests at once and counts the answers as they come back. */
+  function burst(requests: (() => request.Test)[]) {
+    let answered = 0;
+    const responses = requests.map((send) =>
+      send().then((res) => {
+        answered++;
+        return res;
+      }),
+    );
+    return { responses, answered: () => answered };
+  }
+
+  it('when 30 sign-ins for one account arrive at once from one IP, then at most 5 passwords are checked and the rest are 429', async () => {
+    const user = await newUser('burst');
+    const ip = uniqueIp();
+    const before = spy.checks;
+
+    const statuses = (await Promise.all(Array.from({ length: 30 }, () => burstLogin(user.email, wrongPassword(), ip)))).map(
+      (r) => r.status,
+    );
+
+    expect(spy.checks - before, 'password checks in the burst').toBeLessThanOrEqual(FAILURES_BEFORE_LOCKOUT);
+    expect(countOf(statuses, 401)).toBe(spy.checks - before);
+    expect(countOf(statuses, 429)).toBe(30 - (spy.checks - before));
+  });
+
+  it('when the first guesses of a burst are still being checked, then the right password as the 16th attempt is 429 and no session starts', async () => {
+    const user = await newUser('burst16');
+    const ip = uniqueIp();
+    const before = spy.checks;
+    spy.hold();
+    try {
+      const first = burst(Array.from({ length: 15 }, () => () => burstLogin(user.email, wrongPassword(), ip)));
+      // Each guess is either answered or waiting inside the hasher; none has been counted as a failure yet.
+      await vi.waitFor(() => expect(first.answered() + spy.checks - before).toBe(15), { timeout: 20_000, interval: 20 });
+      const rest = burst([
+        () => burstLogin(user.email, password, ip),
+        ...Array.from({ length: 14 }, () => () => burstLogin(user.email, wrongPassword(), ip)),
+      ]);
+      await vi.waitFor(() => expect(first.answered() + rest.answered() + spy.checks - before).toBe(30), { timeout: 20_000, interval: 20 });
+      spy.release();
+      const [right, ...others] = await Promise.all(rest.responses);
+      const statuses = [...(await Promise.all(first.responses)), ...others].map((r) => r.status);
+
+      expectRateLimited(right!);
+      expect(right!.body.accessToken).toBeUndefined();
+      expect(right!.headers['set-cookie']).toBeUndefined();
+      expect(spy.checks - before, 'password checks in the burst').toBeLessThanOrEqual(FAILURES_BEFORE_LOCKOUT);
+      expect(countOf(statuses, 401)).toBe(spy.checks - before);
+      expect(countOf(statuses, 429)).toBe(29 - (spy.checks - before));
+    } finally {
+      spy.release();
+    }
+  });
+
+  it('when 250 sign-ins for 250 accounts arrive at once from one IP, then at most 50 passwords are checked', async () => {
+    const ip = uniqueIp();
+    const before = spy.checks;
+    spy.hold();
+    try {
+      const wide = burst(Array.from({ length: 250 }, (_, i) => () => burstLogin(uniqueEmail(`wide${i}`), wrongPassword(), ip)));
+      await vi.waitFor(() => expect(wide.answered() + spy.checks - before).toBe(250), { timeout: 30_000, interval: 50 });
+      spy.release();
+      const statuses = (await Promise.all(wide.responses)).map((r) => r.status);
+
+      expect(spy.checks - before, 'password checks in the burst').toBeLessThanOrEqual(IP_FAILURES);
+      expect(countOf(statuses, 401)).toBe(spy.checks - before);
+      expect(countOf(statuses, 429)).toBe(250 - (spy.checks - before));
+    } finally {
+      spy.release();
+    }
+  }, 60_000);
 });

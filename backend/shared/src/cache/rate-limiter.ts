@@ -22,8 +22,13 @@ export interface LimiterState {
  * so limits hold across replicas; in memory otherwise (embedded mode: one process).
  */
 export interface Limiter {
-  /** Counts one hit; returns the state after it. Never throws for an exceeded limit. */
+  /**
+   * Counts one hit; returns the state after it. Never throws for an exceeded limit. The count and
+   * the check are one atomic step (one Redis script), so parallel callers can never all get in.
+   */
   hit(key: string): Promise<LimiterState>;
+  /** Gives back `points` hits counted earlier (e.g. a sign-in attempt that turned out to succeed). */
+  refund(key: string, points?: number): Promise<void>;
   /** The current state without counting. */
   peek(key: string): Promise<LimiterState>;
   /** Blocks `key` for `seconds` from now. */
@@ -39,8 +44,15 @@ export function createLimiter(cache: Cache, options: LimiterOptions): Limiter {
     duration: options.durationSeconds,
     blockDuration: options.blockSeconds ?? 0,
   };
+  // While Redis is unreachable, counting goes on in this process's memory (the insurance limiter)
+  // rather than failing open or failing every request.
   const rl: RateLimiterAbstract = cache.redis
-    ? new RateLimiterRedis({ ...common, storeClient: cache.redis })
+    ? new RateLimiterRedis({
+        ...common,
+        storeClient: cache.redis,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: new RateLimiterMemory(common),
+      })
     : new RateLimiterMemory(common);
   const state = (res: RateLimiterRes | null): LimiterState => {
     const consumed = res?.consumedPoints ?? 0;
@@ -56,6 +68,9 @@ export function createLimiter(cache: Cache, options: LimiterOptions): Limiter {
         if (res instanceof RateLimiterRes) return state(res);
         throw res;
       }
+    },
+    async refund(key, points = 1) {
+      await rl.reward(key, points);
     },
     async peek(key) {
       return state(await rl.get(key));

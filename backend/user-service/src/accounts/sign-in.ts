@@ -55,19 +55,27 @@ export async function signIn(ctx: AccountsContext, input: LoginRequest, origin: 
       .execute((trx) =>
         recordAudit(ctx.outbox, trx, { actorId: null, action: 'auth.login', targetId, outcome: 'failure', reason, origin }),
       );
+  let attempt;
   try {
-    await ctx.throttle.assertAllowed(input.email, ip);
+    // The attempt is counted before any password work: see createLoginThrottle.
+    attempt = await ctx.throttle.admit(input.email, ip);
   } catch (err) {
     await failure(null, 'throttled');
     throw err;
   }
-  const row = await usersRepository(ctx.db).findByEmail(input.email);
-  const ok = await ctx.hasher.verify(row?.password_hash, input.password);
+  let row, ok;
+  try {
+    row = await usersRepository(ctx.db).findByEmail(input.email);
+    ok = await ctx.hasher.verify(row?.password_hash, input.password);
+  } catch (err) {
+    await attempt.abandoned();
+    throw err;
+  }
   if (!row || !ok || row.disabled_at) {
-    await ctx.throttle.recordFailure(input.email, ip);
+    await attempt.failed();
     await failure(row?.id ?? null, !row ? 'unknown_account' : !ok ? 'wrong_password' : 'disabled');
     throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'The email or password is not correct.');
   }
-  await ctx.throttle.recordSuccess(input.email, ip);
+  await attempt.succeeded();
   return startSession(ctx, toUser(row), origin, 'auth.login');
 }

@@ -16,13 +16,21 @@ export async function updateMe(ctx: AccountsContext, user: AuthUser, input: Upda
   let passwordHash: string | undefined;
   if (input.newPassword) {
     const ip = origin.ip ?? 'unknown';
-    await ctx.throttle.assertAllowed(row.email, ip);
-    if (!(await ctx.hasher.verify(row.password_hash, input.currentPassword ?? ''))) {
-      await ctx.throttle.recordFailure(row.email, ip);
+    const attempt = await ctx.throttle.admit(row.email, ip);
+    let ok;
+    try {
+      ok = await ctx.hasher.verify(row.password_hash, input.currentPassword ?? '');
+    } catch (err) {
+      await attempt.abandoned();
+      throw err;
+    }
+    if (!ok) {
+      await attempt.failed();
       throw new AppError(ErrorCode.VALIDATION_FAILED, 'The current password is not correct.', {
         errors: [{ field: 'body.currentPassword', message: 'is not correct' }],
       });
     }
+    await attempt.succeeded();
     assertAcceptablePassword(input.newPassword, row.email, 'body.newPassword');
     passwordHash = await ctx.hasher.hash(input.newPassword);
   }
