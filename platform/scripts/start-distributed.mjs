@@ -539,6 +539,8 @@ async function launch() {
       SECUREEVENT_REQUIRE_EXTERNAL: '1',
       // Verify tokens against the user-service directly, not through the gateway.
       JWKS_URL: env.JWKS_URL || jwksUrl,
+      // nginx on loopback is the one proxy whose X-Forwarded-For the services may believe.
+      TRUST_PROXY: env.TRUST_PROXY || 'loopback',
       PUBLIC_URL: env.PUBLIC_URL || `http://localhost:${gatewayPort}`,
     };
     s.child = startChild(s.name, process.execPath, [s.main], childEnv);

@@ -672,10 +672,17 @@ describe('trust proxy', () => {
     return app;
   };
 
+  it('when no proxy is configured, then X-Forwarded-For is ignored, even from loopback: a local client cannot choose the address lockouts see', async () => {
+    const forwarded = { 'x-forwarded-for': '203.0.113.7' };
+    const direct = (await request(appTrusting(undefined)).get('/whoami').set(forwarded)).body.ip as string;
+    expect(direct).not.toBe('203.0.113.7');
+    expect(direct).toMatch(/127\.0\.0\.1|::1/);
+  });
+
   it('when the request comes from a trusted proxy, then the client address is taken from X-Forwarded-For; otherwise the header is ignored', async () => {
     const forwarded = { 'x-forwarded-for': '203.0.113.7' };
-    // Default: nginx on loopback is trusted (supertest connects from loopback).
-    expect((await request(appTrusting(undefined)).get('/whoami').set(forwarded)).body.ip).toBe('203.0.113.7');
+    // nginx on loopback, as start-distributed configures it (supertest connects from loopback).
+    expect((await request(appTrusting('loopback')).get('/whoami').set(forwarded)).body.ip).toBe('203.0.113.7');
     // Behind an Ingress: only the pod network is trusted, so a loopback peer cannot choose its address.
     const strict = (await request(appTrusting('10.0.0.0/8')).get('/whoami').set(forwarded)).body.ip as string;
     expect(strict).not.toBe('203.0.113.7');

@@ -94,8 +94,21 @@ describe('loadConfig with commonEnv', () => {
     expectOneLineNaming(configErrorFor({ TRUST_PROXY: value }), 'TRUST_PROXY');
   });
 
-  it('when TRUST_PROXY names proxies or hops, then Express gets them: loopback by default, CIDR lists as given, hop counts as numbers', () => {
-    expect(loadConfig(schema, {}).TRUST_PROXY).toBe('loopback');
+  it('when TRUST_PROXY is unset or none, then no proxy is trusted (a direct client cannot choose its address)', () => {
+    expect(loadConfig(schema, {}).TRUST_PROXY).toBe(false);
+    expect(loadConfig(schema, { TRUST_PROXY: '' }).TRUST_PROXY).toBe(false);
+    expect(loadConfig(schema, { TRUST_PROXY: 'none' }).TRUST_PROXY).toBe(false);
+  });
+
+  it('when DATABASE_TIMEOUT_MS is a number of milliseconds, then it parses; otherwise a one-line ConfigError names it', () => {
+    expect(loadConfig(schema, {}).DATABASE_TIMEOUT_MS).toBeUndefined();
+    expect(loadConfig(schema, { DATABASE_TIMEOUT_MS: '2500' }).DATABASE_TIMEOUT_MS).toBe(2500);
+    expectOneLineNaming(configErrorFor({ DATABASE_TIMEOUT_MS: '1.5s' }), 'DATABASE_TIMEOUT_MS');
+    expectOneLineNaming(configErrorFor({ DATABASE_TIMEOUT_MS: '5' }), 'DATABASE_TIMEOUT_MS');
+  });
+
+  it('when TRUST_PROXY names proxies or hops, then Express gets them: CIDR lists as given, hop counts as numbers', () => {
+    expect(loadConfig(schema, { TRUST_PROXY: 'loopback' }).TRUST_PROXY).toBe('loopback');
     expect(loadConfig(schema, { TRUST_PROXY: 'loopback, 10.0.0.0/8' }).TRUST_PROXY).toBe('loopback, 10.0.0.0/8');
     expect(loadConfig(schema, { TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
     expect(loadConfig(schema, { AMQP_QUEUE_TYPE: 'quorum' }).AMQP_QUEUE_TYPE).toBe('quorum');

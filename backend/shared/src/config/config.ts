@@ -65,20 +65,34 @@ export const commonEnv = {
   JWT_ISSUER: z.preprocess(emptyToUndefined, z.string().default('secureevent')),
   JWT_AUDIENCE: z.preprocess(emptyToUndefined, z.string().default('secureevent-api')),
   /**
-   * Which proxies may set X-Forwarded-For (Express `trust proxy`): `loopback` (nginx on the same
-   * host, the default), a comma-separated list of addresses/CIDRs or `loopback`/`linklocal`/
-   * `uniquelocal`, or a hop count. Behind a Kubernetes Ingress: the pod network's CIDR. Never
-   * "everything": a client could then choose the address that rate limits and audit see.
+   * Which proxies may set X-Forwarded-For (Express `trust proxy`): unset or `none` trusts nobody
+   * (the default: a client connecting directly cannot choose the address that rate limits,
+   * lockouts and audit see); `loopback` for nginx on the same host (`npm run start:distributed`
+   * sets it), a comma-separated list of addresses/CIDRs or `loopback`/`linklocal`/`uniquelocal`,
+   * or a hop count. Behind a Kubernetes Ingress: the pod network's CIDR. Never "everything".
    */
   TRUST_PROXY: z.preprocess(
     emptyToUndefined,
     z
       .string()
       .trim()
-      .regex(/^(?:\d{1,2}|[\w.:/-]+(?:\s*,\s*[\w.:/-]+)*)$/, 'must be loopback, a list of addresses or CIDRs, or a hop count')
-      .refine((v) => !/^(?:true|false)$/i.test(v), 'must name the proxies (true would trust any client)')
-      .default('loopback')
-      .transform((v): string | number => (/^\d+$/.test(v) ? Number(v) : v)),
+      .regex(/^(?:\d{1,2}|[\w.:/-]+(?:\s*,\s*[\w.:/-]+)*)$/, 'must be none, loopback, a list of addresses or CIDRs, or a hop count')
+      .refine((v) => !/^(?:true|false)$/i.test(v), 'must name the proxies (true would trust any client; none trusts nobody)')
+      .optional()
+      .transform((v): string | number | false => (v === undefined || v === 'none' ? false : /^\d+$/.test(v) ? Number(v) : v)),
+  ),
+  /**
+   * How long a request waits for a database connection, and how long one statement may run, in
+   * milliseconds; past it the request is answered 503 with Retry-After (default 1500).
+   */
+  DATABASE_TIMEOUT_MS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^\d{2,6}$/, 'must be a number of milliseconds (10–999999)')
+      .transform(Number)
+      .optional(),
   ),
   /** The RabbitMQ topic exchange (queue names start with it), so deployments can share a broker. */
   AMQP_EXCHANGE: z.preprocess(

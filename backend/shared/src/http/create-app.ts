@@ -8,11 +8,18 @@ import { requestContext, type Logger } from '../logging/logger.js';
 import { newTraceparent, traceIdOf } from '../messaging/envelope.js';
 import { errorHandler, notFoundHandler } from './problem.js';
 import { responseCache } from './response-cache.js';
+import { gauge, metricsHandler } from '../metrics/metrics.js';
 
 /** A named readiness check (database, broker, cache). */
 export interface ReadinessCheck {
   name: string;
   check(): Promise<void>;
+  /**
+   * Whether the pod cannot serve without it (default true): a failing required check makes
+   * `/readyz` answer 503; a failing optional one (the broker, which the outbox absorbs; the cache,
+   * which falls back locally) is reported as degraded with 200 (ADR 0016).
+   */
+  required?: boolean;
 }
 
 /** Options for `createHttpApp`. */
@@ -26,8 +33,13 @@ export interface HttpAppOptions {
   bodyLimit?: string;
   /** Extra handlers before the 404 (e.g. the SPA and static docs in embedded mode). */
   after?: (app: Express) => void;
-  /** Trust X-Forwarded-* from this proxy (nginx on loopback in distributed mode). */
-  trustProxy?: string | number;
+  /**
+   * Trust X-Forwarded-* from these proxies (Express `trust proxy`: addresses, CIDRs, `loopback`,
+   * or a hop count). Default: nobody, so no client can choose the address that limits and audit see.
+   */
+  trustProxy?: string | number | false;
+  /** Serve `/metrics` on this app (default true). The embedded platform serves it on its own port instead. */
+  serveMetrics?: boolean;
 }
 
 /** The strict Content Security Policy: no inline or eval'd script anywhere. */
@@ -64,7 +76,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const { logger } = options;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', options.trustProxy ?? 'loopback');
+  app.set('trust proxy', options.trustProxy ?? false);
   app.set('query parser', 'simple');
 
   // Anonymous GETs of public resources answered from the response cache, before anything else:
@@ -143,26 +155,27 @@ export function createHttpApp(options: HttpAppOptions): Express {
       },
       customLabels: { service: options.service },
       promClient: { collectDefaultMetrics: {} },
+      // `/metrics` is served below only where it is wanted (never on the embedded public port).
+      autoregister: false,
+      bypass: (req) => req.path === '/metrics',
     }) as NonNullable<typeof metricsMiddleware>),
   );
+  if (options.serveMetrics !== false) app.get('/metrics', metricsHandler);
+  registerDependencyProbes(options.service, options.readiness);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: options.service });
   });
   app.get('/readyz', async (_req, res) => {
-    const results = await Promise.all(
-      options.readiness.map(async (probe) => {
-        const { name } = probe;
-        try {
-          await withTimeout(probe.check(), 2000);
-          return [name, 'ok'] as const;
-        } catch {
-          return [name, 'unavailable'] as const;
-        }
-      }),
-    );
-    const ready = results.every(([, s]) => s === 'ok');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
+    const results = await probeDependencies(options.service, options.readiness);
+    const failing = results.filter((r) => !r.ok);
+    const ready = failing.every((r) => r.required === false);
+    const status = !ready ? 'not ready' : failing.length > 0 ? 'degraded' : 'ready';
+    res.status(ready ? 200 : 503).json({
+      status,
+      checks: Object.fromEntries(results.map((r) => [r.name, r.ok ? 'ok' : 'unavailable'])),
+      ...(ready && failing.length > 0 ? { degraded: failing.map((r) => r.name) } : {}),
+    });
   });
 
   app.use(requireJsonBody);
@@ -192,6 +205,40 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
   }
   next();
 };
+
+/**
+ * Runs every readiness check (each bounded by 2 s) and records the outcome in
+ * `secureevent_dependency_up{service, dependency}`.
+ */
+async function probeDependencies(service: string, checks: readonly ReadinessCheck[]) {
+  return Promise.all(
+    checks.map(async (probe) => {
+      let ok = true;
+      try {
+        await withTimeout(probe.check(), 2000);
+      } catch {
+        ok = false;
+      }
+      dependencyUp.set({ service, dependency: probe.name }, ok ? 1 : 0);
+      return { name: probe.name, required: probe.required, ok };
+    }),
+  );
+}
+
+/** The checks of each app by service name, probed again on every scrape of `/metrics`. */
+const probesByService = new Map<string, readonly ReadinessCheck[]>();
+function registerDependencyProbes(service: string, checks: readonly ReadinessCheck[]) {
+  probesByService.set(service, checks);
+}
+
+const dependencyUp = gauge(
+  'secureevent_dependency_up',
+  'Whether a dependency answered its readiness check at the last probe (1) or not (0)',
+  ['service', 'dependency'],
+  async () => {
+    await Promise.all([...probesByService].map(([service, checks]) => probeDependencies(service, checks)));
+  },
+);
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {

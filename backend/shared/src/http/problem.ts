@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { AppError, ErrorCode, problemStatus, problemTitle, type FieldError } from '../errors/app-error.js';
+import { isConnectionError } from '../db/connection-errors.js';
 import type { Logger } from '../logging/logger.js';
 import { requestContext } from '../logging/logger.js';
 
@@ -33,7 +34,8 @@ interface BodyParserError {
 
 /**
  * The one error middleware: AppErrors and body-parser failures become their problem documents;
- * anything else is logged and becomes a bare 500 that reveals nothing about the cause.
+ * a lost database, cache or broker connection becomes 503 with Retry-After; anything else is
+ * logged and becomes a bare 500 that reveals nothing about the cause.
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
@@ -66,6 +68,17 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         if (typeof status === 'number' && status >= 400 && status < 500) {
           return sendProblem(res, ErrorCode.VALIDATION_FAILED, 'The request could not be understood.');
         }
+        if (isConnectionError(err)) {
+          // A database, cache or broker connection is lost or too slow: not this request's fault,
+          // and worth retrying shortly. Only the message is logged (it names no data).
+          logger.warn({ err: errorMessage(err) }, 'dependency unavailable');
+          res.set('retry-after', String(RETRY_AFTER_SECONDS));
+          return sendProblem(
+            res,
+            ErrorCode.SERVICE_UNAVAILABLE,
+            'A service this request needs is unavailable right now. Try again shortly.',
+          );
+        }
         logger.error({ err }, 'unhandled error');
         res.status(500).type('application/problem+json').json({
           type: 'about:blank',
@@ -78,6 +91,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
   };
 }
+
+/** What a 503 for a lost dependency tells clients to wait, in seconds. */
+const RETRY_AFTER_SECONDS = 5;
+
+const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** Converts zod issues into the `errors` list of a validation problem. */
 export function fieldErrors(

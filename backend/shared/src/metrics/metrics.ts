@@ -28,3 +28,38 @@ export const messagesConsumed = counter('secureevent_messages_consumed_total', '
 export function histogram(name: string, help: string, labelNames: string[], buckets: number[]): client.Histogram {
   return (registry.getSingleMetric(name) as client.Histogram | undefined) ?? new client.Histogram({ name, help, labelNames, buckets });
 }
+
+/**
+ * A gauge in the process-wide registry; `collect`, when given, runs at every scrape to refresh
+ * its values (it must not throw).
+ */
+export function gauge(name: string, help: string, labelNames: string[], collect?: () => Promise<void>): client.Gauge {
+  const existing = registry.getSingleMetric(name) as client.Gauge | undefined;
+  if (existing) return existing;
+  return new client.Gauge({
+    name,
+    help,
+    labelNames,
+    ...(collect
+      ? {
+          async collect() {
+            await collect().catch(() => undefined);
+          },
+        }
+      : {}),
+  });
+}
+
+/** Serves the registry in the Prometheus text format (`GET /metrics`). */
+export const metricsHandler = (_req: unknown, res: { setHeader(k: string, v: string): void; end(body: string): void }): void => {
+  void registry.metrics().then(
+    (text) => {
+      res.setHeader('content-type', registry.contentType);
+      res.end(text);
+    },
+    () => {
+      (res as { statusCode?: number }).statusCode = 500;
+      res.end('');
+    },
+  );
+};

@@ -18,6 +18,12 @@ export interface Adapters {
   verifier: TokenVerifier;
 }
 
+/** Tuning for tests: how the background work of a booted service behaves. */
+export interface BootOptions {
+  /** The outbox relay's fallback poll (default 1 s); a test that proves NOTIFY wake-ups sets it to hours. */
+  relayPollIntervalMs?: number;
+}
+
 /** A service that is migrated, consuming and relaying, with a router that serves its OpenAPI document. */
 export interface BootedService<DB> {
   module: ServiceModule<DB>;
@@ -28,8 +34,12 @@ export interface BootedService<DB> {
 }
 
 /** Boots one service (see `bootServices`). */
-export async function bootService<DB>(definition: ServiceDefinition<DB>, adapters: Adapters): Promise<BootedService<DB>> {
-  const [booted] = await bootServices([definition as unknown as ServiceDefinition<unknown>], adapters);
+export async function bootService<DB>(
+  definition: ServiceDefinition<DB>,
+  adapters: Adapters,
+  options: BootOptions = {},
+): Promise<BootedService<DB>> {
+  const [booted] = await bootServices([definition as unknown as ServiceDefinition<unknown>], adapters, options);
   return booted as BootedService<DB>;
 }
 
@@ -38,10 +48,14 @@ export async function bootService<DB>(definition: ServiceDefinition<DB>, adapter
  * relays and background work start. Every consumer queue therefore exists before the first
  * message is published, so nothing published at start-up (the bootstrap admin) is unroutable.
  */
-export async function bootServices(definitions: ServiceDefinition<unknown>[], adapters: Adapters): Promise<BootedService<unknown>[]> {
+export async function bootServices(
+  definitions: ServiceDefinition<unknown>[],
+  adapters: Adapters,
+  options: BootOptions = {},
+): Promise<BootedService<unknown>[]> {
   const prepared: Prepared<unknown>[] = [];
   try {
-    for (const d of definitions) prepared.push(await prepareService(d, adapters));
+    for (const d of definitions) prepared.push(await prepareService(d, adapters, options));
     const booted: BootedService<unknown>[] = [];
     for (const p of prepared) booted.push(await p.activate());
     return booted;
@@ -56,7 +70,7 @@ interface Prepared<DB> {
   stop(): Promise<void>;
 }
 
-async function prepareService<DB>(definition: ServiceDefinition<DB>, adapters: Adapters): Promise<Prepared<DB>> {
+async function prepareService<DB>(definition: ServiceDefinition<DB>, adapters: Adapters, options: BootOptions): Promise<Prepared<DB>> {
   const logger = loggerFor(adapters.logger, definition.name);
   const sdb = adapters.database.forSchema<DB>(definition.schema);
   const cache = await adapters.cache(`${definition.name}:`);
@@ -86,7 +100,13 @@ async function prepareService<DB>(definition: ServiceDefinition<DB>, adapters: A
   return {
     stop,
     async activate() {
-      relay = await startOutboxRelay({ sdb: sdb as never, transport: adapters.transport, logger, service: definition.name });
+      relay = await startOutboxRelay({
+        sdb: sdb as never,
+        transport: adapters.transport,
+        logger,
+        service: definition.name,
+        ...(options.relayPollIntervalMs ? { pollIntervalMs: options.relayPollIntervalMs } : {}),
+      });
       started = true;
       await module.start?.();
       return { module, router, relay, cache, stop };

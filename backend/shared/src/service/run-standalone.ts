@@ -6,6 +6,7 @@ import { connectCache } from '../cache/cache.js';
 import { assertExternalAdapters, commonEnv, ConfigError } from '../config/config.js';
 import { connectDatabase } from '../db/database.js';
 import { createHttpApp } from '../http/create-app.js';
+import { guardAgainstConnectionErrors } from '../lifecycle/process-guard.js';
 import { closeServer, handleShutdown } from '../lifecycle/shutdown.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { startAmqpTransport } from '../messaging/amqp-transport.js';
@@ -13,6 +14,7 @@ import { createInProcessTransport } from '../messaging/in-process-transport.js';
 import type { Transport } from '../messaging/transport.js';
 import { createTokenVerifier, remoteJwks } from '../auth/token-verifier.js';
 import { bootService } from './boot.js';
+import { standardReadiness } from './readiness.js';
 import type { ServiceDefinition } from './service-module.js';
 import { attachUpgrades, type TrustProxy } from './upgrade.js';
 
@@ -38,11 +40,13 @@ export async function runStandalone<DB>(options: StandaloneOptions<DB>): Promise
   const { config, definition } = options;
   const logger = options.logger ?? createLogger(definition.name, { level: config.LOG_LEVEL });
   assertExternalAdapters(config);
+  guardAgainstConnectionErrors(logger);
 
   const database = await connectDatabase({
     url: config.DATABASE_URL,
     dataDir: path.join(config.DATA_DIR, `pglite-${definition.name}`),
     logger,
+    ...(config.DATABASE_TIMEOUT_MS ? { timeoutMs: config.DATABASE_TIMEOUT_MS } : {}),
   });
   const transport: Transport = config.AMQP_URL
     ? await startAmqpTransport({ url: config.AMQP_URL, logger, exchange: config.AMQP_EXCHANGE, queueType: config.AMQP_QUEUE_TYPE })
@@ -63,11 +67,7 @@ export async function runStandalone<DB>(options: StandaloneOptions<DB>): Promise
     logger,
     trustProxy: config.TRUST_PROXY,
     routers: [booted.router],
-    readiness: [
-      { name: 'database', check: () => database.forSchema(definition.schema).ping() },
-      { name: 'broker', check: () => transport.ping() },
-      { name: 'cache', check: () => booted.cache.ping() },
-    ],
+    readiness: standardReadiness({ database, schema: definition.schema, transport, cache: booted.cache }),
   });
   const server = app.listen(config.PORT ?? options.defaultPort, config.HOST);
   const upgrades = attachUpgrades(

@@ -11,7 +11,7 @@ import { createInProcessTransport } from '../messaging/in-process-transport.js';
 import type { Transport } from '../messaging/transport.js';
 import { ACCESS_TOKEN_ALG, createTokenVerifier } from '../auth/token-verifier.js';
 import { newId } from '../ids/ids.js';
-import type { Adapters } from '../service/boot.js';
+import type { Adapters, BootOptions } from '../service/boot.js';
 import type { ServiceDefinition } from '../service/service-module.js';
 import { startTcpProxy } from './tcp-proxy.js';
 
@@ -31,6 +31,12 @@ export interface TestEnv {
   logger: Logger;
   database: DatabaseConnection;
   transport: Transport;
+  /** The URL of this file's own PostgreSQL database (external mode only), e.g. to reach it through a proxy. */
+  databaseUrl?: string;
+  /** The Redis URL (external mode only); keys must start with `keyPrefix`. */
+  redisUrl?: string;
+  /** The Redis key prefix of this file (every cache made from `adapters.cache` is below it). */
+  keyPrefix: string;
   /** Signs an access token exactly as the user-service would. */
   tokenFor(user: { id?: string; roles: Role[] }): Promise<{ id: string; token: string }>;
   /** Makes the broker unreachable until `restoreBroker`. */
@@ -54,6 +60,7 @@ export async function createTestEnv(options: { issuer?: string; audience?: strin
   const cleanups: (() => Promise<void>)[] = [];
 
   let database: DatabaseConnection;
+  let databaseUrl: string | undefined;
   if (mode === 'external') {
     const base = new URL(process.env.DATABASE_URL!);
     const dbName = `secureevent_test_${suffix}`;
@@ -63,6 +70,7 @@ export async function createTestEnv(options: { issuer?: string; audience?: strin
     await admin.end();
     const url = new URL(base);
     url.pathname = `/${dbName}`;
+    databaseUrl = url.toString();
     database = await connectDatabase({ url: url.toString(), logger, poolSize: 5 });
     cleanups.push(async () => {
       const c = new pg.Client({ connectionString: base.toString() });
@@ -159,6 +167,9 @@ export async function createTestEnv(options: { issuer?: string; audience?: strin
     logger,
     database,
     transport,
+    ...(databaseUrl ? { databaseUrl } : {}),
+    ...(redisUrl ? { redisUrl } : {}),
+    keyPrefix: `test:${suffix}:`,
     async tokenFor(user) {
       const id = user.id ?? newId('usr');
       const token = await new SignJWT({ roles: user.roles })
@@ -185,19 +196,32 @@ export async function createTestEnv(options: { issuer?: string; audience?: strin
   };
 }
 
-/** Boots one service over a test env and wraps it in the shared HTTP app, for Supertest. */
-export async function startServiceForTest<DB>(env: TestEnv, definition: ServiceDefinition<DB>, overrides: Partial<Adapters> = {}) {
+/**
+ * Boots one service over a test env and wraps it in the shared HTTP app, for Supertest. The app
+ * trusts X-Forwarded-For from loopback, as a service behind nginx on the same host does.
+ */
+export async function startServiceForTest<DB>(
+  env: TestEnv,
+  definition: ServiceDefinition<DB>,
+  overrides: Partial<Adapters> = {},
+  options: BootOptions = {},
+) {
   const { bootService } = await import('../service/boot.js');
   const { createHttpApp } = await import('../http/create-app.js');
-  const booted = await bootService(definition, { ...env.adapters, ...overrides });
+  const { standardReadiness } = await import('../service/readiness.js');
+  const adapters = { ...env.adapters, ...overrides };
+  const booted = await bootService(definition, adapters, options);
   const app = createHttpApp({
     service: definition.name,
     logger: env.logger,
+    trustProxy: 'loopback',
     routers: [booted.router],
-    readiness: [
-      { name: 'database', check: () => env.database.forSchema(definition.schema).ping() },
-      { name: 'broker', check: () => env.transport.ping() },
-    ],
+    readiness: standardReadiness({
+      database: adapters.database,
+      schema: definition.schema,
+      transport: adapters.transport,
+      cache: booted.cache,
+    }),
   });
-  return { app, booted, sdb: env.database.forSchema<DB>(definition.schema) };
+  return { app, booted, sdb: adapters.database.forSchema<DB>(definition.schema) };
 }
