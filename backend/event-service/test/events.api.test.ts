@@ -154,17 +154,18 @@ describe('events API', () => {
     await request(app).get('/healthz').expect(200);
     const ready = await request(app).get('/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body.checks).toEqual({ database: 'ok', broker: 'ok' });
+    expect(ready.body.checks).toEqual({ database: 'ok', broker: 'ok', cache: 'ok' });
     const metrics = await request(app).get('/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.text).toContain('http_request_duration_seconds');
   });
 
-  it('when the broker is unreachable, then /readyz answers 503', async () => {
+  it('when the broker is unreachable, then /readyz stays 200 and reports the broker as degraded (the outbox holds messages; ADR 0016)', async () => {
     env.cutBroker();
     try {
       const ready = await request(app).get('/readyz');
-      expect(ready.status).toBe(503);
+      expect(ready.status).toBe(200);
+      expect(ready.body.status).toBe('degraded');
       expect(ready.body.checks.broker).toBe('unavailable');
     } finally {
       env.restoreBroker();
