@@ -3,6 +3,7 @@ import { Injectable, inject } from '@angular/core';
 import type {
   CreateEventRequest,
   EventDto,
+  MyRegistrationDto,
   RegistrationDto,
   UpdateEventRequest,
 } from '@secureevent/contracts';
@@ -27,12 +28,7 @@ export type Attendee = RegistrationDto & {
 };
 
 /** One of the caller's registrations with the event it is for. */
-export type MyRegistration = RegistrationDto & {
-  readonly eventTitle: string;
-  readonly startsAt: string;
-  readonly endsAt: string;
-  readonly timeZone: string;
-};
+export type MyRegistration = MyRegistrationDto;
 
 /** The result of a check-in. */
 export interface Checkin {
@@ -127,6 +123,14 @@ export class EventsApi {
 
   myRegistrations(): Observable<{ items: MyRegistration[] }> {
     return this.http.get<{ items: MyRegistration[] }>('/api/registrations/mine');
+  }
+
+  /**
+   * The caller's registration for one event: the live one, else the latest cancelled one. The API
+   * answers 404 when there is none.
+   */
+  myRegistration(eventId: string): Observable<MyRegistration> {
+    return this.http.get<MyRegistration>(`/api/events/${encodeURIComponent(eventId)}/registration`);
   }
 
   /** The ticket's QR code as SVG text (fetched with the bearer token, so not a plain `<img src>`). */
