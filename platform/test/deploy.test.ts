@@ -8,6 +8,8 @@ import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Service } from 'kubernetes-models/v1/Service';
@@ -46,7 +48,8 @@ interface Container {
   envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
   livenessProbe?: Probe;
   readinessProbe?: Probe;
-  startupProbe?: Probe;
+  startupProbe?: Probe & { periodSeconds?: number; failureThreshold?: number };
+  lifecycle?: { preStop?: { exec?: { command: string[] } } };
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   securityContext?: {
     runAsNonRoot?: boolean;
@@ -59,8 +62,16 @@ interface Container {
   };
   volumeMounts?: { name: string; mountPath: string }[];
 }
+interface SpreadConstraint {
+  maxSkew: number;
+  topologyKey: string;
+  whenUnsatisfiable: string;
+  labelSelector?: { matchLabels?: Record<string, string> };
+}
 interface PodSpec {
   automountServiceAccountToken?: boolean;
+  terminationGracePeriodSeconds?: number;
+  topologySpreadConstraints?: SpreadConstraint[];
   hostNetwork?: boolean;
   securityContext?: { runAsNonRoot?: boolean; runAsUser?: number; seccompProfile?: { type: string } };
   containers: Container[];
@@ -139,6 +150,8 @@ const models: Record<string, new (data: never) => { validate(): void }> = {
   HorizontalPodAutoscaler,
   Ingress,
   NetworkPolicy,
+  Role,
+  RoleBinding,
 };
 
 const workloadKinds = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'];
@@ -221,13 +234,57 @@ describe.each(Object.keys(OVERLAYS) as (keyof typeof OVERLAYS)[])('k8s/overlays/
     }
   });
 
+  it('when a pod is stopped, then the Ingress drops it first (preStop sleep) and the kubelet waits longer than it takes to drain', () => {
+    // The services stop within 10 s of SIGTERM (backend/shared/src/lifecycle/shutdown.ts).
+    const drainSeconds = 10;
+    for (const w of byKind<Workload>(render(overlay), 'Deployment')) {
+      const pod = w.spec.template.spec;
+      for (const c of pod.containers) {
+        const command = c.lifecycle?.preStop?.exec?.command ?? [];
+        expect(command[0], `${w.metadata.name}: preStop sleep (the images have sleep: deploy/containers/test-images.sh runs it)`).toBe(
+          'sleep',
+        );
+        const sleep = Number(command[1]);
+        expect(sleep, w.metadata.name).toBeGreaterThanOrEqual(5);
+        expect(pod.terminationGracePeriodSeconds ?? 30, w.metadata.name).toBeGreaterThan(sleep + drainSeconds);
+      }
+    }
+  });
+
+  it('then every workload has a startup probe, so liveness never kills a pod that is still starting', () => {
+    for (const w of byKind<Workload>(render(overlay), 'Deployment')) {
+      for (const c of w.spec.template.spec.containers) {
+        expect(c.startupProbe?.httpGet?.path, `${w.metadata.name}: startup probe`).toBe('/healthz');
+        expect((c.startupProbe?.periodSeconds ?? 10) * (c.startupProbe?.failureThreshold ?? 3), w.metadata.name).toBeGreaterThanOrEqual(60);
+      }
+    }
+  });
+
+  it(`then replicas spread over nodes and zones${overlay === 'prod' ? ', over nodes as a hard rule' : ''}`, () => {
+    for (const w of byKind<Workload>(render(overlay), 'Deployment')) {
+      const spread = w.spec.template.spec.topologySpreadConstraints ?? [];
+      const own = { 'app.kubernetes.io/name': w.metadata.name };
+      const byKey = Object.fromEntries(spread.map((c) => [c.topologyKey, c]));
+      for (const key of ['kubernetes.io/hostname', 'topology.kubernetes.io/zone']) {
+        expect(byKey[key]?.labelSelector?.matchLabels, `${w.metadata.name}: ${key}`).toEqual(own);
+        expect(byKey[key]?.maxSkew).toBe(1);
+      }
+      expect(byKey['kubernetes.io/hostname']?.whenUnsatisfiable, w.metadata.name).toBe(
+        overlay === 'prod' ? 'DoNotSchedule' : 'ScheduleAnyway',
+      );
+      // A zone rule stays a preference: a cluster in one zone must still schedule.
+      expect(byKey['topology.kubernetes.io/zone']?.whenUnsatisfiable).toBe('ScheduleAnyway');
+    }
+  });
+
   it('then every image comes from the registry with an explicit tag, and never :latest', () => {
     for (const w of byKind<Workload>(render(overlay), 'Deployment')) {
       for (const c of w.spec.template.spec.containers) {
         const image = c.image ?? '';
         expect(image, w.metadata.name).toMatch(/^registry\.example\.com\/secureevent\/[a-z-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/);
         expect(image).not.toMatch(/:latest$/);
-        if (overlay === 'prod') expect(image, `${w.metadata.name}: prod runs a release tag`).toMatch(/:\d+\.\d+\.\d+$|@sha256:/);
+        // Production runs what was tested, by digest (k8s/cluster/prod refuses tags there).
+        if (overlay === 'prod') expect(image, `${w.metadata.name}: prod pins a digest`).toMatch(/@sha256:[0-9a-f]{64}$/);
       }
     }
   });
@@ -338,9 +395,25 @@ describe.each(Object.keys(OVERLAYS) as (keyof typeof OVERLAYS)[])('k8s/overlays/
     expect(sources).toContain('"kubernetes.io/metadata.name":"ingress-nginx"');
     expect(sources).toContain('"app.kubernetes.io/name":"gateway"');
     expect(sources).toContain('"kubernetes.io/metadata.name":"monitoring"');
-    // The services reach PostgreSQL, RabbitMQ and Redis.
-    const egressPorts = JSON.stringify(named(policies, 'services-egress').spec.egress);
-    for (const port of [5432, 5672, 6379]) expect(egressPorts).toContain(`"port":${port}`);
+    // The services reach PostgreSQL, RabbitMQ and Redis, and only where data stores run.
+    type EgressRule = { to?: Record<string, unknown>[]; ports?: { port: number }[] };
+    const egress = named(policies, 'services-egress').spec.egress as EgressRule[];
+    const dataStores = egress.find((r) => r.ports?.some((p) => p.port === 5432));
+    expect(dataStores?.ports?.map((p) => p.port).sort()).toEqual([5432, 5671, 5672, 6379]);
+    expect(dataStores?.to, 'data-store egress names its destinations').toEqual([
+      { podSelector: { matchLabels: { 'app.kubernetes.io/component': 'data-store' } } },
+      { namespaceSelector: { matchLabels: { 'secureevent.io/data-stores': 'true' } } },
+    ]);
+    // Every egress rule names its destinations; the open Internet ones exclude the metadata range.
+    for (const p of policies) {
+      for (const rule of (p.spec.egress ?? []) as EgressRule[]) {
+        expect(rule.to?.length, `${p.metadata.name}: egress rule without destinations`).toBeGreaterThan(0);
+        for (const peer of rule.to ?? []) {
+          const block = peer.ipBlock as { cidr: string; except?: string[] } | undefined;
+          if (block?.cidr === '0.0.0.0/0') expect(block.except, p.metadata.name).toContain('169.254.0.0/16');
+        }
+      }
+    }
   });
 
   it('then the Ingress routes every path of the distributed gateway (platform/nginx) to the same service, the rest to the gateway', () => {
@@ -466,8 +539,13 @@ describe('Dockerfiles', () => {
         expect(ins.some((i) => i.op === 'COPY' && i.args === `--from=build /app/${dep}/dist ${dep}/dist`)).toBe(true);
       }
       expect(ins.some((i) => i.op === 'RUN' && i.args.includes(`tsc -b backend/${svc}/tsconfig.build.json`))).toBe(true);
-      for (const run of ins.filter((i) => i.op === 'RUN' && i.args.includes('npm install')))
+      // Exactly the lockfile's versions: npm ci, never npm install.
+      const installs = ins.filter((i) => i.op === 'RUN' && /\bnpm (install|ci)\b/.test(i.args));
+      expect(installs.length).toBe(2);
+      for (const run of installs) {
+        expect(run.args).toMatch(/^npm ci /);
         expect(run.args).toContain('--no-audit --no-fund');
+      }
 
       const final = lastStage(ins);
       const user = final.find((i) => i.op === 'USER')?.args;
@@ -496,10 +574,14 @@ describe('Dockerfiles', () => {
     expect(final.find((i) => i.op === 'EXPOSE')?.args).toBe('8080');
     expect(final.find((i) => i.op === 'HEALTHCHECK')?.args).toContain('http://127.0.0.1:8080/healthz');
     expect(ins.some((i) => i.op === 'RUN' && i.args === 'node platform/gateway/render-nginx-conf.mjs /opt/nginx-conf')).toBe(true);
-    // `npm install -w …` prunes the lockfile to the workspaces present: Swagger UI's pinned version
-    // must be read from it before that.
+    // Swagger UI's pinned version is read from the lockfile before any workspace install touches it.
     const swagger = ins.findIndex((i) => i.op === 'RUN' && i.args.includes("packages['node_modules/swagger-ui-dist'].version"));
-    const workspaceInstall = ins.findIndex((i) => i.op === 'RUN' && i.args.includes('npm install') && i.args.includes('-w '));
+    const workspaceInstall = ins.findIndex((i) => i.op === 'RUN' && i.args.includes('npm ci') && i.args.includes('-w '));
+    // The lockfiles' versions, for the contracts workspace and the web app alike.
+    expect(ins.filter((i) => i.op === 'RUN' && /\bnpm install\b/.test(i.args)).map((i) => i.args)).toEqual([
+      expect.stringContaining('--prefix /opt/swagger'),
+    ]);
+    expect(ins.some((i) => i.op === 'RUN' && i.args.startsWith('npm ci --prefix frontend/angular-app'))).toBe(true);
     expect(swagger).toBeGreaterThan(-1);
     expect(swagger).toBeLessThan(workspaceInstall);
   });
