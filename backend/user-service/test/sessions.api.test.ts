@@ -96,18 +96,82 @@ describe('sessions: refresh rotation, replay detection and sign-out', () => {
     expect(rows.map((r) => r.envelope.data)).toEqual([expect.objectContaining({ targetId: id, outcome: 'failure' })]);
   });
 
-  it('when two tabs refresh with the same token at once, then one wins and the other is refused without revoking the session', async () => {
+  it('when two tabs of one browser refresh with the same token at once, then both get the same successor and the session lives on', async () => {
     const { email } = await newUser();
     const login = await request(app).post('/api/auth/login').send({ email, password, tokenDelivery: 'body' }).expect(200);
     const token = login.body.refreshToken as string;
     const [a, b] = await Promise.all([
-      request(app).post('/api/auth/refresh').send({ refreshToken: token }),
-      request(app).post('/api/auth/refresh').send({ refreshToken: token }),
+      request(app).post('/api/auth/refresh').set('user-agent', 'tab browser').send({ refreshToken: token }),
+      request(app).post('/api/auth/refresh').set('user-agent', 'tab browser').send({ refreshToken: token }),
     ]);
-    expect([a.status, b.status].sort()).toEqual([200, 401]);
-    const winner = a.status === 200 ? a : b;
-    // The winner's new token still works: the race inside the grace window revoked nothing.
-    await request(app).post('/api/auth/refresh').send({ refreshToken: winner.body.refreshToken }).expect(200);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(a.body.refreshToken).toMatch(/^rft_/);
+    expect(b.body.refreshToken).toBe(a.body.refreshToken);
+    // The shared successor still works: the race inside the grace window revoked nothing.
+    await request(app).post('/api/auth/refresh').set('user-agent', 'tab browser').send({ refreshToken: a.body.refreshToken }).expect(200);
+  });
+
+  it('when an attacker refreshes a stolen token and uses the successor, then the victim presenting the old token revokes the whole family', async () => {
+    const { email, id } = await newUser();
+    const login = await request(app)
+      .post('/api/auth/login')
+      .set('user-agent', 'victim browser')
+      .send({ email, password, tokenDelivery: 'body' })
+      .expect(200);
+    const r1 = login.body.refreshToken as string;
+    const r2 = await request(app).post('/api/auth/refresh').set('user-agent', 'attacker tool').send({ refreshToken: r1 }).expect(200);
+    const r3 = await request(app)
+      .post('/api/auth/refresh')
+      .set('user-agent', 'attacker tool')
+      .send({ refreshToken: r2.body.refreshToken })
+      .expect(200);
+
+    // Two seconds later, well inside the grace window, the victim's tab presents R1.
+    const victim = await request(app).post('/api/auth/refresh').set('user-agent', 'victim browser').send({ refreshToken: r1 });
+
+    expect(victim.status).toBe(401);
+    expect(victim.body.code).toBe('UNAUTHENTICATED');
+    const attacker = await request(app)
+      .post('/api/auth/refresh')
+      .set('user-agent', 'attacker tool')
+      .send({ refreshToken: r3.body.refreshToken });
+    expect(attacker.status, "R2's successor after the victim's reuse").toBe(401);
+    const { rows } = await sql<{ reason: string | null }>`
+      select distinct revoke_reason as reason from ${sql.id(sdb.schema, 'refresh_tokens')} where user_id = ${id}`.execute(sdb.db);
+    expect(rows).toEqual([{ reason: 'reuse_detected' }]);
+  });
+
+  it('when a token is refreshed by another client and the owner presents it inside the grace window, then the family is revoked even though the successor is unused', async () => {
+    const { email } = await newUser();
+    const login = await request(app)
+      .post('/api/auth/login')
+      .set('user-agent', 'victim browser')
+      .send({ email, password, tokenDelivery: 'body' })
+      .expect(200);
+    const r1 = login.body.refreshToken as string;
+    const r2 = await request(app).post('/api/auth/refresh').set('user-agent', 'attacker tool').send({ refreshToken: r1 }).expect(200);
+
+    const victim = await request(app).post('/api/auth/refresh').set('user-agent', 'victim browser').send({ refreshToken: r1 });
+
+    expect(victim.status).toBe(401);
+    expect(victim.body.refreshToken).toBeUndefined();
+    await request(app)
+      .post('/api/auth/refresh')
+      .set('user-agent', 'attacker tool')
+      .send({ refreshToken: r2.body.refreshToken })
+      .expect(401);
+  });
+
+  it('when the same client presents a token whose successor it has already used, then the family is revoked', async () => {
+    const { email } = await newUser();
+    const login = await request(app).post('/api/auth/login').send({ email, password, tokenDelivery: 'body' }).expect(200);
+    const r1 = login.body.refreshToken as string;
+    const r2 = await request(app).post('/api/auth/refresh').send({ refreshToken: r1 }).expect(200);
+    const r3 = await request(app).post('/api/auth/refresh').send({ refreshToken: r2.body.refreshToken }).expect(200);
+
+    await request(app).post('/api/auth/refresh').send({ refreshToken: r1 }).expect(401);
+
+    await request(app).post('/api/auth/refresh').send({ refreshToken: r3.body.refreshToken }).expect(401);
   });
 
   it('when a user signs out, then that session can no longer refresh but another session still can', async () => {

@@ -65,4 +65,15 @@ export const migrations: Record<string, Migration> = {
   },
   // Keyset cursors carry milliseconds: sort keys are stored at that precision.
   '0004_millisecond_sort_keys': millisecondTimestampsMigration({ users: ['created_at'] }),
+  // A reuse within the grace window is judged by the successor: used already, or issued to another client?
+  '0005_refresh_successors': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('refresh_tokens')
+        .addColumn('parent_id', 'text')
+        .addColumn('successor_id', 'text')
+        .addColumn('successor_sealed', 'text')
+        .execute();
+    },
+  },
 };

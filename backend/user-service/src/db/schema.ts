@@ -28,6 +28,11 @@ export interface UsersDb extends MessagingTables {
     revoke_reason: string | null;
     ip: string | null;
     user_agent: string | null;
+    /** The token this one was issued for (0005): a use clears the predecessor's sealed copy. */
+    parent_id: Generated<string | null>;
+    /** The successor issued when this token was used, and that successor sealed under this token's secret (0005). */
+    successor_id: Generated<string | null>;
+    successor_sealed: Generated<string | null>;
   };
   /** Links an external OpenID Connect identity (issuer + subject) to a local user. */
   identities: {

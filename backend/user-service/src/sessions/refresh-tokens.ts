@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { AppError, ErrorCode, newId } from '@secureevent/shared';
 import type { UsersDb } from '../db/schema.js';
@@ -8,9 +8,9 @@ import type { RequestOrigin } from '../security/audit-trail.js';
 export const REFRESH_TOKEN_TTL_SECONDS = 14 * 24 * 3600;
 export const FAMILY_TTL_SECONDS = 30 * 24 * 3600;
 /**
- * Two tabs refreshing at the same moment both present the same token; the loser of that race is
- * refused (401) but does not revoke the family, provided it arrives within this window. The
- * browser already holds the winner's new cookie, so its next refresh succeeds.
+ * Two tabs refreshing at the same moment both present the same token. Within this window after the
+ * first use, a second presentation by the same client (same IP and user agent) whose successor has
+ * not been used yet gets that same successor again; any other reuse revokes the family (see `rotate`).
  */
 export const REUSE_GRACE_SECONDS = 10;
 
@@ -19,9 +19,38 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** The outcome of presenting a refresh token. */
 export type RotationResult =
-  | { ok: true; userId: string; familyId: string; token: string }
+  | { ok: true; userId: string; familyId: string; token: string; /** the successor handed out again (a benign race) */ again: boolean }
   | { ok: false; reason: 'invalid' | 'expired' | 'revoked' | 'raced' }
-  | { ok: false; reason: 'reused'; userId: string; familyId: string };
+  | { ok: false; reason: 'reused'; userId: string; familyId: string; why: ReuseReason };
+
+/** Why a reuse revoked the family. */
+export type ReuseReason = 'after_grace' | 'successor_used' | 'other_client';
+
+/**
+ * The successor is kept encrypted under a key derived from the *predecessor's* secret, which only
+ * its holder has (the database keeps a sha256 of it, from which the key cannot be derived). So the
+ * same successor can be handed out again in a benign race without storing any usable token.
+ */
+function sealingKey(secret: string, id: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'base64url'), id, 'secureevent refresh successor', 32));
+}
+
+function seal(secret: string, id: string, plain: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', sealingKey(secret, id), iv);
+  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+}
+
+function unseal(secret: string, id: string, sealed: string): string {
+  const raw = Buffer.from(sealed, 'base64url');
+  const decipher = createDecipheriv('aes-256-gcm', sealingKey(secret, id), raw.subarray(0, 12));
+  decipher.setAuthTag(raw.subarray(12, 28));
+  return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+}
+
+/** The client fingerprint a reuse is compared with: the address and user agent of the first use. */
+const sameClient = (a: { ip: string | null; user_agent: string | null }, b: RequestOrigin) => a.ip === b.ip && a.user_agent === b.userAgent;
 
 function mint() {
   const id = newId('rft');
@@ -31,7 +60,13 @@ function mint() {
 
 /** SQL and rules for opaque, hashed, rotating refresh tokens. */
 export function refreshTokens(db: Kysely<UsersDb>) {
-  async function insert(userId: string, familyId: string, familyExpiresAt: Date, origin: RequestOrigin): Promise<string> {
+  async function insert(
+    userId: string,
+    familyId: string,
+    familyExpiresAt: Date,
+    origin: RequestOrigin,
+    parentId: string | null = null,
+  ): Promise<{ id: string; token: string }> {
     const { id, secret, token } = mint();
     await db
       .insertInto('refresh_tokens')
@@ -44,22 +79,27 @@ export function refreshTokens(db: Kysely<UsersDb>) {
         family_expires_at: familyExpiresAt,
         ip: origin.ip,
         user_agent: origin.userAgent,
+        parent_id: parentId,
       })
       .execute();
-    return token;
+    return { id, token };
   }
 
   return {
     /** Starts a new session (a new family) and returns its first token. */
     start(userId: string, origin: RequestOrigin): Promise<{ token: string; familyId: string }> {
       const familyId = newId('fam');
-      return insert(userId, familyId, new Date(Date.now() + FAMILY_TTL_SECONDS * 1000), origin).then((token) => ({ token, familyId }));
+      return insert(userId, familyId, new Date(Date.now() + FAMILY_TTL_SECONDS * 1000), origin).then(({ token }) => ({ token, familyId }));
     },
 
     /**
      * Exchanges a token for its successor. Must run in a transaction: the row is locked so two
-     * concurrent presentations cannot both succeed. A token used before (outside the grace
-     * window) is a replay: the caller revokes the whole family.
+     * concurrent presentations are decided one after the other. A token used before is a replay,
+     * and the caller revokes the whole family, unless it is a benign race: within the grace window,
+     * from the client that used it first, while the successor is still unused. That presentation
+     * gets the same successor again. An attacker who refreshed a stolen token (from elsewhere, or
+     * who went on to use the successor) therefore loses the family as soon as the victim's tab
+     * presents the old token.
      */
     async rotate(presented: string, origin: RequestOrigin): Promise<RotationResult> {
       const match = tokenPattern.exec(presented);
@@ -69,15 +109,29 @@ export function refreshTokens(db: Kysely<UsersDb>) {
       if (!row || !timingSafeEqual(Buffer.from(row.secret_hash), Buffer.from(sha256(secret)))) return { ok: false, reason: 'invalid' };
       if (row.revoked_at) return { ok: false, reason: 'revoked' };
       if (row.used_at) {
+        const reused = (why: ReuseReason) => ({ ok: false, reason: 'reused', userId: row.user_id, familyId: row.family_id, why }) as const;
         const sinceUse = (Date.now() - new Date(row.used_at).getTime()) / 1000;
-        return sinceUse <= REUSE_GRACE_SECONDS
-          ? { ok: false, reason: 'raced' }
-          : { ok: false, reason: 'reused', userId: row.user_id, familyId: row.family_id };
+        if (sinceUse > REUSE_GRACE_SECONDS) return reused('after_grace');
+        const successor = row.successor_id
+          ? await db.selectFrom('refresh_tokens').selectAll().where('id', '=', row.successor_id).forUpdate().executeTakeFirst()
+          : undefined;
+        // Used before successors were recorded (0005): refuse, as before, without revoking.
+        if (!successor) return { ok: false, reason: 'raced' };
+        if (successor.used_at || successor.revoked_at) return reused('successor_used');
+        if (!sameClient(successor, origin)) return reused('other_client');
+        if (!row.successor_sealed) return { ok: false, reason: 'raced' };
+        return { ok: true, userId: row.user_id, familyId: row.family_id, token: unseal(secret, id, row.successor_sealed), again: true };
       }
       if (new Date(row.expires_at).getTime() <= Date.now()) return { ok: false, reason: 'expired' };
-      await db.updateTable('refresh_tokens').set({ used_at: new Date() }).where('id', '=', id).execute();
-      const token = await insert(row.user_id, row.family_id, new Date(row.family_expires_at), origin);
-      return { ok: true, userId: row.user_id, familyId: row.family_id, token };
+      const next = await insert(row.user_id, row.family_id, new Date(row.family_expires_at), origin, id);
+      await db
+        .updateTable('refresh_tokens')
+        .set({ used_at: new Date(), successor_id: next.id, successor_sealed: seal(secret, id, next.token) })
+        .where('id', '=', id)
+        .execute();
+      // Once this token is used, its predecessor can never hand it out again: drop the sealed copy.
+      if (row.parent_id) await db.updateTable('refresh_tokens').set({ successor_sealed: null }).where('id', '=', row.parent_id).execute();
+      return { ok: true, userId: row.user_id, familyId: row.family_id, token: next.token, again: false };
     },
 
     /** The family a token belongs to, if the token is genuine (used or not). */

@@ -6,8 +6,9 @@ import { recordAudit, type RequestOrigin } from '../security/audit-trail.js';
 import { refreshRefused, refreshTokens } from './refresh-tokens.js';
 
 /**
- * Rotates a refresh token. Replaying an already-used token (outside the grace window) revokes its
- * whole family and is audited: whoever holds a stolen copy and the real user are both signed out.
+ * Rotates a refresh token. Replaying an already-used token revokes its whole family and is audited
+ * (whoever holds a stolen copy and the real user are both signed out), except for a benign race
+ * between two tabs, which gets the same successor again (see `refreshTokens().rotate`).
  * The new access token carries the user's current roles.
  */
 export async function refreshSession(ctx: AccountsContext, presented: string | undefined, origin: RequestOrigin) {
@@ -23,7 +24,7 @@ export async function refreshSession(ctx: AccountsContext, presented: string | u
           action: 'auth.refresh_reuse',
           targetId: result.userId,
           outcome: 'failure',
-          reason: 'refresh token replayed; family revoked',
+          reason: `refresh token replayed (${result.why}); family revoked`,
           origin,
         });
       }
