@@ -6,6 +6,8 @@ export const MessageType = {
   UserRegistered: 'user.registered.v1',
   UserRolesChanged: 'user.roles_changed.v1',
   UserUpdated: 'user.updated.v1',
+  UserDisabled: 'user.disabled.v1',
+  UserEnabled: 'user.enabled.v1',
   EventPublished: 'event.published.v1',
   EventUpdated: 'event.updated.v1',
   EventCancelled: 'event.cancelled.v1',
@@ -37,6 +39,22 @@ export const userUpdatedV1 = z.object({
   updatedAt: z.string(),
 });
 export type UserUpdatedV1 = z.infer<typeof userUpdatedV1>;
+
+/** `user.disabled.v1`: an admin disabled an account; every service refuses its tokens from now on. */
+export const userDisabledV1 = z.object({
+  userId: userIdSchema,
+  disabledBy: userIdSchema,
+  disabledAt: z.string(),
+});
+export type UserDisabledV1 = z.infer<typeof userDisabledV1>;
+
+/** `user.enabled.v1`: an admin enabled a disabled account again; its new tokens are accepted. */
+export const userEnabledV1 = z.object({
+  userId: userIdSchema,
+  enabledBy: userIdSchema,
+  enabledAt: z.string(),
+});
+export type UserEnabledV1 = z.infer<typeof userEnabledV1>;
 
 /** `event.published.v1`: an event became visible to attendees. */
 export const eventPublishedV1 = z.object({
@@ -82,6 +100,7 @@ export const AUDIT_ACTIONS = [
   'auth.oidc_login',
   'user.roles_changed',
   'user.disabled',
+  'user.enabled',
   'user.password_changed',
 ] as const;
 
