@@ -12,8 +12,9 @@
 # 4. Runs the five in one pod (one network namespace, like a Kubernetes pod; the data stores are
 #    the host's loopback servers through slirp4netns), each --read-only with a /tmp tmpfs,
 #    --cap-drop ALL, no-new-privileges, as its image's unprivileged uid; checks the uid, that the
-#    root filesystem refuses writes, /healthz and /readyz, a sign-in and a registration through
-#    the gateway (smoke.mjs), and that SIGTERM ends each service with exit code 0.
+#    root filesystem refuses writes, /healthz and /readyz, that `sleep` (the preStop hook) exists,
+#    a sign-in and a registration through the gateway (smoke.mjs), and that SIGTERM ends each
+#    container with exit code 0.
 # 5. Prints the build times and image sizes.
 #
 # Environment (all optional): DATABASE_URL, AMQP_URL, REDIS_URL (default: the loopback servers;
@@ -184,7 +185,9 @@ for entry in "${services[@]}"; do
   [ "$uid" = 1000:1000 ] || logs_and_die "$name runs as $uid, expected 1000:1000"
   podman exec "$c" node -e 'try { require("node:fs").writeFileSync("/app/written", "x"); process.exit(1) } catch (e) { process.exit(e.code === "EROFS" ? 0 : 1) }' ||
     logs_and_die "$name: the root filesystem accepted a write"
-  say "$name: ready, /healthz and /readyz 200, uid $uid, read-only root"
+  # The Deployments' preStop hook is `sleep 10` (k8s/base): the image must have the binary.
+  podman exec "$c" sleep 0 || logs_and_die "$name: no sleep for the preStop hook"
+  say "$name: ready, /healthz and /readyz 200, uid $uid, read-only root, sleep present"
 done
 for attempt in $(seq 1 30); do
   curl -fsS -o /dev/null "http://127.0.0.1:$gateway_port/healthz" && break
@@ -193,7 +196,8 @@ for attempt in $(seq 1 30); do
 done
 [ "$(podman exec "$pod-gateway" id -u)" = 101 ] || logs_and_die "gateway does not run as uid 101"
 podman exec "$pod-gateway" sh -c 'touch /etc/nginx/written' 2>/dev/null && logs_and_die "gateway: the root filesystem accepted a write"
-say "gateway: /healthz 200, uid 101, read-only root"
+podman exec "$pod-gateway" sleep 0 || logs_and_die "gateway: no sleep for the preStop hook"
+say "gateway: /healthz 200, uid 101, read-only root, sleep present"
 
 node "$here/smoke.mjs" "http://127.0.0.1:$gateway_port" "$admin_email" "$admin_password" || logs_and_die "smoke test through the gateway"
 

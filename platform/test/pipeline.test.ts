@@ -156,14 +156,25 @@ describe('ci-cd/gitlab-ci.yaml', () => {
     expect(prod.environment?.name).toBe('production');
     for (const d of [dev, prod]) {
       const script = d.script!.join('\n');
-      expect(script).toContain('kustomize edit set image "secureevent/$service=$IMAGE_PREFIX/$service:$IMAGE_TAG"');
+      // By the digest the push job recorded, never a tag (k8s/cluster/prod admits digests only).
+      expect(script).toContain('kustomize edit set image "secureevent/$service=$IMAGE_PREFIX/$service@$digest"');
+      expect(script).toContain('digest=$(printenv "DIGEST_$(echo "$service" | tr \'a-z-\' \'A-Z_\')")');
+      expect(needsOf(d)).toContain('push');
       expect(script).toContain('kubectl apply -k .');
       expect(fs.existsSync(path.join(root, 'k8s', 'overlays', d.variables!.OVERLAY!, 'kustomization.yaml'))).toBe(true);
     }
   });
 
+  it("when images are pushed, then each one's digest is handed to the deploy jobs", () => {
+    const push = resolved('push');
+    expect(push.artifacts?.reports?.dotenv).toBe('images/digests.env');
+    const script = push.script!.join('\n');
+    expect(script).toContain('crane digest "$IMAGE_PREFIX/$service:$CI_COMMIT_SHORT_SHA"');
+    expect(script).toContain('>>images/digests.env');
+  });
+
   it('then every service image the deploy sets is one the overlays use', () => {
-    const deployed = /for service in ([a-z -]+); do\s+kustomize/.exec(resolved('deploy-dev').script!.join('\n'))?.[1]?.trim().split(/\s+/);
+    const deployed = /for service in ([a-z -]+); do\s+digest=/.exec(resolved('deploy-dev').script!.join('\n'))?.[1]?.trim().split(/\s+/);
     const built = resolved('dockerize').parallel!.matrix.map((m) => m.SERVICE);
     expect(deployed?.sort()).toEqual(built.sort());
     for (const overlay of ['dev', 'prod']) {
