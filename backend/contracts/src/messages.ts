@@ -88,6 +88,7 @@ export const AUDIT_ACTIONS = [
   'event.published',
   'event.cancelled',
   'event.co_organizer_added',
+  'event.co_organizer_removed',
   'event.attendees_exported',
   'checkin.recorded',
   'calendar.feed_issued',
