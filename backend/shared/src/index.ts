@@ -14,6 +14,7 @@ export * from './http/cursor.js';
 export * from './openapi/openapi.js';
 export * from './auth/token-verifier.js';
 export * from './auth/require-role.js';
+export * from './auth/disabled-users.js';
 export * from './audit/record-audit.js';
 export * from './secrets/persistent-secret.js';
 export * from './secrets/signing-keys.js';

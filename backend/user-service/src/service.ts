@@ -36,6 +36,7 @@ export function userService(options: UserServiceOptions): ServiceDefinition<User
     create(deps) {
       const ctx: AccountsContext = {
         db: deps.sdb.db,
+        schema: deps.sdb.schema,
         outbox: deps.outbox,
         tokens: { keys: options.keys, issuer: options.issuer, audience: options.audience },
         hasher: options.hasher ?? createPasswordHasher(),

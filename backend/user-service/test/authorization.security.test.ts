@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTestEnv, type TestEnv } from '@secureevent/shared/testing';
 import { startUserService } from './user-service.fixture.js';
 
@@ -231,7 +231,77 @@ describe('user-service authorization', () => {
     expectProblem(login, 401, 'INVALID_CREDENTIALS');
     expectProblem(refresh, 401, 'UNAUTHENTICATED');
     expect(refresh.body.refreshToken).toBeUndefined();
-    expectProblem(me, 403, 'ACCOUNT_DISABLED');
+    expectProblem(me, 401, 'UNAUTHENTICATED');
+  });
+
+  it('when an admin is disabled, then their still-valid access token is refused with 401 by routes that never read the account row', async () => {
+    const admin = await svc.signInAdmin();
+    const other = await svc.newUser('admin-to-disable');
+    await request(svc.app)
+      .patch(`/api/users/${other.id}/roles`)
+      .set('authorization', bearer(admin.accessToken))
+      .send({ roles: ['admin', 'attendee'] })
+      .expect(200);
+    const otherAdmin = await request(svc.app).post('/api/auth/refresh').send({ refreshToken: other.refreshToken }).expect(200);
+    const token = otherAdmin.body.accessToken as string;
+    await request(svc.app).get('/api/users').set('authorization', bearer(token)).expect(200);
+
+    await request(svc.app).post(`/api/users/${other.id}/disable`).set('authorization', bearer(admin.accessToken)).expect(200);
+
+    // The service's set of disabled users is reloaded on the NOTIFY of the disabling transaction.
+    await vi.waitFor(
+      async () => expectProblem(await request(svc.app).get('/api/users').set('authorization', bearer(token)), 401, 'UNAUTHENTICATED'),
+      {
+        timeout: 10_000,
+        interval: 50,
+      },
+    );
+    const detail = await request(svc.app).get('/api/users').set('authorization', bearer(token));
+    expect(detail.body.detail).toBe('This account has been disabled.');
+  });
+
+  it('when an admin enables a disabled user, then they can sign in and use the API again, and user.enabled.v1 and its audit record are in the outbox', async () => {
+    const admin = await svc.signInAdmin();
+    const user = await svc.newUser('re-enabled');
+    await request(svc.app).post(`/api/users/${user.id}/disable`).set('authorization', bearer(admin.accessToken)).expect(200);
+    await request(svc.app).post('/api/auth/login').send({ email: user.email, password }).expect(401);
+
+    const enable = await request(svc.app).post(`/api/users/${user.id}/enable`).set('authorization', bearer(admin.accessToken));
+
+    expect(enable.status).toBe(200);
+    expect(enable.body).toMatchObject({ id: user.id, disabled: false });
+    const login = await request(svc.app).post('/api/auth/login').send({ email: user.email, password }).expect(200);
+    await vi.waitFor(
+      async () =>
+        expect((await request(svc.app).get('/api/users/me').set('authorization', bearer(login.body.accessToken))).status).toBe(200),
+      { timeout: 10_000, interval: 50 },
+    );
+    const { rows } = await sql<{ type: string; data: { action?: string; userId?: string; targetId?: string; enabledBy?: string } }>`
+      select type, envelope->'data' as data from ${sql.id(svc.sdb.schema, 'outbox')}
+      where envelope->>'subject' = ${user.id} and type in ('user.enabled.v1', 'user.disabled.v1', 'audit.recorded.v1') order by seq`.execute(
+      svc.sdb.db,
+    );
+    expect(rows.filter((r) => r.type === 'user.disabled.v1').map((r) => r.data.userId)).toEqual([user.id]);
+    expect(rows.filter((r) => r.type === 'user.enabled.v1').map((r) => r.data)).toEqual([
+      expect.objectContaining({ userId: user.id, enabledBy: admin.id }),
+    ]);
+    expect(rows.filter((r) => r.type === 'audit.recorded.v1' && r.data.action === 'user.enabled')).toHaveLength(1);
+  });
+
+  it('when an attendee enables a user, then 403; when an admin enables an unknown usr_ id, then 404; with a malformed id, then 400', async () => {
+    const admin = await svc.signInAdmin();
+    const attendee = await svc.newUser('enabler');
+    const target = await svc.newUser('enable-target');
+    await request(svc.app).post(`/api/users/${target.id}/disable`).set('authorization', bearer(admin.accessToken)).expect(200);
+
+    const byAttendee = await request(svc.app).post(`/api/users/${target.id}/enable`).set('authorization', bearer(attendee.accessToken));
+    const unknown = await request(svc.app).post(`/api/users/${UNKNOWN_USER_ID}/enable`).set('authorization', bearer(admin.accessToken));
+    const malformed = await request(svc.app).post('/api/users/not-an-id/enable').set('authorization', bearer(admin.accessToken));
+
+    expectProblem(byAttendee, 403, 'FORBIDDEN');
+    expectProblem(unknown, 404, 'NOT_FOUND');
+    expectProblem(malformed, 400, 'VALIDATION_FAILED');
+    await request(svc.app).post('/api/auth/login').send({ email: target.email, password }).expect(401);
   });
 
   it("when an admin changes a user's roles, then the user's next refresh carries the new roles and user.roles_changed.v1 is in the outbox", async () => {
@@ -379,6 +449,7 @@ describe('user-service authorization: the last admin', () => {
     const retaliation = await request(svc.app).post(`/api/users/${second.id}/disable`).set('authorization', bearer(first.accessToken));
 
     expect(await svc.enabledAdminCount(), 'enabled admins left after the stale-token disable').toBe(1);
-    expect([403, 409], 'status of the stale-token disable').toContain(retaliation.status);
+    // 401 once the service has taken the first admin into its set of disabled users, 403/409 from the admin rows before.
+    expect([401, 403, 409], 'status of the stale-token disable').toContain(retaliation.status);
   });
 });

@@ -3,6 +3,7 @@ import { migrate, type DatabaseConnection } from '../db/database.js';
 import type { Cache } from '../cache/cache.js';
 import { loggerFor, type Logger } from '../logging/logger.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
+import { disabledUsersOf } from '../auth/disabled-users.js';
 import { startConsumers } from '../messaging/consumer.js';
 import { createOutbox } from '../messaging/outbox.js';
 import { startOutboxRelay, type OutboxRelay } from '../messaging/relay.js';
@@ -74,14 +75,17 @@ async function prepareService<DB>(definition: ServiceDefinition<DB>, adapters: A
   const logger = loggerFor(adapters.logger, definition.name);
   const sdb = adapters.database.forSchema<DB>(definition.schema);
   const cache = await adapters.cache(`${definition.name}:`);
+  // Every service refuses the tokens of disabled accounts at once (user.disabled.v1 / user.enabled.v1).
+  const disabledUsers = disabledUsersOf({ sdb: sdb as never, transport: adapters.transport, logger, service: definition.name });
   const module = await definition.create({
     sdb,
     outbox: createOutbox(definition.schema, `/secureevent/${definition.name}`),
     cache,
     logger,
-    verifier: adapters.verifier,
+    verifier: disabledUsers.guard(adapters.verifier),
   });
   await migrate(sdb as never, module.migrations, logger);
+  await disabledUsers.start();
   await startConsumers({ sdb, transport: adapters.transport, logger, service: definition.name, consumers: module.consumers });
 
   const router = express.Router();
@@ -95,6 +99,7 @@ async function prepareService<DB>(definition: ServiceDefinition<DB>, adapters: A
   const stop = async () => {
     if (started) await module.stop?.();
     await relay?.stop();
+    await disabledUsers.stop();
     await cache.close();
   };
   return {

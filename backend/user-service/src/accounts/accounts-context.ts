@@ -8,6 +8,8 @@ import type { TokenSettings } from './sign-in.js';
 /** What the account use cases share: the schema, the outbox, token settings and the security guards. */
 export interface AccountsContext {
   db: Kysely<UsersDb>;
+  /** The schema `db` is confined to (for shared infrastructure that names its tables). */
+  schema: string;
   outbox: Outbox;
   tokens: TokenSettings;
   hasher: PasswordHasher;

@@ -8,12 +8,13 @@ import {
 } from '@secureevent/contracts';
 import type { AccountsContext } from '../accounts/accounts-context.js';
 import { originOf } from '../sessions/session-cookie.js';
-import { disableUser, listUsers, setRoles } from './manage-users.js';
+import { disableUser, enableUser, listUsers, setRoles } from './manage-users.js';
 
 /**
  * GET   /api/users               list and search users (admin)
  * PATCH /api/users/:id/roles     replace a user's roles (admin)
  * POST  /api/users/:id/disable   disable a user and revoke their sessions (admin)
+ * POST  /api/users/:id/enable    enable a disabled user again (admin)
  */
 export function adminRoutes(ctx: AccountsContext, verifier: TokenVerifier) {
   const routes = createRouteTable(verifier);
@@ -63,6 +64,21 @@ export function adminRoutes(ctx: AccountsContext, verifier: TokenVerifier) {
       409: problem('Cannot disable yourself'),
     },
     handler: async ({ user, params, req }) => ({ status: 200, body: await disableUser(ctx, user, params.id, originOf(req)) }),
+  });
+  routes.add({
+    method: 'post',
+    path: '/api/users/:id/enable',
+    operationId: 'enableUser',
+    summary: 'Enable a disabled user again',
+    tags: ['admin'],
+    access: ['admin'],
+    params: userIdParamsSchema,
+    responses: {
+      200: { description: 'The user', schema: adminUserSchema },
+      403: problem('Not an admin'),
+      404: problem('No such user'),
+    },
+    handler: async ({ user, params, req }) => ({ status: 200, body: await enableUser(ctx, user, params.id, originOf(req)) }),
   });
   return routes;
 }

@@ -1,8 +1,15 @@
 import { sql, type Kysely } from 'kysely';
 import type { UsersDb } from '../db/schema.js';
 import { z } from 'zod';
-import { AppError, cursorCodec, ErrorCode, toPage, type AuthUser } from '@secureevent/shared';
-import { MessageType, type AdminUser, type Role, type UserRolesChangedV1 } from '@secureevent/contracts';
+import { AppError, cursorCodec, ErrorCode, recordAccountState, toPage, type AuthUser } from '@secureevent/shared';
+import {
+  MessageType,
+  type AdminUser,
+  type Role,
+  type UserDisabledV1,
+  type UserEnabledV1,
+  type UserRolesChangedV1,
+} from '@secureevent/contracts';
 import type { AccountsContext } from '../accounts/accounts-context.js';
 import { recordAudit, type RequestOrigin } from '../security/audit-trail.js';
 import { refreshTokens } from '../sessions/refresh-tokens.js';
@@ -118,7 +125,12 @@ export async function setRoles(
   });
 }
 
-/** Disables a user: they can no longer sign in, and every session is revoked. */
+/**
+ * Disables a user: they can no longer sign in, every session is revoked, and `user.disabled.v1`
+ * tells every service to refuse their access tokens at once (this one too: its own set of
+ * disabled users is updated in the same transaction). Announced again on a repeat, so a service
+ * that missed it learns it.
+ */
 export async function disableUser(ctx: AccountsContext, actor: AuthUser, targetId: string, origin: RequestOrigin): Promise<AdminUser> {
   if (targetId === actor.id) throw new AppError(ErrorCode.CONFLICT, 'You cannot disable your own account.');
   return ctx.db.transaction().execute(async (trx) => {
@@ -133,7 +145,35 @@ export async function disableUser(ctx: AccountsContext, actor: AuthUser, targetI
       .executeTakeFirst();
     if (!updated) throw new AppError(ErrorCode.NOT_FOUND, 'No such user.');
     await refreshTokens(trx).revokeAllForUser(targetId, 'disabled');
+    const at = new Date();
+    const data: UserDisabledV1 = { userId: targetId, disabledBy: actor.id, disabledAt: at.toISOString() };
+    await ctx.outbox.add(trx, { type: MessageType.UserDisabled, subject: targetId, data });
+    await recordAccountState(trx, ctx.schema, { userId: targetId, disabled: true, at });
     await recordAudit(ctx.outbox, trx, { actorId: actor.id, action: 'user.disabled', targetId, outcome: 'success', origin });
+    return toAdminUser(updated);
+  });
+}
+
+/**
+ * Enables a disabled user again: they can sign in, and `user.enabled.v1` tells every service to
+ * accept their new tokens. Sessions revoked by the disable stay revoked. Enabling never removes an
+ * admin, so the last-admin rule has nothing to guard here; the actor must still be an admin.
+ */
+export async function enableUser(ctx: AccountsContext, actor: AuthUser, targetId: string, origin: RequestOrigin): Promise<AdminUser> {
+  return ctx.db.transaction().execute(async (trx) => {
+    await lockAdmins(trx, actor);
+    const updated = await trx
+      .updateTable('users')
+      .set({ disabled_at: null, updated_at: new Date() })
+      .where('id', '=', targetId)
+      .returningAll()
+      .executeTakeFirst();
+    if (!updated) throw new AppError(ErrorCode.NOT_FOUND, 'No such user.');
+    const at = new Date();
+    const data: UserEnabledV1 = { userId: targetId, enabledBy: actor.id, enabledAt: at.toISOString() };
+    await ctx.outbox.add(trx, { type: MessageType.UserEnabled, subject: targetId, data });
+    await recordAccountState(trx, ctx.schema, { userId: targetId, disabled: false, at });
+    await recordAudit(ctx.outbox, trx, { actorId: actor.id, action: 'user.enabled', targetId, outcome: 'success', origin });
     return toAdminUser(updated);
   });
 }

@@ -70,10 +70,13 @@ export async function signOutEverywhere(ctx: AccountsContext, user: AuthUser, or
   });
 }
 
-/** Reads the caller's account; a disabled or deleted account is a 403/404 even with a valid token. */
+/**
+ * Reads the caller's account; a deleted account is a 404 and a disabled one a 401 even with a valid
+ * token (the same answer every service gives once it has heard `user.disabled.v1`).
+ */
 export async function currentUser(ctx: Pick<AccountsContext, 'db'>, user: AuthUser) {
   const row = await usersRepository(ctx.db).findById(user.id);
   if (!row) throw new AppError(ErrorCode.NOT_FOUND, 'No such user.');
-  if (row.disabled_at) throw new AppError(ErrorCode.ACCOUNT_DISABLED, 'This account has been disabled.');
+  if (row.disabled_at) throw new AppError(ErrorCode.UNAUTHENTICATED, 'This account has been disabled.');
   return row;
 }
