@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { commonEnv, emptyToUndefined, loadConfig } from '@secureevent/shared';
+import { auditEnv } from '@secureevent/audit-service';
 import { eventServiceEnvSchema } from '@secureevent/event-service';
 import { userServiceEnvSchema } from '@secureevent/user-service';
 
@@ -10,6 +11,13 @@ export const platformEnvSchema = z.intersection(
     PORT: commonEnv.PORT,
     SPA_DIR: z.preprocess(emptyToUndefined, z.string().optional()),
     TICKET_SECRET: eventServiceEnvSchema.shape.TICKET_SECRET,
+    ...auditEnv,
+    /**
+     * Where `/metrics` is served in embedded mode: its own port (default 9464; 0 = any free port),
+     * never the public one, on loopback unless METRICS_HOST says otherwise.
+     */
+    METRICS_PORT: commonEnv.PORT.transform((p) => p ?? 9464),
+    METRICS_HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
   }),
 );
 export type PlatformConfig = z.infer<typeof platformEnvSchema>;

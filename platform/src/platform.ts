@@ -14,9 +14,11 @@ import {
   connectDatabase,
   createHttpApp,
   createInProcessTransport,
+  createMetricsApp,
   createTokenVerifier,
   persistentSecret,
   startAmqpTransport,
+  standardReadiness,
   type Adapters,
   type AttachedUpgrades,
   type BootedService,
@@ -24,7 +26,7 @@ import {
   type ServiceDefinition,
   type Transport,
 } from '@secureevent/shared';
-import { auditService } from '@secureevent/audit-service';
+import { auditOptionsFrom, auditService } from '@secureevent/audit-service';
 import { eventService } from '@secureevent/event-service';
 import { notificationService } from '@secureevent/notification-service';
 import { loadKeyStore, oidcOptionsFrom, userService } from '@secureevent/user-service';
@@ -40,6 +42,8 @@ export const defaultSpaDir = path.join(repoRoot, 'frontend/angular-app/dist/angu
 /** The running platform: one HTTP app, every service booted over shared adapters. */
 export interface Platform {
   app: Express;
+  /** Serves only `/metrics`, for METRICS_PORT (the public `app` does not serve it). */
+  metricsApp: Express;
   mode: 'embedded' | 'external';
   /**
    * Routes HTTP upgrades on `server` (the one `app` listens on) to the services that take them:
@@ -62,7 +66,13 @@ export async function startPlatform(
   assertExternalAdapters(config);
   const external = Boolean(config.DATABASE_URL && config.AMQP_URL && config.REDIS_URL);
   const database =
-    injected.database ?? (await connectDatabase({ url: config.DATABASE_URL, dataDir: path.join(config.DATA_DIR, 'pglite'), logger }));
+    injected.database ??
+    (await connectDatabase({
+      url: config.DATABASE_URL,
+      dataDir: path.join(config.DATA_DIR, 'pglite'),
+      logger,
+      ...(config.DATABASE_TIMEOUT_MS ? { timeoutMs: config.DATABASE_TIMEOUT_MS } : {}),
+    }));
   const transport: Transport =
     injected.transport ??
     (config.AMQP_URL
@@ -97,7 +107,7 @@ export async function startPlatform(
           publicUrl: config.PUBLIC_URL,
         }),
         notificationService,
-        auditService,
+        auditService(auditOptionsFrom(config)),
       ] as unknown as ServiceDefinition<unknown>[],
       adapters,
     );
@@ -112,11 +122,10 @@ export async function startPlatform(
     service: 'platform',
     logger,
     trustProxy: config.TRUST_PROXY,
+    // The public port never serves /metrics: `metricsApp` does, on METRICS_PORT (loopback).
+    serveMetrics: false,
     routers: services.map((s) => s.router),
-    readiness: [
-      { name: 'database', check: () => database.forSchema('public').ping() },
-      { name: 'broker', check: () => transport.ping() },
-    ],
+    readiness: standardReadiness({ database, schema: 'public', transport, ...(services[0] ? { cache: services[0].cache } : {}) }),
     after: (a) => {
       // The web app and the API reference go out compressed (as nginx does in distributed mode);
       // API answers do not: they are small, and the hot ones are served from the response cache.
@@ -132,6 +141,7 @@ export async function startPlatform(
 
   return {
     app,
+    metricsApp: createMetricsApp(),
     mode: external ? 'external' : 'embedded',
     attach: (server) =>
       attachUpgrades(

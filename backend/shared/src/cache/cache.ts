@@ -87,16 +87,30 @@ async function connectRedis(url: string, prefix: string, logger?: Logger): Promi
       json,
       String(Math.max(1, Math.ceil(ttlSeconds))),
     );
+  // While Redis is away the read-through cache degrades instead of failing requests: reads load
+  // from the database, and a deletion that cannot reach Redis is logged (the value there expires
+  // with its TTL, and every process clears its response cache when its subscriber reconnects).
+  const unavailable = (op: string) => (err: unknown) => {
+    logger?.warn({ err: String(err), op }, 'Redis unavailable; cache bypassed');
+  };
   return {
     kind: 'redis',
     redis,
     async getOrLoad(key, ttlSeconds, load, keep) {
-      const [raw, seen] = await redis.mget(key, generation(key));
+      let found: (string | null)[];
+      try {
+        found = await redis.mget(key, generation(key));
+      } catch (err) {
+        unavailable('getOrLoad')(err);
+        return load();
+      }
+      const [raw, seen] = found;
       if (raw !== null && raw !== undefined) return JSON.parse(raw) as Awaited<ReturnType<typeof load>>;
       const value = await load();
-      if (keep(value)) await setIfGeneration(key, seen ?? '0', JSON.stringify(value), ttlSeconds);
+      if (keep(value)) await setIfGeneration(key, seen ?? '0', JSON.stringify(value), ttlSeconds).catch(unavailable('getOrLoad'));
       return value;
     },
+    // get and set hold state (a pending OIDC sign-in), not a copy: they fail while Redis is away.
     async get<T>(key: string) {
       const raw = await redis.get(key);
       return raw === null ? undefined : (JSON.parse(raw) as T);
@@ -108,7 +122,10 @@ async function connectRedis(url: string, prefix: string, logger?: Logger): Promi
       if (keys.length === 0) return;
       const tx = redis.multi();
       for (const k of keys) tx.incr(generation(k)).expire(generation(k), 86_400);
-      await tx.del(...keys).exec();
+      await tx
+        .del(...keys)
+        .exec()
+        .catch(unavailable('delete'));
       // Only now: a response built in between from the old Redis value must be refused, and the
       // logical clock refuses only what began before the invalidation.
       for (const k of keys) responseCache.invalidate(k);

@@ -1,3 +1,4 @@
+import express, { type Express, type RequestHandler } from 'express';
 import client from 'prom-client';
 
 /** The process-wide Prometheus registry; in embedded mode every service shares it, told apart by `service`. */
@@ -51,15 +52,24 @@ export function gauge(name: string, help: string, labelNames: string[], collect?
 }
 
 /** Serves the registry in the Prometheus text format (`GET /metrics`). */
-export const metricsHandler = (_req: unknown, res: { setHeader(k: string, v: string): void; end(body: string): void }): void => {
-  void registry.metrics().then(
-    (text) => {
-      res.setHeader('content-type', registry.contentType);
-      res.end(text);
-    },
-    () => {
-      (res as { statusCode?: number }).statusCode = 500;
-      res.end('');
-    },
-  );
+export const metricsHandler: RequestHandler = (_req, res, next) => {
+  registry.metrics().then((text) => {
+    res.setHeader('content-type', registry.contentType);
+    res.end(text);
+  }, next);
 };
+
+/**
+ * A separate app that serves only `/metrics` (everything else 404), for a port of its own: the
+ * embedded platform's public port serves users, and Prometheus reaches this one on loopback
+ * (`METRICS_PORT`/`METRICS_HOST`).
+ */
+export function createMetricsApp(): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/metrics', metricsHandler);
+  app.use((_req, res) => {
+    res.status(404).end();
+  });
+  return app;
+}
