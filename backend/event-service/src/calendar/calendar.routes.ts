@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createRouteTable, originOf, type ServiceDeps, problemResponse as problem } from '@secureevent/shared';
-import { eventIdParamsSchema, inviteQuerySchema } from '@secureevent/contracts';
+import { eventIdParamsSchema, inviteQuerySchema, text } from '@secureevent/contracts';
 import type { EventsDb } from '../db/schema.js';
 import { issueFeedToken, revokeFeedToken } from './manage-feed-token.js';
 import { exportEventCalendar, readCalendarFeed } from './read-calendar.js';
@@ -14,8 +14,8 @@ const feedTokenResponseSchema = z
     }),
   })
   .meta({ id: 'CalendarFeedToken' });
-// Not validated beyond being a string: a malformed token is answered exactly like an unknown one.
-const feedParamsSchema = z.object({ token: z.string() });
+// Only the string rule: any other malformed token is answered exactly like an unknown one.
+const feedParamsSchema = z.object({ token: text({ max: 1000 }) });
 
 /**
  * GET    /api/events/:id/calendar.ics     one event as iCalendar (anyone who may see the event)

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { AppError, createRouteTable, ErrorCode, type Limiter, type TokenVerifier } from '@secureevent/shared';
-import { oidcConfigSchema, problemSchema, type OidcConfig } from '@secureevent/contracts';
+import { oidcConfigSchema, problemSchema, text, type OidcConfig } from '@secureevent/contracts';
 import { originOf, setRefreshCookie } from '../sessions/session-cookie.js';
 import { beginOidcSignIn, completeOidcSignIn, PENDING_SIGN_IN_SECONDS, type OidcContext } from './sign-in-with-oidc.js';
 
@@ -15,20 +15,18 @@ const STATE_COOKIE = 'se_oidc_state';
 const stateCookieOptions = { httpOnly: true, secure: true, sameSite: 'lax', path: '/api/auth/oidc' } as const;
 
 const startQuerySchema = z.object({
-  returnTo: z
-    .string()
-    .max(2000)
+  returnTo: text({ max: 2000 })
     .optional()
     .meta({ description: 'A path on this site to land on after sign-in (default `/`); anything else is ignored.' }),
 });
 
 const callbackQuerySchema = z
   .object({
-    state: z.string().max(512).optional(),
-    code: z.string().max(4096).optional(),
-    error: z.string().max(256).optional(),
-    error_description: z.string().max(1024).optional(),
-    iss: z.string().max(1024).optional(),
+    state: text({ max: 512 }).optional(),
+    code: text({ max: 4096 }).optional(),
+    error: text({ max: 256 }).optional(),
+    error_description: text({ max: 1024 }).optional(),
+    iss: text({ max: 1024 }).optional(),
   })
   .loose();
 
