@@ -113,7 +113,7 @@ describe('ci-cd/gitlab-ci.yaml', () => {
     const matrix = job.parallel?.matrix ?? [];
     expect(matrix.map((m) => m.SERVICE).sort()).toEqual([...services, 'gateway'].sort());
     for (const m of matrix) {
-      expect(fs.existsSync(path.join(root, m.DOCKERFILE)), m.DOCKERFILE).toBe(true);
+      expect(fs.existsSync(path.join(root, m.DOCKERFILE ?? '')), m.DOCKERFILE).toBe(true);
       if (m.SERVICE === 'gateway') continue;
       expect(m.DOCKERFILE).toBe('backend/Dockerfile');
       // The port baked into the image is the one the service's config defaults to.

@@ -1,2 +1,2 @@
-export { auditService } from './service.js';
-export type { AuditDb } from './db/schema.js';
+export { auditService, type AuditServiceOptions } from './service.js';
+export { auditEnv, auditOptionsFrom, auditServiceEnvSchema, loadAuditServiceConfig, type AuditServiceConfig } from './config.js';

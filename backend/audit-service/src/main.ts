@@ -1,5 +1,8 @@
 import { main, runStandalone } from '@secureevent/shared';
-import { loadAuditServiceConfig } from './config.js';
+import { auditOptionsFrom, loadAuditServiceConfig } from './config.js';
 import { auditService } from './service.js';
 
-main(() => runStandalone({ definition: auditService, config: loadAuditServiceConfig(), defaultPort: 3004 }));
+main(async () => {
+  const config = loadAuditServiceConfig();
+  await runStandalone({ definition: auditService(auditOptionsFrom(config)), config, defaultPort: 3004 });
+});

@@ -15,7 +15,7 @@ describe('audit trail consumer', () => {
 
   beforeAll(async () => {
     env = await createTestEnv();
-    const started = await startServiceForTest(env, auditService);
+    const started = await startServiceForTest(env, auditService());
     app = started.app;
     sdb = started.sdb;
     stop = () => started.booted.stop();

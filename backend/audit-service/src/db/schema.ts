@@ -1,7 +1,7 @@
 import type { Generated } from 'kysely';
 import type { MessagingTables } from '@secureevent/shared';
 
-/** The `audit` schema, owned by the audit-service alone. Entries are append-only. */
+/** The `audit` schema, owned by the audit-service alone. Entries are append-only, except for archiving (trail/archive-trail.ts). */
 export interface AuditDb extends MessagingTables {
   entries: {
     seq: Generated<string>;
@@ -14,5 +14,9 @@ export interface AuditDb extends MessagingTables {
     data: unknown;
     prev_hash: string;
     hash: string;
+    /** Search facets derived from `data` at record time; not covered by the hash. */
+    actor: string | null;
+    action: string | null;
+    outcome: string | null;
   };
 }

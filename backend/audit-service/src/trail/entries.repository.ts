@@ -1,13 +1,34 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { AuditDb } from '../db/schema.js';
+import type { EntryFacets } from './entry-facets.js';
 import type { ChainedFields } from './hash-chain.js';
 
-/** An audit entry as stored: the chained fields plus its place and links in the chain. */
+/** An audit entry as stored: the chained fields, its place and links in the chain, and its search facets. */
 export interface StoredEntry extends ChainedFields {
   seq: number;
   recordedAt: string;
   prevHash: string;
   hash: string;
+  actor: string | null;
+  action: string | null;
+  outcome: string | null;
+}
+
+/** What the trail can be searched and exported by; every member narrows. */
+export interface EntryFilter {
+  actor?: string | undefined;
+  action?: string | undefined;
+  subject?: string | undefined;
+  outcome?: string | undefined;
+  /** occurredAt ≥ from */
+  from?: Date | undefined;
+  /** occurredAt < to */
+  to?: Date | undefined;
+  /** Case-insensitive substring of the action, type, subject or actor. */
+  q?: string | undefined;
+  /** Sequence bounds, inclusive. */
+  fromSeq?: number | undefined;
+  toSeq?: number | undefined;
 }
 
 type EntryRow = AuditDb['entries'] & { seq: string; recorded_at: Date };
@@ -23,12 +44,36 @@ const toEntry = (r: EntryRow): StoredEntry => ({
   data: r.data,
   prevHash: r.prev_hash,
   hash: r.hash,
+  actor: r.actor,
+  action: r.action,
+  outcome: r.outcome,
 });
 
+const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+function filtered<O>(q: SelectQueryBuilder<AuditDb, 'entries', O>, f: EntryFilter): SelectQueryBuilder<AuditDb, 'entries', O> {
+  if (f.actor !== undefined) q = q.where('actor', '=', f.actor);
+  if (f.action !== undefined) q = q.where('action', '=', f.action);
+  if (f.subject !== undefined) q = q.where('subject', '=', f.subject);
+  if (f.outcome !== undefined) q = q.where('outcome', '=', f.outcome);
+  if (f.from !== undefined) q = q.where('occurred_at', '>=', f.from);
+  if (f.to !== undefined) q = q.where('occurred_at', '<', f.to);
+  if (f.fromSeq !== undefined) q = q.where('seq', '>=', String(f.fromSeq));
+  if (f.toSeq !== undefined) q = q.where('seq', '<=', String(f.toSeq));
+  if (f.q !== undefined) {
+    const p = likePattern(f.q);
+    q = q.where((eb) => eb.or([eb('action', 'ilike', p), eb('type', 'ilike', p), eb('subject', 'ilike', p), eb('actor', 'ilike', p)]));
+  }
+  return q;
+}
+
+/** True when the filter narrows by anything but sequence bounds. */
+export const narrowsContent = (f: EntryFilter) => [f.actor, f.action, f.subject, f.outcome, f.from, f.to, f.q].some((v) => v !== undefined);
+
 /**
- * Takes the chain's append lock for the rest of the transaction and returns the hash of the
- * last entry (undefined for an empty chain). The advisory lock serialises appends across
- * replicas, so two entries can never link to the same predecessor and the chain never forks.
+ * Takes the chain's append lock for the rest of the transaction and returns the last entry's hash
+ * (undefined for an empty chain). The advisory lock serialises appends across replicas, so two
+ * entries can never link to the same predecessor and the chain never forks.
  */
 export async function lockChainHead(trx: Transaction<AuditDb>): Promise<string | undefined> {
   await sql`select pg_advisory_xact_lock(hashtext('audit.entries'))`.execute(trx);
@@ -37,7 +82,10 @@ export async function lockChainHead(trx: Transaction<AuditDb>): Promise<string |
 }
 
 /** Appends one entry; call after `lockChainHead` in the same transaction. */
-export async function insertEntry(trx: Transaction<AuditDb>, entry: ChainedFields & { prevHash: string; hash: string }): Promise<void> {
+export async function insertEntry(
+  trx: Transaction<AuditDb>,
+  entry: ChainedFields & EntryFacets & { prevHash: string; hash: string },
+): Promise<void> {
   await trx
     .insertInto('entries')
     .values({
@@ -49,20 +97,123 @@ export async function insertEntry(trx: Transaction<AuditDb>, entry: ChainedField
       data: JSON.stringify(entry.data),
       prev_hash: entry.prevHash,
       hash: entry.hash,
+      actor: entry.actor,
+      action: entry.action,
+      outcome: entry.outcome,
     })
     .execute();
 }
 
-/** Entries newest first, strictly before `beforeSeq` when given; at most `limit`. */
-export async function listEntriesNewestFirst(db: Kysely<AuditDb>, options: { beforeSeq?: number; limit: number }): Promise<StoredEntry[]> {
-  let q = db.selectFrom('entries').selectAll();
-  if (options.beforeSeq !== undefined) q = q.where('seq', '<', String(options.beforeSeq));
-  const rows = await q.orderBy('seq', 'desc').limit(options.limit).execute();
+/** Entries matching `filter`, newest first, strictly before `beforeSeq` when given; at most `limit`. */
+export async function searchEntriesNewestFirst(
+  db: Kysely<AuditDb>,
+  filter: EntryFilter,
+  page: { beforeSeq?: number | undefined; limit: number },
+): Promise<StoredEntry[]> {
+  let q = filtered(db.selectFrom('entries').selectAll(), filter);
+  if (page.beforeSeq !== undefined) q = q.where('seq', '<', String(page.beforeSeq));
+  const rows = await q.orderBy('seq', 'desc').limit(page.limit).execute();
   return rows.map((r) => toEntry(r as EntryRow));
 }
 
-/** Every entry in chain order. */
-export async function listEntriesInChainOrder(db: Kysely<AuditDb>): Promise<StoredEntry[]> {
-  const rows = await db.selectFrom('entries').selectAll().orderBy('seq').execute();
+/** Entries matching `filter` in chain order, strictly after `afterSeq`; at most `limit` (one batch of a scan). */
+export async function entriesInChainOrder(
+  db: Kysely<AuditDb>,
+  filter: EntryFilter,
+  page: { afterSeq?: number | undefined; limit: number },
+): Promise<StoredEntry[]> {
+  let q = filtered(db.selectFrom('entries').selectAll(), filter);
+  if (page.afterSeq !== undefined) q = q.where('seq', '>', String(page.afterSeq));
+  const rows = await q.orderBy('seq').limit(page.limit).execute();
   return rows.map((r) => toEntry(r as EntryRow));
+}
+
+/** How many entries match, and the last of them in chain order (what an export covers when it starts). */
+export async function snapshotOf(
+  db: Kysely<AuditDb>,
+  filter: EntryFilter,
+): Promise<{ count: number; last?: { seq: number; hash: string } }> {
+  const last = await filtered(db.selectFrom('entries').select(['seq', 'hash']), filter)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!last) return { count: 0 };
+  const counted = await filtered(
+    db.selectFrom('entries').select((eb) => eb.fn.countAll<string>().as('n')),
+    {
+      ...filter,
+      toSeq: Number(last.seq),
+    },
+  ).executeTakeFirstOrThrow();
+  return { count: Number(counted.n), last: { seq: Number(last.seq), hash: last.hash } };
+}
+
+/** The first entry still in the chain (after any archived prefix). */
+export async function firstEntry(db: Kysely<AuditDb>): Promise<StoredEntry | undefined> {
+  const row = await db.selectFrom('entries').selectAll().orderBy('seq').limit(1).executeTakeFirst();
+  return row ? toEntry(row as EntryRow) : undefined;
+}
+
+/** Archive tombstones in the chain (entries of `type`), oldest first. */
+export async function tombstones(db: Kysely<AuditDb>, type: string): Promise<StoredEntry[]> {
+  const rows = await db.selectFrom('entries').selectAll().where('type', '=', type).orderBy('seq').execute();
+  return rows.map((r) => toEntry(r as EntryRow));
+}
+
+/** The last entry that occurred before `cutoff`, in chain order: the end of what retention may archive. */
+export async function lastEntryBefore(db: Kysely<AuditDb>, cutoff: Date): Promise<{ seq: number; hash: string } | undefined> {
+  // Chain order, not time order: an entry is archivable only with every entry before it.
+  const firstKept = await db
+    .selectFrom('entries')
+    .select('seq')
+    .where('occurred_at', '>=', cutoff)
+    .orderBy('seq')
+    .limit(1)
+    .executeTakeFirst();
+  let q = db.selectFrom('entries').select(['seq', 'hash']);
+  if (firstKept) q = q.where('seq', '<', firstKept.seq);
+  const row = await q.orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return row ? { seq: Number(row.seq), hash: row.hash } : undefined;
+}
+
+/** Deletes the chain's prefix up to and including `toSeq`; call under the append lock. */
+export async function deleteEntriesThrough(trx: Transaction<AuditDb>, toSeq: number): Promise<number> {
+  const result = await trx.deleteFrom('entries').where('seq', '<=', String(toSeq)).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** The sequence numbers of the entries recorded in [from, to): a time range as a contiguous stretch of the chain. */
+export async function seqRangeRecorded(
+  db: Kysely<AuditDb>,
+  range: { from?: Date | undefined; to?: Date | undefined },
+): Promise<{ fromSeq?: number; toSeq?: number }> {
+  const out: { fromSeq?: number; toSeq?: number } = {};
+  if (range.from) {
+    const row = await db
+      .selectFrom('entries')
+      .select('seq')
+      .where('recorded_at', '>=', range.from)
+      .orderBy('seq')
+      .limit(1)
+      .executeTakeFirst();
+    // Nothing recorded since `from`: an empty range.
+    out.fromSeq = row ? Number(row.seq) : Number.MAX_SAFE_INTEGER;
+  }
+  if (range.to) {
+    const row = await db
+      .selectFrom('entries')
+      .select('seq')
+      .where('recorded_at', '<', range.to)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    out.toSeq = row ? Number(row.seq) : 0;
+  }
+  return out;
+}
+
+/** The hash of the entry at `seq`, when it is still in the chain. */
+export async function hashAt(db: Kysely<AuditDb> | Transaction<AuditDb>, seq: number): Promise<string | undefined> {
+  const row = await db.selectFrom('entries').select('hash').where('seq', '=', String(seq)).executeTakeFirst();
+  return row?.hash;
 }

@@ -1,20 +1,29 @@
 import type { Kysely } from 'kysely';
 import type { AuditEntryDto } from '@secureevent/contracts';
 import type { AuditDb } from '../db/schema.js';
-import { listEntriesInChainOrder, listEntriesNewestFirst } from './entries.repository.js';
-import { findBrokenLink } from './hash-chain.js';
+import { searchEntriesNewestFirst, seqRangeRecorded, type EntryFilter } from './entries.repository.js';
+import { toEntryDto } from './export-trail.js';
+import { verifyTrail, type TrailVerification } from './verify-trail.js';
 
-/** One page of the trail, newest first: up to `limit` entries before `beforeSeq`, plus one more to tell whether a next page exists. */
-export async function readTrailPage(
+/** One page of the trail matching `filter`, newest first: up to `limit` entries before `beforeSeq`, plus one to tell whether another page follows. */
+export async function searchTrail(
   db: Kysely<AuditDb>,
+  filter: EntryFilter,
   page: { beforeSeq?: number | undefined; limit: number },
 ): Promise<AuditEntryDto[]> {
-  return listEntriesNewestFirst(db, { ...(page.beforeSeq !== undefined ? { beforeSeq: page.beforeSeq } : {}), limit: page.limit + 1 });
+  return (await searchEntriesNewestFirst(db, filter, { beforeSeq: page.beforeSeq, limit: page.limit + 1 })).map(toEntryDto);
 }
 
-/** Recomputes the whole hash chain and names the first entry whose link or hash does not hold. */
-export async function verifyTrail(db: Kysely<AuditDb>): Promise<{ valid: boolean; entries: number; firstBrokenSeq: number | null }> {
-  const entries = await listEntriesInChainOrder(db);
-  const broken = findBrokenLink(entries);
-  return { valid: broken === null, entries: entries.length, firstBrokenSeq: broken };
+/** Verifies the chain between two points, each a sequence number or an instant (when the entry was recorded). */
+export async function verifyTrailRange(
+  db: Kysely<AuditDb>,
+  range: { from?: number | string | undefined; to?: number | string | undefined },
+): Promise<TrailVerification> {
+  const byTime = await seqRangeRecorded(db, {
+    from: typeof range.from === 'string' ? new Date(range.from) : undefined,
+    to: typeof range.to === 'string' ? new Date(range.to) : undefined,
+  });
+  const fromSeq = typeof range.from === 'number' ? range.from : byTime.fromSeq;
+  const toSeq = typeof range.to === 'number' ? range.to : byTime.toSeq;
+  return verifyTrail(db, { ...(fromSeq !== undefined ? { fromSeq } : {}), ...(toSeq !== undefined ? { toSeq } : {}) });
 }

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Envelope } from '@secureevent/shared';
 import type { AuditDb } from '../db/schema.js';
 import { insertEntry, lockChainHead } from './entries.repository.js';
+import { entryFacets } from './entry-facets.js';
 import { entryHash, GENESIS_HASH, type ChainedFields } from './hash-chain.js';
 
 /** Appends one message to the trail, chained to the entry before it (inside the consumer's transaction). */
@@ -15,5 +16,5 @@ export async function recordEntry(trx: Transaction<AuditDb>, envelope: Envelope)
     occurredAt: new Date(envelope.time).toISOString(),
     data: envelope.data ?? null,
   };
-  await insertEntry(trx, { ...fields, prevHash, hash: entryHash(prevHash, fields) });
+  await insertEntry(trx, { ...fields, ...entryFacets(fields.type, fields.data), prevHash, hash: entryHash(prevHash, fields) });
 }

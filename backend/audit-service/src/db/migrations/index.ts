@@ -1,24 +1,11 @@
-import { sql, type Kysely, type Migration } from 'kysely';
-import { messagingMigration } from '@secureevent/shared';
+import type { Migration } from 'kysely';
+import { messaging } from './0000-messaging.js';
+import { entries } from './0001-entries.js';
+import { searchFacets } from './0002-search-facets.js';
 
-/** The audit-service's migrations, applied in key order at start. */
+/** The audit-service's migrations, one file each, applied in key order at start. The keys are the names already recorded in existing databases. */
 export const migrations: Record<string, Migration> = {
-  '0000_messaging': messagingMigration,
-  '0001_entries': {
-    async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable('entries')
-        .addColumn('seq', 'bigserial', (c) => c.primaryKey())
-        .addColumn('id', 'text', (c) => c.notNull().unique())
-        .addColumn('type', 'text', (c) => c.notNull())
-        .addColumn('source', 'text', (c) => c.notNull())
-        .addColumn('subject', 'text')
-        .addColumn('occurred_at', 'timestamptz', (c) => c.notNull())
-        .addColumn('recorded_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-        .addColumn('data', 'jsonb', (c) => c.notNull())
-        .addColumn('prev_hash', 'text', (c) => c.notNull())
-        .addColumn('hash', 'text', (c) => c.notNull().unique())
-        .execute();
-    },
-  },
+  '0000_messaging': messaging,
+  '0001_entries': entries,
+  '0002_search_facets': searchFacets,
 };
