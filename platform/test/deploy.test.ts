@@ -520,6 +520,34 @@ describe('Dockerfiles', () => {
     for (const svc of serviceNames) expect(fs.existsSync(path.join(root, 'backend', svc, 'Dockerfile'))).toBe(false);
   });
 
+  it('when backend/Dockerfile is built, then its build stage takes no argument and compiles every service, so the four images share it', () => {
+    const ins = dockerfile('backend/Dockerfile');
+    const build = ins.slice(
+      0,
+      ins.findIndex((i, n) => n > 0 && i.op === 'FROM'),
+    );
+    expect(build[0]?.args).toBe('node:20-bookworm-slim AS build');
+    // An argument (or a use of one) would make the stage differ per image and defeat the layer cache.
+    expect(build.filter((i) => i.op === 'ARG')).toEqual([]);
+    expect(build.some((i) => i.args.includes('${'))).toBe(false);
+    const backendServices = fs.readdirSync(path.join(root, 'backend')).filter((d) => d.endsWith('-service'));
+    expect(backendServices.sort()).toEqual([...serviceNames].sort());
+    for (const svc of backendServices) {
+      expect(
+        build.some((i) => i.op === 'COPY' && i.args === `backend/${svc}/package.json backend/${svc}/`),
+        svc,
+      ).toBe(true);
+      expect(
+        build.some((i) => i.op === 'RUN' && i.args.startsWith('npm ci ') && i.args.includes(`-w backend/${svc}`)),
+        svc,
+      ).toBe(true);
+      expect(
+        build.some((i) => i.op === 'RUN' && i.args.includes(`backend/${svc}/tsconfig.build.json`)),
+        svc,
+      ).toBe(true);
+    }
+  });
+
   it.each(serviceNames)(
     'when backend/Dockerfile is built for %s, then it builds its workspaces on a pinned node:20 image and runs unprivileged',
     (svc) => {
@@ -538,7 +566,9 @@ describe('Dockerfiles', () => {
         ).toBe(true);
         expect(ins.some((i) => i.op === 'COPY' && i.args === `--from=build /app/${dep}/dist ${dep}/dist`)).toBe(true);
       }
-      expect(ins.some((i) => i.op === 'RUN' && i.args.includes(`tsc -b backend/${svc}/tsconfig.build.json`))).toBe(true);
+      expect(ins.some((i) => i.op === 'RUN' && i.args.includes('tsc -b ') && i.args.includes(`backend/${svc}/tsconfig.build.json`))).toBe(
+        true,
+      );
       // Exactly the lockfile's versions: npm ci, never npm install.
       const installs = ins.filter((i) => i.op === 'RUN' && /\bnpm (install|ci)\b/.test(i.args));
       expect(installs.length).toBe(2);
