@@ -195,8 +195,8 @@ describe('AdminPage', () => {
   });
 
   it('when their own user cannot be reloaded after a save, then the reason is shown', async () => {
-    reloadUser.mockImplementation(() =>
-      Promise.reject(new HttpErrorResponse({ status: 503, statusText: 'Service Unavailable' })),
+    reloadUser.mockRejectedValue(
+      new HttpErrorResponse({ status: 503, statusText: 'Service Unavailable' }),
     );
     const me = aUser({ id: 'usr_admin', email: 'me@example.com', roles: ['admin'] });
     await open([me]);
