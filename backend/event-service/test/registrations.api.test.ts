@@ -219,6 +219,23 @@ describe('registrations, tickets and check-in API', () => {
     const { id, organizer } = await publishedEvent();
     const colleague = await env.tokenFor({ roles: ['organizer'] });
     const stranger = await env.tokenFor({ roles: ['organizer'] });
+    // Only people the event-service knows to be organizers can be added: the user-service announced the colleague.
+    const announced = createEnvelope('/secureevent/user-service', {
+      type: 'user.registered.v1',
+      data: {
+        userId: colleague.id,
+        email: `${colleague.id}@example.test`,
+        displayName: 'Colleague',
+        roles: ['organizer'],
+        registeredAt: new Date().toISOString(),
+      },
+    });
+    await env.publishRaw(announced.type, announced);
+    await vi.waitFor(
+      async () =>
+        expect(await sdb.db.selectFrom('people').select('user_id').where('user_id', '=', colleague.id).executeTakeFirst()).toBeDefined(),
+      { timeout: 10_000, interval: 50 },
+    );
     await request(app).patch(`/api/events/${id}`).set(bearer(colleague)).send({ venue: 'Room 9' }).expect(403);
     const added = await request(app).post(`/api/events/${id}/organizers`).set(bearer(organizer)).send({ userId: colleague.id }).expect(200);
     expect(added.body.organizerIds).toEqual([organizer.id, colleague.id]);

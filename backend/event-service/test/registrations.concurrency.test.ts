@@ -1,6 +1,10 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError, createOutbox, type ServiceDb } from '@secureevent/shared';
 import { createTestEnv, startServiceForTest, type TestEnv } from '@secureevent/shared/testing';
+import type { EventsDb } from '../src/db/schema.js';
+import { createBatchedRegistration } from '../src/registrations/register-for-event.js';
+import { createTicketSigner } from '../src/registrations/tickets.js';
 import { eventService } from '../src/service.js';
 
 const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
@@ -13,12 +17,15 @@ const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOS
 describe('registration under concurrency', () => {
   let env: TestEnv;
   let app: Awaited<ReturnType<typeof startServiceForTest>>['app'];
+  let sdb: ServiceDb<EventsDb>;
   let stop: () => Promise<void>;
+  const ticketSecret = 'concurrency-test-ticket-secret-0123456789';
 
   beforeAll(async () => {
     env = await createTestEnv();
-    const started = await startServiceForTest(env, eventService({ ticketSecret: 'concurrency-test-ticket-secret-0123456789' }));
+    const started = await startServiceForTest(env, eventService({ ticketSecret }));
     app = started.app;
+    sdb = started.sdb;
     stop = () => started.booted.stop();
   });
   afterAll(async () => {
@@ -26,13 +33,13 @@ describe('registration under concurrency', () => {
     await env.close();
   });
 
-  async function publishedEvent(capacity: number) {
+  async function publishedEvent(capacity: number, extra: Record<string, unknown> = {}) {
     const organizer = await env.tokenFor({ roles: ['organizer'] });
     const auth = { authorization: `Bearer ${organizer.token}` };
     const created = await request(app)
       .post('/api/events')
       .set(auth)
-      .send({ title: 'Rush hour', startsAt: future(5), endsAt: future(5.1), timeZone: 'UTC', venue: 'Hall', capacity })
+      .send({ title: 'Rush hour', startsAt: future(5), endsAt: future(5.1), timeZone: 'UTC', venue: 'Hall', capacity, ...extra })
       .expect(201);
     await request(app).post(`/api/events/${created.body.id}/publish`).set(auth).expect(200);
     return { id: created.body.id as string, auth };
@@ -195,5 +202,82 @@ describe('registration under concurrency', () => {
       .set('idempotency-key', key)
       .send({});
     expect([200, 409]).toContain(replayA.status);
+  });
+
+  describe('one bad request in a rush', () => {
+    const withTextQuestion = { questions: [{ id: 'q1', label: 'Team', type: 'text', required: false }] };
+    const confirmedCount = async (eventId: string) =>
+      Number(
+        (
+          await sdb.db
+            .selectFrom('registrations')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('event_id', '=', eventId)
+            .where('status', '<>', 'cancelled')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+
+    it.each([
+      // JSON escapes, exactly as an attacker would type them into the body.
+      ['a NUL character', String.raw`x\u0000y`],
+      ['a lone surrogate', String.raw`\ud800`],
+    ])(
+      'when one of 20 people registering at once sends %s, then only that request is refused (400) and every honest one is 201',
+      async (_what, poison) => {
+        const people = await attendees(20);
+        const { id } = await publishedEvent(50, withTextQuestion);
+        const bad = 7;
+        const results = await Promise.all(
+          people.map((p, i) =>
+            request(app)
+              .post(`/api/events/${id}/registrations`)
+              .set('authorization', `Bearer ${p.token}`)
+              .set('content-type', 'application/json')
+              .send(i === bad ? `{"answers":{"q1":"${poison}"}}` : `{"answers":{"q1":"team ${i}"}}`),
+          ),
+        );
+        expect(results[bad]!.status).toBe(400);
+        expect(results[bad]!.headers['content-type']).toContain('application/problem+json');
+        expect(results[bad]!.body.code).toBe('VALIDATION_FAILED');
+        expect(results.filter((_, i) => i !== bad).map((r) => r.status)).toEqual(Array.from({ length: 19 }, () => 201));
+        expect(await confirmedCount(id)).toBe(19);
+      },
+    );
+
+    it('when a value only the database rejects gets past validation into a shared batch, then only its request fails and the others are registered', async () => {
+      const people = await attendees(20);
+      const { id } = await publishedEvent(10, withTextQuestion);
+      // The seat-claiming half of registration, fed directly: no edge validation in front of it.
+      const batched = createBatchedRegistration({
+        db: sdb.db,
+        outbox: createOutbox(sdb.schema, '/secureevent/event-service'),
+        cache: await env.adapters.cache('batch-test'),
+        tickets: createTicketSigner(ticketSecret),
+      });
+      const bad = 12;
+      // One synchronous burst: all twenty share the first group commit, which the bad one fails.
+      const settled = await Promise.allSettled(
+        people.map((p, i) =>
+          batched.submit(id, {
+            userId: p.id,
+            answers: { q1: i === bad ? 'x\u0000y' : `team ${i}` },
+            idempotencyKey: undefined,
+            traceparent: undefined,
+          }),
+        ),
+      );
+      const failure = settled[bad]!;
+      expect(failure.status).toBe('rejected');
+      expect(failure.status === 'rejected' && failure.reason instanceof AppError && failure.reason.code).toBe('VALIDATION_FAILED');
+      const honest = settled.filter((_, i) => i !== bad);
+      expect(honest.every((s) => s.status === 'fulfilled' && s.value.created)).toBe(true);
+      const statuses = honest.map((s) => (s.status === 'fulfilled' ? s.value.registration.status : 'failed'));
+      // Arrival order still decides: the first ten honest people get the ten seats.
+      expect(statuses).toEqual([...Array.from({ length: 10 }, () => 'confirmed'), ...Array.from({ length: 9 }, () => 'waitlisted')]);
+      expect(await confirmedCount(id)).toBe(19);
+      const event = await request(app).get(`/api/events/${id}`).expect(200);
+      expect(event.body.availability).toEqual({ capacity: 10, confirmed: 10, seatsLeft: 0, waitlisted: 9 });
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { AppError, ErrorCode, type AuthUser } from '@secureevent/shared';
 import type { Kysely } from 'kysely';
 import type { EventsDb } from '../db/schema.js';
-import { canView } from '../events/event.js';
+import { canView } from '../events/event-access.js';
 import { eventsRepository } from '../events/events.repository.js';
 import { renderCalendar, type CalendarEntry } from './calendar-document.js';
 import { calendarRepository, type CalendarEventRow, type FeedCandidateRow } from './calendar.repository.js';

@@ -148,4 +148,20 @@ export const migrations: Record<string, Migration> = {
   },
   // Keyset cursors carry milliseconds: sort keys are stored at that precision.
   '0008_millisecond_sort_keys': millisecondTimestampsMigration({ registrations: ['created_at'] }),
+  '0009_people_roles': {
+    async up(db: Kysely<unknown>) {
+      // Roles decide who may be made a co-organizer; they arrive on their own messages, on their
+      // own clock, sometimes before the profile (hence the nullable name and email).
+      await db.schema
+        .alterTable('people')
+        .addColumn('roles', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'`))
+        .addColumn('roles_at', 'timestamptz')
+        .execute();
+      await db.schema
+        .alterTable('people')
+        .alterColumn('display_name', (c) => c.dropNotNull())
+        .alterColumn('email', (c) => c.dropNotNull())
+        .execute();
+    },
+  },
 };

@@ -53,9 +53,14 @@ export interface EventsDb extends MessagingTables {
   };
   people: {
     user_id: string;
-    display_name: string;
-    email: string;
+    /** Null only while a roles message has arrived before the person's profile. */
+    display_name: string | null;
+    email: string | null;
+    /** When the user-service changed the profile (newest wins). */
     updated_at: Generated<Date>;
+    roles: Generated<string[]>;
+    /** When the user-service set `roles` (newest wins); null while their roles are unknown. */
+    roles_at: Date | null;
   };
   idempotency_keys: {
     user_id: string;

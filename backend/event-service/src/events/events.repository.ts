@@ -138,6 +138,18 @@ export function eventsRepository(db: Kysely<EventsDb>) {
       return row ? toEventDto(row) : ((await this.findById(id)) as EventDto);
     },
 
+    /** Takes `userId` off the event's organizers; undefined when they were not one of them. */
+    async removeOrganizer(id: string, userId: string): Promise<EventDto | undefined> {
+      const row = await db
+        .updateTable('events')
+        .set((eb) => ({ organizer_ids: eb.fn<string[]>('array_remove', ['organizer_ids', eb.val(userId)]), updated_at: new Date() }))
+        .where('id', '=', id)
+        .where((eb) => eb(eb.val(userId), '=', eb.fn.any('organizer_ids')))
+        .returningAll()
+        .executeTakeFirst();
+      return row ? toEventDto(row) : undefined;
+    },
+
     /** True when `code` is the event's invitation code (compared in constant time). */
     async inviteMatches(id: string, code: string | undefined): Promise<boolean> {
       if (!code) return false;

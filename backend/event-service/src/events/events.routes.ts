@@ -10,10 +10,11 @@ import {
   eventSchema,
   listEventsQuerySchema,
   updateEventRequestSchema,
+  userIdSchema,
 } from '@secureevent/contracts';
 import type { EventsDb } from '../db/schema.js';
 import { createEvent } from './create-event.js';
-import { addCoOrganizer, cancelEvent, publishEvent, updateEvent } from './manage-event.js';
+import { addCoOrganizer, cancelEvent, publishEvent, removeCoOrganizer, updateEvent } from './manage-event.js';
 import { getEvent, listEvents, listManagedEvents } from './read-events.js';
 import { eventKey } from './event-cache.js';
 
@@ -25,7 +26,8 @@ import { eventKey } from './event-cache.js';
  * PATCH /api/events/:id               edit (its organizers, admin)
  * POST  /api/events/:id/publish       draft → published
  * POST  /api/events/:id/cancel        published → cancelled; releases every registration
- * POST  /api/events/:id/organizers    add a co-organizer
+ * POST  /api/events/:id/organizers    add a co-organizer (an existing user with the organizer or admin role)
+ * DELETE /api/events/:id/organizers/:userId  remove one (the event keeps at least one)
  */
 export function eventsRoutes(deps: ServiceDeps<EventsDb>) {
   const { sdb, outbox, cache } = deps;
@@ -126,7 +128,7 @@ export function eventsRoutes(deps: ServiceDeps<EventsDb>) {
       200: { description: 'The published event', schema: eventSchema },
       403: problem('Not a manager of this event'),
       404: problem('No such event'),
-      409: problem('Not a draft'),
+      409: problem('Not a draft, or the event has already ended'),
     },
     handler: async ({ params, user, req }) => ({ status: 200, body: await publishEvent(ctx, user, params.id, originOf(req)) }),
   });
@@ -155,10 +157,34 @@ export function eventsRoutes(deps: ServiceDeps<EventsDb>) {
     access: 'user',
     params: eventIdParamsSchema,
     body: coOrganizerRequestSchema,
-    responses: { 200: { description: 'The event', schema: eventSchema }, 403: problem('Not a manager'), 404: problem('No such event') },
+    responses: {
+      200: { description: 'The event', schema: eventSchema },
+      400: problem('Not an existing user with the organizer or admin role'),
+      403: problem('Not a manager'),
+      404: problem('No such event'),
+    },
     handler: async ({ params, body, user, req }) => ({
       status: 200,
       body: await addCoOrganizer(ctx, user, params.id, body.userId, originOf(req)),
+    }),
+  });
+  routes.add({
+    method: 'delete',
+    path: '/api/events/:id/organizers/:userId',
+    operationId: 'removeCoOrganizer',
+    summary: 'Remove an organizer from an event',
+    tags: ['events'],
+    access: 'user',
+    params: eventIdParamsSchema.extend({ userId: userIdSchema }),
+    responses: {
+      200: { description: 'The event', schema: eventSchema },
+      403: problem('Not a manager'),
+      404: problem('No such event, or the user is not one of its organizers'),
+      409: problem('The last organizer'),
+    },
+    handler: async ({ params, user, req }) => ({
+      status: 200,
+      body: await removeCoOrganizer(ctx, user, params.id, params.userId, originOf(req)),
     }),
   });
   return routes;

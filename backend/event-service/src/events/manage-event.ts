@@ -18,9 +18,10 @@ import {
 } from '@secureevent/contracts';
 import type { Kysely } from 'kysely';
 import type { EventsDb } from '../db/schema.js';
+import { peopleRepository } from '../registrations/people.repository.js';
 import { availabilityMessage, promoteFromWaitlist } from '../registrations/registrations.repository.js';
-import { assertTransition } from './event.js';
-import { assertCanManage, canManage } from './event-access.js';
+import { assertEventConsistent, assertPublishable, assertTransition } from './event.js';
+import { assertCanManage, canManage, mayOrganize } from './event-access.js';
 import { eventsRepository } from './events.repository.js';
 import { eventChangedKeys } from './event-cache.js';
 
@@ -61,7 +62,7 @@ export async function publishEvent(deps: EventDeps, actor: AuthUser, eventId: st
   const published = await deps.db.transaction().execute(async (trx) => {
     const repo = eventsRepository(trx);
     const event = await lockManaged(trx, eventId, actor);
-    assertTransition(event.status, 'published');
+    assertPublishable(event);
     const updated = await repo.markPublished(eventId);
     const data: EventPublishedV1 = {
       eventId: updated.id,
@@ -101,17 +102,8 @@ export async function updateEvent(
     if (event.status === 'cancelled' || event.status === 'completed') {
       throw new AppError(ErrorCode.INVALID_STATE_TRANSITION, `A ${event.status} event cannot be edited.`);
     }
-    const merged = { ...event, ...changes };
-    if (Date.parse(merged.endsAt) <= Date.parse(merged.startsAt)) {
-      throw new AppError(ErrorCode.VALIDATION_FAILED, 'The event must end after it starts.', {
-        errors: [{ field: 'body.endsAt', message: 'must be after startsAt' }],
-      });
-    }
-    if (merged.venue === null && merged.onlineUrl === null) {
-      throw new AppError(ErrorCode.VALIDATION_FAILED, 'Give a venue, an online URL, or both.', {
-        errors: [{ field: 'body.venue', message: 'give a venue, an online URL, or both' }],
-      });
-    }
+    // The change against the stored event: a field is checked with its partners even when only it was sent.
+    assertEventConsistent({ ...event, ...changes });
     if (changes.capacity !== undefined && changes.capacity < event.availability.confirmed) {
       throw new AppError(ErrorCode.VALIDATION_FAILED, 'Capacity cannot be lower than the number of confirmed attendees.', {
         errors: [{ field: 'body.capacity', message: `must be at least ${event.availability.confirmed} (confirmed attendees)` }],
@@ -175,7 +167,11 @@ export async function cancelEvent(deps: EventDeps, actor: AuthUser, eventId: str
   return cancelled;
 }
 
-/** Adds a co-organizer by user id; they can then manage the event like its owner. */
+/**
+ * Adds a co-organizer by user id; they can then manage the event like its owner. Only someone the
+ * event-service knows (from the user-service's messages) to hold the organizer or admin role can
+ * be added: an unknown id and a plain attendee are refused alike, with VALIDATION_FAILED.
+ */
 export async function addCoOrganizer(
   deps: EventDeps,
   actor: AuthUser,
@@ -186,13 +182,16 @@ export async function addCoOrganizer(
   await assertCanManage(deps, eventId, actor, origin);
   const updated = await deps.db.transaction().execute(async (trx) => {
     const repo = eventsRepository(trx);
-    await lockManaged(trx, eventId, actor);
-    const result = await repo.addOrganizer(eventId, userId);
-    if (result.status === 'published') {
-      // Others keep who manages the event (the real-time gateway: who may watch a private event
-      // and see its check-ins). Attendees are not told: registeredUserIds stays empty.
-      await deps.outbox.add(trx, eventUpdatedMessage(result, actor, ['organizerIds'], []));
+    const event = await lockManaged(trx, eventId, actor);
+    const roles = await peopleRepository(trx).rolesOf(userId);
+    if (!roles || !mayOrganize(roles)) {
+      throw new AppError(ErrorCode.VALIDATION_FAILED, 'Only an existing user with the organizer or admin role can be a co-organizer.', {
+        errors: [{ field: 'body.userId', message: 'must be a user with the organizer or admin role' }],
+      });
     }
+    if (event.organizerIds.includes(userId)) return event;
+    const result = await repo.addOrganizer(eventId, userId);
+    await announceOrganizers(deps.outbox, trx, result, actor);
     await recordAudit(deps.outbox, trx, {
       actorId: actor.id,
       action: 'event.co_organizer_added',
@@ -205,6 +204,47 @@ export async function addCoOrganizer(
   });
   await deps.cache.delete(...eventChangedKeys(eventId));
   return updated;
+}
+
+/**
+ * Takes someone off an event's organizers (any organizer may, themselves included). The event keeps
+ * at least one: removing the last is a CONFLICT (an admin can add another first). Someone who is not
+ * an organizer of the event is NOT_FOUND.
+ */
+export async function removeCoOrganizer(
+  deps: EventDeps,
+  actor: AuthUser,
+  eventId: string,
+  userId: string,
+  origin: RequestOrigin,
+): Promise<EventDto> {
+  await assertCanManage(deps, eventId, actor, origin);
+  const updated = await deps.db.transaction().execute(async (trx) => {
+    const event = await lockManaged(trx, eventId, actor);
+    if (!event.organizerIds.includes(userId)) throw new AppError(ErrorCode.NOT_FOUND, 'That user is not an organizer of this event.');
+    if (event.organizerIds.length === 1) throw new AppError(ErrorCode.CONFLICT, 'An event keeps at least one organizer.');
+    const result = (await eventsRepository(trx).removeOrganizer(eventId, userId))!;
+    await announceOrganizers(deps.outbox, trx, result, actor);
+    await recordAudit(deps.outbox, trx, {
+      actorId: actor.id,
+      action: 'event.co_organizer_removed',
+      targetId: eventId,
+      outcome: 'success',
+      reason: userId,
+      origin,
+    });
+    return result;
+  });
+  await deps.cache.delete(...eventChangedKeys(eventId));
+  return updated;
+}
+
+/**
+ * Others keep who manages a published event (the real-time gateway: who may watch a private event
+ * and see its check-ins). Attendees are not told: registeredUserIds stays empty. Drafts announce nothing.
+ */
+async function announceOrganizers(outbox: Outbox, trx: Kysely<EventsDb>, event: EventDto, actor: AuthUser): Promise<void> {
+  if (event.status === 'published') await outbox.add(trx, eventUpdatedMessage(event, actor, ['organizerIds'], []));
 }
 
 /** `event.updated.v1` for a published event after a change: its current details and who manages it. */

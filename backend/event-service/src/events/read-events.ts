@@ -3,8 +3,7 @@ import { AppError, cursorCodec, ErrorCode, toPage, type AuthUser, type Cache } f
 import type { EventDto, EventPage, ListEventsQuery } from '@secureevent/contracts';
 import { sql, type Kysely } from 'kysely';
 import type { EventsDb } from '../db/schema.js';
-import { canView } from './event.js';
-import { canManage } from './event-access.js';
+import { canManage, canView, mayOrganize } from './event-access.js';
 import { eventsRepository, toEventDto } from './events.repository.js';
 import { EVENT_CACHE_TTL_SECONDS, eventKey } from './event-cache.js';
 
@@ -60,6 +59,8 @@ export async function getEvent(
 
 /** Events the caller organizes (any status), soonest first: the organizer's dashboard. */
 export async function listManagedEvents(db: Kysely<EventsDb>, user: AuthUser): Promise<EventDto[]> {
+  // Listed on events but no longer allowed to organize: nothing to manage.
+  if (!mayOrganize(user.roles)) return [];
   const rows = await db
     .selectFrom('events')
     .selectAll()

@@ -3,6 +3,7 @@ import {
   createKeyedBatcher,
   ErrorCode,
   histogram,
+  isConnectionError,
   requestContext,
   type AuthUser,
   type BatchOutcome,
@@ -12,7 +13,7 @@ import {
 import { MessageType, type EventDto, type RegistrationDto } from '@secureevent/contracts';
 import { sql, type Kysely } from 'kysely';
 import type { EventsDb } from '../db/schema.js';
-import { canView } from '../events/event.js';
+import { canView } from '../events/event-access.js';
 import { EVENT_CACHE_TTL_SECONDS, eventDefinitionKey, eventKey } from '../events/event-cache.js';
 import { eventsRepository, toEventDto, type EventRow } from '../events/events.repository.js';
 import { validateAnswers, type Answers } from './answers.js';
@@ -54,6 +55,11 @@ export async function present(deps: Pick<RegistrationDeps, 'db' | 'tickets'>, ro
 }
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string } | null)?.code === '23505';
+/** SQLSTATE class 22: the database refused a value (e.g. U+0000 or a lone surrogate in JSONB). */
+const isDataException = (err: unknown) => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
+};
 
 /** The outcome of registering: `created` is false when an existing registration (or a replay) answers. */
 export interface Registered {
@@ -144,6 +150,9 @@ export function createBatchedRegistration(deps: RegistrationDeps) {
   return createKeyedBatcher<PendingRegistration, Registered>({
     maxBatch: MAX_BATCH,
     run: (eventId, items) => registerBatch(deps, eventId, items),
+    // One request's bad data fails its batch's transaction: the batcher retries the others in
+    // halves, so only that request fails. A lost database would fail every half alike.
+    isolates: (err) => !isConnectionError(err),
   });
 }
 
@@ -160,7 +169,14 @@ export async function registerBatch(
     } catch (err) {
       // The same person registered through another replica between our check and our INSERT:
       // run the batch again; the check now finds them.
-      if (!isUniqueViolation(err) || attempt >= MAX_ATTEMPTS) throw err;
+      if (isUniqueViolation(err) && attempt < MAX_ATTEMPTS) continue;
+      // Alone in its run, a value the database cannot store is this request's own fault.
+      if (items.length === 1 && isDataException(err)) {
+        throw new AppError(ErrorCode.VALIDATION_FAILED, 'Some answers contain characters that cannot be stored.', {
+          errors: [{ field: 'body.answers', message: 'contains characters that cannot be stored' }],
+        });
+      }
+      throw err;
     }
   }
 }
