@@ -70,6 +70,18 @@ describe('Prometheus (promtool)', () => {
     expect(r.output).toMatch(/SUCCESS: \d+ rules found/);
   });
 
+  it('when the embedded-mode config is checked, then promtool accepts it and it scrapes the loopback METRICS_PORT, not the public port', async () => {
+    const r = promtool('check', 'config', 'prometheus-embedded.yml');
+    expect(r.status, r.output).toBe(0);
+    const config = parse(read('monitoring', 'prometheus', 'prometheus-embedded.yml')) as {
+      scrape_configs: { static_configs: { targets: string[] }[] }[];
+    };
+    const { loadPlatformConfig } = await import('../src/config.js');
+    const { METRICS_HOST, METRICS_PORT, PORT } = loadPlatformConfig({});
+    expect(config.scrape_configs[0]!.static_configs[0]!.targets).toEqual([`${METRICS_HOST}:${METRICS_PORT}`]);
+    expect(METRICS_PORT).not.toBe(PORT ?? 8080);
+  });
+
   it('when the Kubernetes config is checked, then promtool accepts everything but the discovery Debian leaves out', () => {
     // Debian's promtool is built without Kubernetes service discovery, so the same file with a static
     // target in place of kubernetes_sd_configs is checked (relabelling, rule files, everything else).
@@ -126,7 +138,7 @@ describe('Prometheus (promtool)', () => {
     for (const alert of alerts) expect(firing, alert).toContain(alert);
   });
 
-  it('then the alerts cover what we promised: down, 5xx, p99, outbox, dead letters, email, WebSockets', () => {
+  it('then the alerts cover what we promised: down, 5xx, p99, outbox, dead letters, email, WebSockets, lost dependencies', () => {
     const exprs = rules().map((r) => r.expr);
     for (const needle of [
       'up{',
@@ -136,6 +148,8 @@ describe('Prometheus (promtool)', () => {
       'outcome="dead_lettered"',
       'secureevent_email_deliveries_total{outcome="failed"}',
       'secureevent_ws_connections',
+      'secureevent_dependency_up{dependency="database"}',
+      'secureevent_dependency_up{dependency!="database"}',
     ]) {
       expect(
         exprs.some((e) => e.includes(needle)),
