@@ -9,7 +9,13 @@ describe('CSV formula neutralisation', () => {
     },
   );
 
-  it.each(['Ada Lovelace', 'a=b', '2026-01-01', ''])('when a cell is plain (%j), then it is unchanged', (v) => {
+  it.each(['＝HYPERLINK("http://evil","x")', '＋1＋1', '－2＋3', '＠SUM(A1)'])(
+    'when a cell starts a formula with a full-width sign (%j), then it is quoted as text too',
+    (v) => {
+      expect(neutraliseFormula(v)).toBe(`'${v}`);
+    },
+  );
+  it.each(['Ada Lovelace', 'a=b', 'a＝b', '2026-01-01', ''])('when a cell is plain (%j), then it is unchanged', (v) => {
     expect(neutraliseFormula(v)).toBe(v);
   });
 });

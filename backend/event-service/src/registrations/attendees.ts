@@ -51,10 +51,12 @@ export async function listAttendees(
 
 /**
  * Spreadsheet formula injection: a cell starting with = + - @ (or tab/CR) would run as a formula
- * in Excel or Sheets. Prefixing a quote makes it plain text.
+ * in Excel or Sheets, and so does one starting with their full-width forms ＝ ＋ － ＠ (U+FF1D,
+ * U+FF0B, U+FF0D, U+FF20), which spreadsheets in East Asian locales read as the ASCII ones.
+ * Prefixing a quote makes it plain text.
  */
 export function neutraliseFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(value) ? `'${value}` : value;
 }
 
 /** The attendee list as CSV (UTF-8 with BOM for Excel), one column per registration question. Audited. */
