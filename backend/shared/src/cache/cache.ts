@@ -70,7 +70,15 @@ function memoryCache(prefix: string): Cache {
 }
 
 async function connectRedis(url: string, prefix: string, logger?: Logger): Promise<Cache> {
-  const redis = new Redis(url, { keyPrefix: prefix, lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false });
+  // commandTimeout: a command written just before the connection died would otherwise wait for
+  // the reconnect; a request must be answered (from the database, or 503) instead.
+  const redis = new Redis(url, {
+    keyPrefix: prefix,
+    lazyConnect: true,
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: false,
+    commandTimeout: 1000,
+  });
   redis.on('error', (err: unknown) => logger?.warn({ err: String(err) }, 'Redis error'));
   await redis.connect();
   const invalidations = await subscribeToInvalidations(redis, logger);
@@ -154,7 +162,7 @@ async function subscribeToInvalidations(redis: Redis, logger?: Logger) {
   // ioredis prefixes keys but not channel names: the prefix keeps deployments (and test files)
   // that share a Redis from invalidating each other.
   const channel = invalidationChannel(redis);
-  const subscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+  const subscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined });
   subscriber.on('error', (err: unknown) => logger?.warn({ err: String(err) }, 'Redis error (invalidation subscriber)'));
   subscriber.on('ready', () => responseCache.clear());
   subscriber.on('message', (_channel: string, message: string) => {

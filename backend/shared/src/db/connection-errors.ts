@@ -37,6 +37,7 @@ const unavailableMessages = [
   /^Connection is closed\.?$/, // ioredis
   /enableOfflineQueue options is false/, // ioredis while disconnected
   /^Reached the max retries per request limit/, // ioredis MaxRetriesPerRequestError
+  /^Command timed out$/, // ioredis commandTimeout
   /^AMQP not connected$/, // our AMQP transport while reconnecting
   /^Database unavailable/, // our own wrapper (a client that broke earlier in this request)
 ];
