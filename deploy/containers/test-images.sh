@@ -190,7 +190,7 @@ for entry in "${services[@]}"; do
   say "$name: ready, /healthz and /readyz 200, uid $uid, read-only root, sleep present"
 done
 for attempt in $(seq 1 30); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$gateway_port/healthz" && break
+  node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "http://127.0.0.1:$gateway_port/healthz" && break
   [ "$attempt" = 30 ] && logs_and_die "gateway not answering /healthz within 30 s"
   sleep 1
 done
