@@ -39,6 +39,7 @@ const unavailableMessages = [
   /^Reached the max retries per request limit/, // ioredis MaxRetriesPerRequestError
   /^Command timed out$/, // ioredis commandTimeout
   /^AMQP not connected$/, // our AMQP transport while reconnecting
+  /^Socket closed abruptly/, // amqplib: the broker went away during the handshake
   /^Database unavailable/, // our own wrapper (a client that broke earlier in this request)
 ];
 

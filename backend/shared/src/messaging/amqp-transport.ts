@@ -1,4 +1,5 @@
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import { isConnectionError } from '../db/connection-errors.js';
 import type { Logger } from '../logging/logger.js';
 import { DEFAULT_EXCHANGE, type Envelope } from './envelope.js';
 import { MAX_DELIVERY_ATTEMPTS, type QueueSubscription, type Transport } from './transport.js';
@@ -166,6 +167,7 @@ export function createAmqpTransport(options: AmqpTransportOptions): Transport {
       if (consumerChannel) await setupConsumer(consumerChannel, subscription);
     },
     async ping() {
+      if (closed) throw new Error('transport closed');
       if (!model) {
         await ensureConnected();
       }
@@ -191,10 +193,33 @@ export function createAmqpTransport(options: AmqpTransportOptions): Transport {
   };
 }
 
-/** Connects once and keeps reconnecting in the background; the first failure is reported. */
+/**
+ * Connects once and keeps reconnecting in the background. A broker that cannot be reached at
+ * start (refused, reset, timed out) does not stop the service: it starts degraded, its outbox
+ * holds what it writes, and consumers are declared once the broker answers (ADR 0016). Any other
+ * failure (bad credentials, an unknown vhost) is reported, so a wrong AMQP_URL fails fast.
+ */
 export async function startAmqpTransport(options: AmqpTransportOptions): Promise<Transport> {
   const transport = createAmqpTransport(options);
-  await transport.ping();
+  try {
+    await transport.ping();
+  } catch (err) {
+    if (!isConnectionError(err)) {
+      await transport.close().catch(() => undefined);
+      throw err;
+    }
+    options.logger.warn({ err: String(err) }, 'RabbitMQ is unreachable at start; running degraded and reconnecting');
+    // ping() is what reconnects on demand; keep trying in the background until it answers.
+    const retry = (delayMs: number) => {
+      const timer = setTimeout(() => {
+        transport.ping().catch((e: unknown) => {
+          if (!(e instanceof Error && e.message === 'transport closed')) retry(Math.min(delayMs * 2, 10_000));
+        });
+      }, delayMs);
+      timer.unref();
+    };
+    retry(250);
+  }
   return transport;
 }
 
