@@ -290,6 +290,11 @@ describe('sign-in brute-force protection', () => {
       await vi.waitFor(() => expect(wide.answered() + spy.checks - before).toBe(250), { timeout: 30_000, interval: 50 });
       spy.release();
       const statuses = (await Promise.all(wide.responses)).map((r) => r.status);
+      const histogram = JSON.stringify(statuses.reduce<Record<number, number>>((h, st) => ({ ...h, [st]: (h[st] ?? 0) + 1 }), {}));
+      expect(
+        statuses.every((st) => st === 401 || st === 429),
+        `answers: ${histogram}`,
+      ).toBe(true);
 
       expect(spy.checks - before, 'password checks in the burst').toBeLessThanOrEqual(IP_FAILURES);
       expect(countOf(statuses, 401)).toBe(spy.checks - before);
