@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject } from 'zod-openapi';
@@ -26,7 +28,11 @@ export interface RouteResult {
   body?: unknown;
   headers?: Record<string, string>;
   /** A non-JSON body (CSV, SVG, iCalendar) with its media type. */
-  raw?: { contentType: string; content: string | Buffer };
+  raw?: {
+    contentType: string;
+    /** A stream (an async iterable of chunks) is sent as it is produced, with backpressure: exports of any size in bounded memory. */
+    content: string | Buffer | AsyncIterable<string | Buffer>;
+  };
 }
 
 /** One route: path, schemas, permission and the call to its use case; the OpenAPI entry is derived from it. */
@@ -94,7 +100,10 @@ export function createRouteTable(verifier: TokenVerifier) {
         } as RouteContext<Out<PS>, Out<QS>, Out<BS>, A>;
         const result = await spec.handler(ctx);
         if (result.headers) res.set(result.headers);
-        if (result.raw) res.status(result.status).type(result.raw.contentType).send(result.raw.content);
+        if (result.raw && (typeof result.raw.content === 'string' || Buffer.isBuffer(result.raw.content)))
+          res.status(result.status).type(result.raw.contentType).send(result.raw.content);
+        // A failure mid-stream reaches the error handler after the headers, which ends the connection.
+        else if (result.raw) await pipeline(Readable.from(result.raw.content), res.status(result.status).type(result.raw.contentType));
         else if (result.body === undefined) res.status(result.status).end();
         else if (spec.publicCache && user === undefined && result.status === 200) sendAndCache(req, res, spec, result);
         else res.status(result.status).json(result.body);
