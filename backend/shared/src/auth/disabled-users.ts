@@ -90,7 +90,8 @@ export function disabledUsersOf(options: {
       };
     },
     async start() {
-      await migrateDisabledUsers(sdb.db, sdb.schema);
+      // The unbounded migration pool: the migration lock wait must not hit the request statement timeout.
+      await migrateDisabledUsers(sdb.forMigrations(), sdb.schema);
       unlisten = await sdb.listen(disabledUsersChannel(sdb.schema), () => void reload());
       await load();
       await startConsumers({ sdb, transport: options.transport, logger, service: options.service, consumers: [consumer] });
