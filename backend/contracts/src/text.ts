@@ -111,7 +111,8 @@ const latest = Date.parse(LATEST_INSTANT);
 
 /** An ISO 8601 instant with an offset (`Z` or `±hh:mm`), between 1900 and 9999 in UTC. */
 export function instant() {
-  return z.iso.datetime({ offset: true }).refine((v) => {
+  // abort: a value that is not an instant at all gets one message, not a second one for the range.
+  return z.iso.datetime({ offset: true, abort: true }).refine((v) => {
     const t = Date.parse(v);
     return t >= earliest && t <= latest;
   }, 'must be between 1900-01-01 and 9999-12-31 (UTC)');
