@@ -6,3 +6,4 @@ export * from './messages.js';
 export * from './notifications.js';
 export * from './audit.js';
 export * from './realtime.js';
+export * from './event-access.js';

@@ -105,6 +105,18 @@ export const AUDIT_ACTIONS = [
   'user.password_changed',
 ] as const;
 
+/**
+ * One field of a change an audit record describes: what it was and what it became. Values that are
+ * personal data (emails, names, answers) never travel in clear: the producer marks them, and
+ * `recordAudit` replaces them with a keyed reference (see docs/adr on personal data in the trail).
+ */
+export const fieldChangeSchema = z.object({
+  field: z.string().min(1).max(100),
+  from: z.unknown(),
+  to: z.unknown(),
+});
+export type FieldChange = z.infer<typeof fieldChangeSchema>;
+
 /** `audit.recorded.v1`: who did what to whom, from where, and whether it worked. Never secrets. */
 export const auditRecordedV1 = z.object({
   actorId: userIdSchema.nullable(),
@@ -114,6 +126,8 @@ export const auditRecordedV1 = z.object({
   reason: z.string().max(200).nullable(),
   ip: z.string().max(100).nullable(),
   userAgent: z.string().max(500).nullable(),
+  /** What changed from what to what (absent in records from before it was added, and for actions that change nothing). */
+  changes: z.array(fieldChangeSchema).max(100).optional(),
   at: z.string(),
 });
 export type AuditRecordedV1 = z.infer<typeof auditRecordedV1>;
