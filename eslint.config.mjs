@@ -9,7 +9,45 @@ const why = {
   sharedToService:
     'backend/shared is the kit every service builds on; importing a service from it would make every service depend on that one.',
   contractsPure: 'backend/contracts is imported by the browser app: it may depend on zod only, never on server code.',
+  sqlInRepositories:
+    "SQL lives only in repositories: routes parse, authorize and call a use case; use cases orchestrate; a *.repository.ts (or a migration) builds every query and returns plain objects. Move this query into the feature's repository, see CONTRIBUTING.md.",
 };
+
+const noEnums = { selector: 'TSEnumDeclaration', message: 'Use a const object instead of an enum (STYLE.md).' };
+
+/** Every way the code builds a query with Kysely: the query builders and the `sql` tag and its helpers. */
+const sqlSyntax = [
+  { selector: 'TaggedTemplateExpression[tag.name="sql"]', message: why.sqlInRepositories },
+  { selector: 'CallExpression[callee.object.name="sql"]', message: why.sqlInRepositories },
+  {
+    selector:
+      'CallExpression > MemberExpression.callee[property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|mergeInto|replaceInto)$/]',
+    message: why.sqlInRepositories,
+  },
+];
+
+/**
+ * Files that still build SQL outside a repository while issue 10 moves it (temporary: each entry
+ * is removed as soon as its file no longer matches; the list must only shrink).
+ */
+const sqlNotYetInRepositories = [
+  'backend/event-service/src/checkins/check-in.ts',
+  'backend/event-service/src/events/manage-event.ts',
+  'backend/event-service/src/events/read-events.ts',
+  'backend/event-service/src/registrations/attendees.ts',
+  'backend/event-service/src/registrations/cancel-registration.ts',
+  'backend/event-service/src/registrations/register-for-event.ts',
+  'backend/event-service/src/registrations/registrations.routes.ts',
+  'backend/notification-service/src/preferences/deliver-note.ts',
+  'backend/notification-service/src/realtime/realtime.schema.ts',
+  'backend/shared/src/db/database.ts',
+  'backend/shared/src/messaging/consumer.ts',
+  'backend/shared/src/messaging/outbox.ts',
+  'backend/shared/src/messaging/relay.ts',
+  'backend/user-service/src/accounts/update-me.ts',
+  'backend/user-service/src/admin/manage-users.ts',
+  'backend/user-service/src/sessions/refresh-tokens.ts',
+];
 
 const serviceImports = [
   '@secureevent/user-service',
@@ -71,8 +109,22 @@ export default tseslint.config(
       ],
       // Async implementations of async interfaces (in-memory adapters) legitimately have no await.
       '@typescript-eslint/require-await': 'off',
-      'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'Use a const object instead of an enum (STYLE.md).' }],
+      'no-restricted-syntax': ['error', noEnums],
     },
+  },
+  {
+    // SQL only in repositories and migrations (STYLE.md, immich); tests and the test kit arrange data directly.
+    files: ['backend/**/src/**/*.ts'],
+    ignores: [
+      '**/*.repository.ts',
+      '**/db/migrations/**',
+      '**/db/migrations.ts',
+      '**/*.migration.ts',
+      '**/*.test.ts',
+      'backend/shared/src/testing/**',
+      ...sqlNotYetInRepositories,
+    ],
+    rules: { 'no-restricted-syntax': ['error', noEnums, ...sqlSyntax] },
   },
   {
     // Tests read untyped JSON from Supertest; the unsafe-* rules would only add casts.
