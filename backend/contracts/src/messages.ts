@@ -197,3 +197,30 @@ export const checkinRecordedV1 = z.object({
   checkedIn: z.number().int(),
 });
 export type CheckinRecordedV1 = z.infer<typeof checkinRecordedV1>;
+
+/**
+ * The one map from message type to payload schema. The outbox validates a payload against it when
+ * the message is produced, and consumers validate against it when they receive it, so a producer
+ * cannot put on the bus what its consumers would dead-letter.
+ */
+export const messageSchemas = {
+  [MessageType.UserRegistered]: userRegisteredV1,
+  [MessageType.UserRolesChanged]: userRolesChangedV1,
+  [MessageType.UserUpdated]: userUpdatedV1,
+  [MessageType.UserDisabled]: userDisabledV1,
+  [MessageType.UserEnabled]: userEnabledV1,
+  [MessageType.EventPublished]: eventPublishedV1,
+  [MessageType.EventUpdated]: eventUpdatedV1,
+  [MessageType.EventCancelled]: eventCancelledV1,
+  [MessageType.RegistrationConfirmed]: registrationChangedV1,
+  [MessageType.RegistrationWaitlisted]: registrationChangedV1,
+  [MessageType.RegistrationPromoted]: registrationChangedV1,
+  [MessageType.RegistrationCancelled]: registrationChangedV1,
+  [MessageType.CheckinRecorded]: checkinRecordedV1,
+  [MessageType.EventAvailabilityChanged]: eventAvailabilityChangedV1,
+  [MessageType.AuditRecorded]: auditRecordedV1,
+} as const satisfies { readonly [K in MessageType]: z.ZodType };
+export type MessageSchemas = typeof messageSchemas;
+
+/** The payload of message type `T`, as its schema in `messageSchemas` describes it. */
+export type MessagePayload<T extends MessageType> = z.output<MessageSchemas[T]>;

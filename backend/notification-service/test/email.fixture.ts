@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { createEnvelope, newId } from '@secureevent/shared';
+import { createEnvelope, newId, type Envelope } from '@secureevent/shared';
+import type { RegistrationChangedV1 } from '@secureevent/contracts';
 import type { MailSettings } from '../src/email/mail-settings.js';
 
 /** A real SMTP server for a test: it keeps every message it accepts, parsed, and can refuse some recipients. */
@@ -81,22 +82,22 @@ export function userRegistered(user: { id: string }, overrides: { email?: string
 }
 
 /** A registration message as the event-service publishes it. */
-export function registrationMessage(
-  type: 'registration.confirmed.v1' | 'registration.promoted.v1' | 'registration.cancelled.v1' | 'registration.waitlisted.v1',
+export function registrationMessage<
+  T extends 'registration.confirmed.v1' | 'registration.promoted.v1' | 'registration.cancelled.v1' | 'registration.waitlisted.v1',
+>(
+  type: T,
   overrides: { userId: string; eventId?: string; registrationId?: string; eventTitle?: string; startsAt?: string; at?: string },
-) {
+): Envelope & { type: T; data: RegistrationChangedV1 } {
   const status = type === 'registration.cancelled.v1' ? 'cancelled' : type === 'registration.waitlisted.v1' ? 'waitlisted' : 'confirmed';
-  return createEnvelope('/secureevent/event-service', {
-    type,
-    data: {
-      registrationId: overrides.registrationId ?? newId('reg'),
-      eventId: overrides.eventId ?? newId('evt'),
-      userId: overrides.userId,
-      eventTitle: overrides.eventTitle ?? 'Security Summit',
-      startsAt: overrides.startsAt ?? new Date(Date.now() + 7 * 86_400_000).toISOString(),
-      status,
-      ...(status === 'waitlisted' ? { waitlistPosition: 1 } : {}),
-      at: overrides.at ?? new Date().toISOString(),
-    },
-  });
+  const data: RegistrationChangedV1 = {
+    registrationId: overrides.registrationId ?? newId('reg'),
+    eventId: overrides.eventId ?? newId('evt'),
+    userId: overrides.userId,
+    eventTitle: overrides.eventTitle ?? 'Security Summit',
+    startsAt: overrides.startsAt ?? new Date(Date.now() + 7 * 86_400_000).toISOString(),
+    status,
+    ...(status === 'waitlisted' ? { waitlistPosition: 1 } : {}),
+    at: overrides.at ?? new Date().toISOString(),
+  };
+  return { ...createEnvelope('/secureevent/event-service', { type, data }), type, data };
 }

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createEnvelope,
   createOutbox,
+  MessageContractError,
   defineConsumer,
   messagingMigration,
   migrate,
-  onMessage,
   startConsumers,
   startOutboxRelay,
   type MessagingTables,
@@ -24,6 +24,8 @@ interface TestDb extends MessagingTables {
 const SERVICE = 'messaging-test';
 const TYPE = 'test_item.created.v1';
 const payload = z.object({ marker: z.string() });
+/** The test's own message map: the kit is generic over it, the services use the contracts' `messageSchemas`. */
+const testMessages = { [TYPE]: payload } as const;
 
 /**
  * The four guarantees of the messaging kit, proven against whatever the environment selects:
@@ -33,7 +35,7 @@ describe('transactional outbox, relay and idempotent consumers', () => {
   let env: TestEnv;
   let sdb: ServiceDb<TestDb>;
   let relay: OutboxRelay;
-  const outbox = createOutbox('msgtest', `/secureevent/${SERVICE}`);
+  const outbox = createOutbox('msgtest', `/secureevent/${SERVICE}`, testMessages);
 
   const received = async (marker: string) =>
     (await sdb.db.selectFrom('received').select('message_id').where('marker', '=', marker).execute()).length;
@@ -54,13 +56,14 @@ describe('transactional outbox, relay and idempotent consumers', () => {
         },
       },
     });
-    const consumer = defineConsumer<TestDb>({
+    const consumer = defineConsumer<TestDb, typeof testMessages>({
       name: 'recorder',
+      messages: testMessages,
       handlers: {
-        [TYPE]: onMessage(payload, async (trx, { envelope, data }) => {
+        [TYPE]: async (trx, { envelope, data }) => {
           // Deliberately not idempotent itself: only the inbox may prevent a second row.
           await trx.insertInto('received').values({ message_id: envelope.id, marker: data.marker }).execute();
-        }),
+        },
       },
     });
     await startConsumers({ sdb, transport: env.transport, logger: env.logger, service: SERVICE, consumers: [consumer] });
@@ -101,6 +104,32 @@ describe('transactional outbox, relay and idempotent consumers', () => {
       sdb.db,
     );
     expect(rows).toHaveLength(0);
+  });
+
+  it('when a payload fails its contract, then add throws before commit and nothing is written', async () => {
+    const before = await sql<{ n: string }>`select count(*)::text as n from ${sql.id('msgtest', 'outbox')}`.execute(sdb.db);
+    await expect(
+      sdb.db.transaction().execute(async (trx) => {
+        // A producer bug the type system cannot see (data from an untyped source).
+        const data = JSON.parse('{"marker": 42}') as { marker: string };
+        await outbox.add(trx, { type: TYPE, data });
+      }),
+    ).rejects.toBeInstanceOf(MessageContractError);
+    const after = await sql<{ n: string }>`select count(*)::text as n from ${sql.id('msgtest', 'outbox')}`.execute(sdb.db);
+    expect(after.rows[0]?.n).toBe(before.rows[0]?.n);
+  });
+
+  it('when a message is added outside a transaction, then it does not compile', () => {
+    const typeCheckedOnly = () => {
+      // @ts-expect-error a bare Kysely handle is not a Transaction: a message must commit with its change.
+      void outbox.add(sdb.db, { type: TYPE, data: { marker: 'never' } });
+      // @ts-expect-error a type outside the map is refused.
+      void sdb.db.transaction().execute((trx) => outbox.add(trx, { type: 'test_item.unknown.v1', data: { marker: 'x' } }));
+      // @ts-expect-error a payload of the wrong shape is refused.
+      void sdb.db.transaction().execute((trx) => outbox.add(trx, { type: TYPE, data: { wrong: 'shape' } }));
+    };
+    // Checked by tsc (`tsc -p backend/shared` includes the tests); never run.
+    expect(typeof typeCheckedOnly).toBe('function');
   });
 
   it('when the broker is unreachable, then the write still commits and the message is delivered once the broker is back', async () => {

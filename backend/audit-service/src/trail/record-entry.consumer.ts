@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { defineConsumer, onMessage } from '@secureevent/shared';
+import { defineConsumer } from '@secureevent/shared';
 import type { AuditDb } from '../db/schema.js';
 import { recordEntry } from './record-entry.js';
 
@@ -7,6 +6,6 @@ import { recordEntry } from './record-entry.js';
 export const recordEntryConsumer = defineConsumer<AuditDb>({
   name: 'record-entry',
   handlers: {
-    '#': onMessage(z.unknown(), (trx, { envelope }) => recordEntry(trx, envelope)),
+    '#': (trx, { envelope }) => recordEntry(trx, envelope),
   },
 });

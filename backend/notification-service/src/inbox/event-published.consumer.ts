@@ -1,5 +1,5 @@
-import { defineConsumer, newId, onMessage } from '@secureevent/shared';
-import { eventPublishedV1, MessageType } from '@secureevent/contracts';
+import { defineConsumer, newId } from '@secureevent/shared';
+import { MessageType } from '@secureevent/contracts';
 import type { NotificationsDb } from '../db/schema.js';
 import { notificationsRepository } from './notifications.repository.js';
 
@@ -7,7 +7,7 @@ import { notificationsRepository } from './notifications.repository.js';
 export const eventPublishedConsumer = defineConsumer<NotificationsDb>({
   name: 'event-published',
   handlers: {
-    [MessageType.EventPublished]: onMessage(eventPublishedV1, async (trx, { envelope, data }) => {
+    [MessageType.EventPublished]: async (trx, { envelope, data }) => {
       const repo = notificationsRepository(trx);
       for (const userId of data.organizerIds) {
         await repo.insert({
@@ -20,6 +20,6 @@ export const eventPublishedConsumer = defineConsumer<NotificationsDb>({
           source_message_id: envelope.id,
         });
       }
-    }),
+    },
   },
 });

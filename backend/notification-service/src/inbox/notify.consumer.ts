@@ -1,12 +1,5 @@
-import { defineConsumer, onMessage } from '@secureevent/shared';
-import {
-  eventCancelledV1,
-  eventUpdatedV1,
-  MessageType,
-  registrationChangedV1,
-  userRolesChangedV1,
-  type RegistrationChangedV1,
-} from '@secureevent/contracts';
+import { defineConsumer } from '@secureevent/shared';
+import { MessageType, type RegistrationChangedV1 } from '@secureevent/contracts';
 import type { Transaction } from 'kysely';
 import type { NotificationsDb } from '../db/schema.js';
 import { deliverNote, type Note } from '../preferences/deliver-note.js';
@@ -26,7 +19,7 @@ const eventOf = (data: RegistrationChangedV1) => ({ id: data.eventId, title: dat
 export const notifyConsumer = defineConsumer<NotificationsDb>({
   name: 'notify',
   handlers: {
-    [MessageType.RegistrationConfirmed]: onMessage(registrationChangedV1, (trx, { envelope, data }) =>
+    [MessageType.RegistrationConfirmed]: (trx, { envelope, data }) =>
       notify(trx, envelope.id, [
         {
           userId: data.userId,
@@ -38,8 +31,7 @@ export const notifyConsumer = defineConsumer<NotificationsDb>({
           invite: true,
         },
       ]),
-    ),
-    [MessageType.RegistrationWaitlisted]: onMessage(registrationChangedV1, (trx, { envelope, data }) =>
+    [MessageType.RegistrationWaitlisted]: (trx, { envelope, data }) =>
       notify(trx, envelope.id, [
         {
           userId: data.userId,
@@ -51,8 +43,7 @@ export const notifyConsumer = defineConsumer<NotificationsDb>({
           link: `/events/${data.eventId}`,
         },
       ]),
-    ),
-    [MessageType.RegistrationPromoted]: onMessage(registrationChangedV1, (trx, { envelope, data }) =>
+    [MessageType.RegistrationPromoted]: (trx, { envelope, data }) =>
       notify(trx, envelope.id, [
         {
           userId: data.userId,
@@ -64,8 +55,7 @@ export const notifyConsumer = defineConsumer<NotificationsDb>({
           invite: true,
         },
       ]),
-    ),
-    [MessageType.RegistrationCancelled]: onMessage(registrationChangedV1, (trx, { envelope, data }) =>
+    [MessageType.RegistrationCancelled]: (trx, { envelope, data }) =>
       notify(trx, envelope.id, [
         {
           userId: data.userId,
@@ -75,8 +65,7 @@ export const notifyConsumer = defineConsumer<NotificationsDb>({
           link: `/events/${data.eventId}`,
         },
       ]),
-    ),
-    [MessageType.EventUpdated]: onMessage(eventUpdatedV1, (trx, { envelope, data }) =>
+    [MessageType.EventUpdated]: (trx, { envelope, data }) =>
       notify(
         trx,
         envelope.id,
@@ -88,8 +77,7 @@ export const notifyConsumer = defineConsumer<NotificationsDb>({
           link: `/events/${data.eventId}`,
         })),
       ),
-    ),
-    [MessageType.EventCancelled]: onMessage(eventCancelledV1, (trx, { envelope, data }) =>
+    [MessageType.EventCancelled]: (trx, { envelope, data }) =>
       notify(
         trx,
         envelope.id,
@@ -101,8 +89,7 @@ export const notifyConsumer = defineConsumer<NotificationsDb>({
           link: `/events/${data.eventId}`,
         })),
       ),
-    ),
-    [MessageType.UserRolesChanged]: onMessage(userRolesChangedV1, (trx, { envelope, data }) =>
+    [MessageType.UserRolesChanged]: (trx, { envelope, data }) =>
       notify(trx, envelope.id, [
         {
           userId: data.userId,
@@ -112,6 +99,5 @@ export const notifyConsumer = defineConsumer<NotificationsDb>({
           link: null,
         },
       ]),
-    ),
   },
 });

@@ -1,14 +1,5 @@
-import { defineConsumer, onMessage, type ConsumerDefinition } from '@secureevent/shared';
-import {
-  checkinRecordedV1,
-  eventAvailabilityChangedV1,
-  eventCancelledV1,
-  eventPublishedV1,
-  eventUpdatedV1,
-  MessageType,
-  registrationChangedV1,
-  type RegistrationChangedV1,
-} from '@secureevent/contracts';
+import { defineConsumer, type ConsumerDefinition, type MessageHandler } from '@secureevent/shared';
+import { MessageType, type RegistrationChangedV1 } from '@secureevent/contracts';
 import type { NotificationsDb } from '../db/schema.js';
 import { eventAccessRepository } from './event-access.repository.js';
 import type { RoomFrame } from './fanout.js';
@@ -19,16 +10,14 @@ import type { RoomFrame } from './fanout.js';
  */
 export function realtimeConsumer(publish: (f: RoomFrame) => void): ConsumerDefinition<NotificationsDb> {
   // Confirmed, waitlisted or promoted: a live registration, which lets its holder watch a private event.
-  const registered = onMessage<NotificationsDb, RegistrationChangedV1>(registrationChangedV1, (trx, { data }) =>
-    eventAccessRepository(trx).registered(data.eventId, [data.userId]),
-  );
+  const registered: MessageHandler<NotificationsDb, RegistrationChangedV1> = (trx, { data }) =>
+    eventAccessRepository(trx).registered(data.eventId, [data.userId]);
   return defineConsumer<NotificationsDb>({
     name: 'realtime',
     handlers: {
-      [MessageType.EventPublished]: onMessage(eventPublishedV1, (trx, { data }) =>
+      [MessageType.EventPublished]: (trx, { data }) =>
         eventAccessRepository(trx).published(data.eventId, data.visibility, data.organizerIds),
-      ),
-      [MessageType.EventUpdated]: onMessage(eventUpdatedV1, async (trx, { data, afterCommit }) => {
+      [MessageType.EventUpdated]: async (trx, { data, afterCommit }) => {
         const repo = eventAccessRepository(trx);
         await repo.seen(data.eventId, data.visibility, undefined, data.organizerIds);
         await repo.registered(data.eventId, data.registeredUserIds);
@@ -42,8 +31,8 @@ export function realtimeConsumer(publish: (f: RoomFrame) => void): ConsumerDefin
             ...(recheck ? { recheck: true } : {}),
           }),
         );
-      }),
-      [MessageType.EventCancelled]: onMessage(eventCancelledV1, async (trx, { data, afterCommit }) => {
+      },
+      [MessageType.EventCancelled]: async (trx, { data, afterCommit }) => {
         await eventAccessRepository(trx).seen(data.eventId, data.visibility, 'cancelled');
         afterCommit(() =>
           publish({
@@ -51,8 +40,8 @@ export function realtimeConsumer(publish: (f: RoomFrame) => void): ConsumerDefin
             frame: { type: 'event', eventId: data.eventId, change: 'cancelled', at: data.cancelledAt },
           }),
         );
-      }),
-      [MessageType.EventAvailabilityChanged]: onMessage(eventAvailabilityChangedV1, async (trx, { data, afterCommit }) => {
+      },
+      [MessageType.EventAvailabilityChanged]: async (trx, { data, afterCommit }) => {
         await eventAccessRepository(trx).ensure(data.eventId, data.visibility);
         const { capacity, confirmed, seatsLeft, waitlisted } = data;
         afterCommit(() =>
@@ -66,19 +55,19 @@ export function realtimeConsumer(publish: (f: RoomFrame) => void): ConsumerDefin
             },
           }),
         );
-      }),
+      },
       [MessageType.RegistrationConfirmed]: registered,
       [MessageType.RegistrationWaitlisted]: registered,
       [MessageType.RegistrationPromoted]: registered,
-      [MessageType.RegistrationCancelled]: onMessage(registrationChangedV1, async (trx, { data, afterCommit }) => {
+      [MessageType.RegistrationCancelled]: async (trx, { data, afterCommit }) => {
         const repo = eventAccessRepository(trx);
         await repo.unregistered(data.eventId, data.userId);
         // A private event is watched by its registrants only: whoever cancelled leaves its room now.
         if ((await repo.find(data.eventId, undefined))?.visibility !== 'private') return;
         const room = `event:${data.eventId}`;
         afterCommit(() => publish({ room, frame: { type: 'unsubscribed', room }, evictUserId: data.userId }));
-      }),
-      [MessageType.CheckinRecorded]: onMessage(checkinRecordedV1, (_trx, { data, afterCommit }) => {
+      },
+      [MessageType.CheckinRecorded]: (_trx, { data, afterCommit }) => {
         afterCommit(() =>
           publish({
             room: `event:${data.eventId}`,
@@ -87,7 +76,7 @@ export function realtimeConsumer(publish: (f: RoomFrame) => void): ConsumerDefin
           }),
         );
         return Promise.resolve();
-      }),
+      },
     },
   });
 }

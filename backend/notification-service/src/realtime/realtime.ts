@@ -1,4 +1,4 @@
-import type { ConsumerDefinition, MessageHandler, ServiceDeps } from '@secureevent/shared';
+import type { AnyConsumer, ConsumerDefinition, MessageHandler, ServiceDeps } from '@secureevent/shared';
 import type { NotificationsDb } from '../db/schema.js';
 import { createCoalescer } from './coalescer.js';
 import { eventAccessRepository } from './event-access.repository.js';
@@ -70,24 +70,23 @@ export function createRealtime(deps: ServiceDeps<NotificationsDb>, options: Real
    * Reading them back by source message keeps the inbox code unaware of WebSockets.
    */
   function withNotificationPush(consumer: ConsumerDefinition<NotificationsDb>): ConsumerDefinition<NotificationsDb> {
-    const handlers: Record<string, MessageHandler<NotificationsDb, unknown>> = {};
-    for (const [type, handler] of Object.entries(consumer.handlers) as [string, MessageHandler<NotificationsDb, unknown>][]) {
-      handlers[type] = {
-        schema: handler.schema,
-        async handle(trx, message) {
-          await handler.handle(trx, message);
-          const created = await pushReadsRepository(trx).createdBy(message.envelope.id);
-          if (created.length === 0) return;
-          const unread = await pushReadsRepository(trx).unreadOf([...new Set(created.map((c) => c.userId))]);
-          message.afterCommit(() => {
-            for (const { userId, notification } of created) {
-              fanout.publish({ room: `user:${userId}`, frame: { type: 'notification', notification, unread: unread.get(userId) ?? 0 } });
-            }
-          });
-        },
+    const handlers: Record<string, MessageHandler<NotificationsDb, never>> = {};
+    for (const [type, handler] of Object.entries(consumer.handlers as AnyConsumer<NotificationsDb>['handlers'])) {
+      if (!handler) continue;
+      handlers[type] = async (trx, message) => {
+        await handler(trx, message);
+        const created = await pushReadsRepository(trx).createdBy(message.envelope.id);
+        if (created.length === 0) return;
+        const unread = await pushReadsRepository(trx).unreadOf([...new Set(created.map((c) => c.userId))]);
+        message.afterCommit(() => {
+          for (const { userId, notification } of created) {
+            fanout.publish({ room: `user:${userId}`, frame: { type: 'notification', notification, unread: unread.get(userId) ?? 0 } });
+          }
+        });
       };
     }
-    return { name: consumer.name, handlers };
+    // Each wrapper passes its message on unchanged to the handler of the same type, so the payload types still hold.
+    return { ...consumer, handlers };
   }
 
   /** Pushes notifications already committed to the inbox (e.g. by the reminder claimer) to their users. */

@@ -1,5 +1,5 @@
-import { defineConsumer, onMessage } from '@secureevent/shared';
-import { eventCancelledV1, eventPublishedV1, eventUpdatedV1, MessageType, registrationChangedV1 } from '@secureevent/contracts';
+import { defineConsumer } from '@secureevent/shared';
+import { MessageType } from '@secureevent/contracts';
 import type { NotificationsDb } from '../db/schema.js';
 import { remindersRepository } from './reminders.repository.js';
 
@@ -11,7 +11,7 @@ export function remindersConsumer(clock: () => Date) {
   return defineConsumer<NotificationsDb>({
     name: 'reminders',
     handlers: {
-      [MessageType.EventPublished]: onMessage(eventPublishedV1, async (trx, { data }) => {
+      [MessageType.EventPublished]: async (trx, { data }) => {
         await remindersRepository(trx).upsertEvent({
           eventId: data.eventId,
           title: data.title,
@@ -20,8 +20,8 @@ export function remindersConsumer(clock: () => Date) {
           timeZone: data.timeZone,
           version: new Date(data.publishedAt),
         });
-      }),
-      [MessageType.EventUpdated]: onMessage(eventUpdatedV1, async (trx, { data }) => {
+      },
+      [MessageType.EventUpdated]: async (trx, { data }) => {
         const repo = remindersRepository(trx);
         const startsAt = new Date(data.startsAt);
         const applied = await repo.upsertEvent({
@@ -33,18 +33,18 @@ export function remindersConsumer(clock: () => Date) {
           version: new Date(data.updatedAt),
         });
         if (applied) await repo.reschedule(data.eventId, startsAt, clock());
-      }),
-      [MessageType.EventCancelled]: onMessage(eventCancelledV1, async (trx, { data }) => {
+      },
+      [MessageType.EventCancelled]: async (trx, { data }) => {
         await remindersRepository(trx).cancelEvent({ eventId: data.eventId, title: data.title, at: new Date(data.cancelledAt) });
-      }),
-      [MessageType.RegistrationConfirmed]: onMessage(registrationChangedV1, (trx, { data }) => scheduleFor(trx, data, clock)),
-      [MessageType.RegistrationPromoted]: onMessage(registrationChangedV1, (trx, { data }) => scheduleFor(trx, data, clock)),
-      [MessageType.RegistrationCancelled]: onMessage(registrationChangedV1, async (trx, { data }) => {
+      },
+      [MessageType.RegistrationConfirmed]: (trx, { data }) => scheduleFor(trx, data, clock),
+      [MessageType.RegistrationPromoted]: (trx, { data }) => scheduleFor(trx, data, clock),
+      [MessageType.RegistrationCancelled]: async (trx, { data }) => {
         await remindersRepository(trx).drop(
           { registrationId: data.registrationId, eventId: data.eventId, userId: data.userId, at: new Date(data.at) },
           new Date(data.startsAt),
         );
-      }),
+      },
     },
   });
 }

@@ -1,5 +1,5 @@
-import { defineConsumer, onMessage } from '@secureevent/shared';
-import { MessageType, userRegisteredV1, userUpdatedV1 } from '@secureevent/contracts';
+import { defineConsumer } from '@secureevent/shared';
+import { MessageType } from '@secureevent/contracts';
 import type { NotificationsDb } from '../db/schema.js';
 import { usersRepository } from './users.repository.js';
 
@@ -11,11 +11,9 @@ import { usersRepository } from './users.repository.js';
 export const usersConsumer = defineConsumer<NotificationsDb>({
   name: 'users',
   handlers: {
-    [MessageType.UserRegistered]: onMessage(userRegisteredV1, (trx, { data }) =>
+    [MessageType.UserRegistered]: (trx, { data }) =>
       usersRepository(trx).upsert({ userId: data.userId, email: data.email, displayName: data.displayName }, new Date(data.registeredAt)),
-    ),
-    [MessageType.UserUpdated]: onMessage(userUpdatedV1, (trx, { data }) =>
+    [MessageType.UserUpdated]: (trx, { data }) =>
       usersRepository(trx).upsert({ userId: data.userId, email: data.email, displayName: data.displayName }, new Date(data.updatedAt)),
-    ),
   },
 });

@@ -1,4 +1,4 @@
-import type { QueryExecutorProvider } from 'kysely';
+import type { Transaction } from 'kysely';
 import { MessageType, type AuditRecordedV1, type FieldChange } from '@secureevent/contracts';
 import type { Outbox } from '../messaging/outbox.js';
 
@@ -25,9 +25,9 @@ export interface AuditedChange {
 }
 
 /** Writes `audit.recorded.v1` to the outbox inside `trx`: the record commits with the change it describes. */
-export async function recordAudit(
+export async function recordAudit<DB>(
   outbox: Outbox,
-  trx: QueryExecutorProvider,
+  trx: Transaction<DB>,
   entry: Omit<AuditRecordedV1, 'at' | 'ip' | 'userAgent' | 'reason' | 'changes'> & {
     reason?: string | null;
     origin: RequestOrigin;

@@ -1,8 +1,8 @@
-import { MessageType, userDisabledV1, userEnabledV1 } from '@secureevent/contracts';
+import { MessageType } from '@secureevent/contracts';
 import type { ServiceDb } from '../db/database.js';
 import { AppError, ErrorCode } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
-import { defineConsumer, onMessage, startConsumers } from '../messaging/consumer.js';
+import { defineConsumer, startConsumers } from '../messaging/consumer.js';
 import type { Transport } from '../messaging/transport.js';
 import { disabledUsersChannel, loadDisabledUserIds, migrateDisabledUsers, recordAccountState } from './disabled-users.repository.js';
 import type { TokenVerifier } from './token-verifier.js';
@@ -71,12 +71,10 @@ export function disabledUsersOf(options: {
   const consumer = defineConsumer<unknown>({
     name: 'disabled-users',
     handlers: {
-      [MessageType.UserDisabled]: onMessage(userDisabledV1, (trx, { data }) =>
+      [MessageType.UserDisabled]: (trx, { data }) =>
         recordAccountState(trx, sdb.schema, { userId: data.userId, disabled: true, at: new Date(data.disabledAt) }),
-      ),
-      [MessageType.UserEnabled]: onMessage(userEnabledV1, (trx, { data }) =>
+      [MessageType.UserEnabled]: (trx, { data }) =>
         recordAccountState(trx, sdb.schema, { userId: data.userId, disabled: false, at: new Date(data.enabledAt) }),
-      ),
     },
   });
 

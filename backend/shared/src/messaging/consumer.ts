@@ -1,9 +1,11 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
+import { messageSchemas, type MessageSchemas } from '@secureevent/contracts';
 import type { z } from 'zod';
 import type { ServiceDb } from '../db/database.js';
 import { requestContext, type Logger } from '../logging/logger.js';
 import { messagesConsumed } from '../metrics/metrics.js';
-import { envelopeSchema, traceIdOf, type Envelope } from './envelope.js';
+import { envelopeSchema, traceIdOf, type Envelope, type MessageMap } from './envelope.js';
+import { recordInboxEntry } from './inbox.repository.js';
 import type { DeliveryOutcome, Transport } from './transport.js';
 
 /** What a message handler receives: the validated payload and its envelope. */
@@ -15,27 +17,36 @@ export interface IncomingMessage<T> {
 }
 
 /** The handler for one message type; it runs inside the transaction that records the inbox entry. */
-export interface MessageHandler<DB, T> {
-  schema: z.ZodType<T>;
-  handle(trx: Transaction<DB>, message: IncomingMessage<T>): Promise<void>;
-}
+export type MessageHandler<DB, T> = (trx: Transaction<DB>, message: IncomingMessage<T>) => Promise<unknown> | void;
+
+/**
+ * A consumer's handlers, keyed by message type: each receives the payload its type's schema in the
+ * map describes. `#` receives every other type, its payload unchecked (e.g. the audit trail).
+ */
+export type MessageHandlers<DB, M extends MessageMap = MessageSchemas> = {
+  [K in keyof M & string]?: MessageHandler<DB, z.output<M[K]>>;
+} & { '#'?: MessageHandler<DB, unknown> };
 
 /** A named consumer: its own durable queue, bound to the message types it handles (`#` for all). */
-export interface ConsumerDefinition<DB> {
+export interface ConsumerDefinition<DB, M extends MessageMap = MessageSchemas> {
   name: string;
-  // Handlers differ in payload type; each one's schema guarantees what its `handle` receives.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  handlers: Record<string, MessageHandler<DB, any>>;
+  /** The payload schemas; the contracts' `messageSchemas` unless a test brings its own types. */
+  messages?: M;
+  handlers: MessageHandlers<DB, M>;
 }
 
-/** Declares a consumer with type inference for its handlers. */
-export function defineConsumer<DB>(definition: ConsumerDefinition<DB>): ConsumerDefinition<DB> {
+/** A consumer with its payload types erased, as the runner sees it. */
+export interface AnyConsumer<DB> {
+  name: string;
+  messages?: MessageMap;
+  handlers: { readonly [type: string]: MessageHandler<DB, never> | undefined };
+}
+
+/** Declares a consumer; each handler's payload type comes from the map entry of its key. */
+export function defineConsumer<DB, M extends MessageMap = MessageSchemas>(
+  definition: ConsumerDefinition<DB, M>,
+): ConsumerDefinition<DB, M> {
   return definition;
-}
-
-/** Declares one message handler, inferring the payload type from its schema. */
-export function onMessage<DB, T>(schema: z.ZodType<T>, handle: MessageHandler<DB, T>['handle']): MessageHandler<DB, T> {
-  return { schema, handle };
 }
 
 /**
@@ -49,14 +60,15 @@ export async function startConsumers<DB>(options: {
   transport: Transport;
   logger: Logger;
   service: string;
-  consumers: ConsumerDefinition<DB>[];
+  consumers: AnyConsumer<DB>[];
 }): Promise<void> {
   const { sdb, transport, logger, service } = options;
-  const inbox = sql.id(sdb.schema, 'inbox');
   for (const consumer of options.consumers) {
     const queue = `${service}.${consumer.name}`;
     const log = logger.child({ consumer: consumer.name });
     const count = (outcome: string) => messagesConsumed.inc({ service, consumer: consumer.name, outcome });
+    const schemas: MessageMap = consumer.messages ?? messageSchemas;
+    const bindings = Object.keys(consumer.handlers).filter((type) => consumer.handlers[type] !== undefined);
 
     const handle = async (body: Buffer, attempt: number): Promise<DeliveryOutcome> => {
       let envelope: Envelope;
@@ -67,12 +79,15 @@ export async function startConsumers<DB>(options: {
         count('dead_lettered');
         return 'dead-letter';
       }
-      const handler = consumer.handlers[envelope.type] ?? consumer.handlers['#'];
+      const own = consumer.handlers[envelope.type];
+      const handler = own ?? consumer.handlers['#'];
       if (!handler) {
         count('ignored');
         return 'ack';
       }
-      const parsed = handler.schema.safeParse(envelope.data);
+      // A type the consumer names is checked against its contract; the catch-all takes the payload as it is.
+      const contract = own ? schemas[envelope.type] : undefined;
+      const parsed = contract ? contract.safeParse(envelope.data) : { success: true as const, data: envelope.data };
       if (!parsed.success) {
         log.error(
           { messageId: envelope.id, type: envelope.type, issues: parsed.error.issues.slice(0, 5) },
@@ -86,12 +101,8 @@ export async function startConsumers<DB>(options: {
         try {
           const committed: (() => void)[] = [];
           const processed = await sdb.db.transaction().execute(async (trx) => {
-            const { rows } =
-              await sql`insert into ${inbox} (consumer, message_id) values (${consumer.name}, ${envelope.id}) on conflict do nothing returning message_id`.execute(
-                trx,
-              );
-            if (rows.length === 0) return false;
-            await handler.handle(trx, { envelope, data: parsed.data as unknown, afterCommit: (fn) => committed.push(fn) });
+            if (!(await recordInboxEntry(trx, sdb.schema, consumer.name, envelope.id))) return false;
+            await handler(trx, { envelope, data: parsed.data as never, afterCommit: (fn) => committed.push(fn) });
             return true;
           });
           for (const fn of processed ? committed : []) {
@@ -112,6 +123,6 @@ export async function startConsumers<DB>(options: {
       });
     };
 
-    await transport.subscribe({ queue, bindings: Object.keys(consumer.handlers), handle });
+    await transport.subscribe({ queue, bindings, handle });
   }
 }

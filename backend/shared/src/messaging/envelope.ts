@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import type { MessageSchemas, MessageType } from '@secureevent/contracts';
 
 /** The exchange every service publishes to (DESIGN.md §4). */
 export const DEFAULT_EXCHANGE = 'secureevent';
@@ -23,17 +24,32 @@ export const envelopeSchema = z.object({
 /** A message envelope. `data` is validated by the consumer against the type's contract schema. */
 export type Envelope = z.infer<typeof envelopeSchema>;
 
-/** What a use case hands the outbox: the type, the subject it is about and the payload. */
-export interface OutgoingMessage<T = unknown> {
+/** A map from message type to payload schema: the contracts' `messageSchemas`, or a test's own. */
+export type MessageMap = { readonly [type: string]: z.ZodType };
+
+/** A message as it goes on the wire before its envelope is built: any type, any payload (tests use it for malformed input). */
+export interface RawMessage {
   type: string;
   subject?: string;
-  data: T;
+  data: unknown;
   /** Propagated trace context; a new trace is started when absent. */
   traceparent?: string | undefined;
 }
 
+/**
+ * What a use case hands the outbox for one of the types `T` of map `M`: the type, the subject it
+ * is about and the payload its schema describes. A union of types gives a union of messages, so
+ * `{ type, data }` is checked pairwise.
+ */
+export type MessageOf<M extends MessageMap, T extends keyof M & string = keyof M & string> = {
+  [K in T]: { type: K; subject?: string; data: z.input<M[K]>; traceparent?: string | undefined };
+}[T];
+
+/** An outgoing message of one of the contract types `T` (every type in `messageSchemas` by default). */
+export type OutgoingMessage<T extends MessageType = MessageType> = MessageOf<MessageSchemas, T>;
+
 /** Builds a CloudEvents envelope with a fresh id and time. */
-export function createEnvelope(source: string, message: OutgoingMessage): Envelope {
+export function createEnvelope(source: string, message: RawMessage): Envelope {
   return {
     specversion: '1.0',
     id: randomUUID(),

@@ -1,9 +1,8 @@
-import { sql } from 'kysely';
+import { startWorkLoop } from '../concurrency/work-loop.js';
 import type { ServiceDb } from '../db/database.js';
 import type { Logger } from '../logging/logger.js';
 import { messagesPublished, publishFailures } from '../metrics/metrics.js';
-import type { Envelope } from './envelope.js';
-import { outboxChannel } from './outbox.js';
+import { claimOutboxBatch, deletePublishedOutboxRows, markOutboxPublished, outboxChannel, releaseOutboxRows } from './outbox.repository.js';
 import type { Transport } from './transport.js';
 
 /** Tuning for the outbox relay. */
@@ -36,115 +35,82 @@ export interface OutboxRelay {
  */
 export async function startOutboxRelay(options: RelayOptions): Promise<OutboxRelay> {
   const { sdb, transport, logger, service } = options;
-  const table = sql.id(sdb.schema, 'outbox');
+  const schema = sdb.schema;
   const batchSize = options.batchSize ?? 100;
   const lease = options.leaseSeconds ?? 30;
-  const pollMs = options.pollIntervalMs ?? 1000;
   const retentionHours = options.retentionHours ?? 24 * 7;
-  let stopped = false;
-  let running: Promise<number> | undefined;
-  let again = false;
   let backoffMs = 0;
   let blockedUntil = 0;
   let lastCleanup = 0;
 
-  async function claim(): Promise<{ seq: string; envelope: Envelope }[]> {
-    const { rows } = await sql<{ seq: string; envelope: Envelope | string }>`
-      update ${table} set locked_until = now() + make_interval(secs => ${lease}), attempts = attempts + 1
-      where seq in (
-        select seq from ${table}
-        where published_at is null and (locked_until is null or locked_until < now())
-        order by seq limit ${batchSize}
-        for update skip locked)
-      returning seq, envelope`.execute(sdb.db);
-    return rows
-      .map((r) => ({ seq: String(r.seq), envelope: typeof r.envelope === 'string' ? (JSON.parse(r.envelope) as Envelope) : r.envelope }))
-      .sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
-  }
-
-  async function publishBatch(): Promise<number> {
-    const batch = await claim();
-    if (batch.length === 0) return 0;
+  async function publishBatch(stopping: () => boolean, published: { count: number }): Promise<void> {
+    const batch = await claimOutboxBatch(sdb.db, schema, batchSize, lease);
+    if (batch.length === 0) return;
     const sent: string[] = [];
     let failure: Error | undefined;
     for (const row of batch) {
       try {
         await transport.publish(row.envelope);
         sent.push(row.seq);
+        published.count += 1;
         messagesPublished.inc({ service, type: row.envelope.type });
       } catch (err) {
         failure = err instanceof Error ? err : new Error(String(err));
         break;
       }
     }
-    if (sent.length > 0) {
-      await sql`update ${table} set published_at = now(), locked_until = null, last_error = null where seq = any(${sent}::bigint[])`.execute(
-        sdb.db,
-      );
-    }
+    await markOutboxPublished(sdb.db, schema, sent);
     if (failure !== undefined) {
-      const unsent = batch.map((r) => r.seq).filter((s) => !sent.includes(s));
       // Release the lease at once so the retry after back-off does not wait for it to expire.
-      await sql`update ${table} set locked_until = null, last_error = ${failure.message} where seq = any(${unsent}::bigint[])`.execute(
+      await releaseOutboxRows(
         sdb.db,
+        schema,
+        batch.map((r) => r.seq).filter((s) => !sent.includes(s)),
+        failure.message,
       );
       throw failure;
     }
-    return sent.length + (batch.length === batchSize ? await publishBatch() : 0);
+    if (batch.length === batchSize && !stopping()) await publishBatch(stopping, published);
   }
 
   async function cleanup() {
     if (Date.now() - lastCleanup < 3_600_000) return;
     lastCleanup = Date.now();
-    await sql`delete from ${table} where published_at < now() - make_interval(hours => ${retentionHours})`.execute(sdb.db);
+    await deletePublishedOutboxRows(sdb.db, schema, retentionHours);
   }
 
-  async function runOnce(): Promise<number> {
-    let total = 0;
-    do {
-      again = false;
-      try {
-        total += await publishBatch();
-        backoffMs = 0;
-        blockedUntil = 0;
-        await cleanup();
-      } catch (err) {
-        publishFailures.inc({ service });
-        backoffMs = Math.min(backoffMs ? backoffMs * 2 : 250, 10_000);
-        blockedUntil = Date.now() + backoffMs;
-        logger.warn({ err: String(err), retryInMs: backoffMs }, 'outbox relay could not publish; will retry');
-        return total;
-      }
-    } while (again && !stopped);
-    return total;
-  }
-
-  function wake(): Promise<number> {
-    if (stopped || Date.now() < blockedUntil) return Promise.resolve(0);
-    if (running) {
-      again = true;
-      return running;
+  // One round of the shared work loop; while backing off after a failure, wakes do nothing.
+  async function run(stopping: () => boolean): Promise<number> {
+    if (Date.now() < blockedUntil) return 0;
+    const published = { count: 0 };
+    try {
+      await publishBatch(stopping, published);
+      backoffMs = 0;
+      blockedUntil = 0;
+      await cleanup();
+      return published.count;
+    } catch (err) {
+      publishFailures.inc({ service });
+      backoffMs = Math.min(backoffMs ? backoffMs * 2 : 250, 10_000);
+      blockedUntil = Date.now() + backoffMs;
+      logger.warn({ err: String(err), retryInMs: backoffMs }, 'outbox relay could not publish; will retry');
+      return published.count;
     }
-    running = runOnce().finally(() => (running = undefined));
-    return running;
   }
 
-  const unlisten = await sdb.listen(outboxChannel(sdb.schema), () => void wake());
-  const timer = setInterval(() => void wake(), pollMs);
-  timer.unref();
-  void wake();
+  const loop = await startWorkLoop({
+    name: 'outbox relay',
+    logger,
+    run,
+    pollIntervalMs: options.pollIntervalMs ?? 1000,
+    subscribe: (wake) => sdb.listen(outboxChannel(schema), wake),
+  });
 
   return {
-    async drain() {
+    drain() {
       blockedUntil = 0;
-      await running;
-      return wake();
+      return loop.drain();
     },
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await unlisten();
-      await running;
-    },
+    stop: () => loop.stop(),
   };
 }

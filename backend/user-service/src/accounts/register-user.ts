@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Transaction } from 'kysely';
 import { AppError, ErrorCode, newId, type Outbox } from '@secureevent/shared';
 import { MessageType, type RegisterRequest, type Role, type User, type UserRegisteredV1 } from '@secureevent/contracts';
 import type { UsersDb } from '../db/schema.js';
@@ -30,7 +30,7 @@ export async function registerUser(
  * Shared by sign-up and enterprise sign-in, whose accounts have no password (`passwordHash: null`).
  */
 export async function createAccount(
-  trx: Kysely<UsersDb>,
+  trx: Transaction<UsersDb>,
   outbox: Outbox,
   input: Omit<User, 'id'> & { passwordHash: string | null },
 ): Promise<User | undefined> {
