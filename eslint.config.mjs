@@ -41,9 +41,6 @@ const sqlNotYetInRepositories = [
   'backend/notification-service/src/preferences/deliver-note.ts',
   'backend/notification-service/src/realtime/realtime.schema.ts',
   'backend/shared/src/db/database.ts',
-  'backend/shared/src/messaging/consumer.ts',
-  'backend/shared/src/messaging/outbox.ts',
-  'backend/shared/src/messaging/relay.ts',
   'backend/user-service/src/accounts/update-me.ts',
   'backend/user-service/src/admin/manage-users.ts',
   'backend/user-service/src/sessions/refresh-tokens.ts',
@@ -120,6 +117,8 @@ export default tseslint.config(
       '**/db/migrations/**',
       '**/db/migrations.ts',
       '**/*.migration.ts',
+      // The keyset-paging helper builds the paging condition that repositories apply to their queries.
+      'backend/shared/src/db/keyset.ts',
       '**/*.test.ts',
       'backend/shared/src/testing/**',
       ...sqlNotYetInRepositories,

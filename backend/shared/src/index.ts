@@ -4,6 +4,7 @@ export * from './errors/app-error.js';
 export * from './ids/ids.js';
 export * from './db/database.js';
 export * from './db/connection-errors.js';
+export * from './db/keyset.js';
 export * from './cache/cache.js';
 export * from './cache/rate-limiter.js';
 export * from './metrics/metrics.js';
