@@ -2,30 +2,30 @@ import { Routes } from '@angular/router';
 
 import { requireRole, requireSignIn, requireSignedOut } from './auth/auth.guards';
 
-// Every feature is lazy-loaded so the initial bundle holds only the shell, the auth state, the
+// Titles are translation keys (see TranslatedTitleStrategy). Every feature is lazy-loaded so the initial bundle holds only the shell, the auth state, the
 // interceptor and the WebSocket client.
 export const routes: Routes = [
   { path: '', pathMatch: 'full', redirectTo: 'events' },
   {
     path: 'sign-in',
-    title: 'Sign in · SecureEvent',
+    title: 'titles.signIn',
     canActivate: [requireSignedOut],
     loadComponent: () => import('./auth/sign-in.page').then((m) => m.SignInPage),
   },
   {
     path: 'sign-up',
-    title: 'Create an account · SecureEvent',
+    title: 'titles.signUp',
     canActivate: [requireSignedOut],
     loadComponent: () => import('./auth/sign-up.page').then((m) => m.SignUpPage),
   },
   {
     path: 'not-allowed',
-    title: 'Not allowed · SecureEvent',
+    title: 'titles.notAllowed',
     loadComponent: () => import('./auth/not-allowed.page').then((m) => m.NotAllowedPage),
   },
   {
     path: 'dashboard',
-    title: 'Dashboard · SecureEvent',
+    title: 'titles.dashboard',
     canActivate: [requireSignIn],
     loadComponent: () => import('./dashboard/dashboard.page').then((m) => m.DashboardPage),
   },
@@ -35,26 +35,26 @@ export const routes: Routes = [
   },
   {
     path: 'tickets',
-    title: 'My tickets · SecureEvent',
+    title: 'titles.tickets',
     canActivate: [requireSignIn],
     loadComponent: () => import('./tickets/tickets.page').then((m) => m.TicketsPage),
   },
   {
     path: 'notifications',
-    title: 'Notifications · SecureEvent',
+    title: 'titles.notifications',
     canActivate: [requireSignIn],
     loadComponent: () =>
       import('./notifications/notifications.page').then((m) => m.NotificationsPage),
   },
   {
     path: 'admin',
-    title: 'Admin · SecureEvent',
+    title: 'titles.admin',
     canActivate: [requireRole('admin')],
     loadComponent: () => import('./admin/admin.page').then((m) => m.AdminPage),
   },
   {
     path: '**',
-    title: 'Page not found · SecureEvent',
+    title: 'titles.notFound',
     loadComponent: () => import('./not-found/not-found.page').then((m) => m.NotFoundPage),
   },
 ];

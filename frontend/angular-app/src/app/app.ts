@@ -9,23 +9,25 @@ import {
   viewChild,
 } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { MatToolbarModule } from '@angular/material/toolbar';
 import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { TranslocoPipe } from '@jsverse/transloco';
 import { filter } from 'rxjs';
 
 import { AuthStatus, AuthStore } from './auth/auth.store';
+import { LanguagePicker } from './i18n/language-picker';
 import { UnreadCountStore } from './notifications/unread-count.store';
 
 /**
  * The application shell: skip link, toolbar with the main navigation, and the main landmark.
- * It uses no MatButton or MatIcon: with their ripple and icon registry they would add ~55 kB to
- * the initial bundle, so the nav links are styled with the theme's tokens. The logo and the bell
+ * It uses no MatButton, MatIcon or MatToolbar: with their ripple, icon registry and platform
+ * checks they would add ~60 kB to the initial bundle, so the toolbar and the nav links are styled
+ * with the theme's tokens. The logo and the bell
  * are inline SVG, not icon-font ligatures: the 129 kB icon font then loads only with the pages
  * that use it, instead of competing with the app's own JavaScript on a slow connection.
  */
 @Component({
   selector: 'app-root',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, MatToolbarModule],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, TranslocoPipe, LanguagePicker],
   templateUrl: './app.html',
   styleUrl: './app.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,

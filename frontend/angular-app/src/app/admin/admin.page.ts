@@ -6,17 +6,19 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
+import { TranslocoPipe } from '@jsverse/transloco';
 import type { AdminUser, Role } from '@secureevent/contracts';
 
 import { AdminStore, ROLES } from './admin.store';
 
 /**
- * `/admin`: users (search, roles, disable) and every event. The state is in `AdminStore`; the API
+ * `/admin`: users (search, roles, disable and enable) and every event. The state is in `AdminStore`; the API
  * enforces the same rules.
  */
 @Component({
   selector: 'app-admin-page',
   imports: [
+    TranslocoPipe,
     ReactiveFormsModule,
     RouterLink,
     MatButtonModule,
@@ -65,5 +67,9 @@ export class AdminPage {
 
   disableUser(user: AdminUser): Promise<void> {
     return this.store.disableUser(user);
+  }
+
+  enableUser(user: AdminUser): Promise<void> {
+    return this.store.enableUser(user);
   }
 }

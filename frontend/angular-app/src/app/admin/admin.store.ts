@@ -7,6 +7,7 @@ import { AuthStore } from '../auth/auth.store';
 import { EventsApi } from '../events/events.api';
 import { describeHttpError } from '../http/problem-details';
 import { UsersApi } from './users.api';
+import { t } from '../i18n/i18n';
 
 /** Every role, in the order the page shows them (and the API stores them). */
 export const ROLES: readonly Role[] = ['attendee', 'organizer', 'admin'];
@@ -97,7 +98,10 @@ export class AdminStore {
     const roles = this.rolesOf(user);
     await this.updateUser(
       this.usersApi.setRoles(user.id, roles),
-      `Roles of ${user.email} saved: ${roles.join(', ')}.`,
+      t('admin.rolesSaved', {
+        email: user.email,
+        roles: roles.map((r) => t(`roles.${r}`)).join(', '),
+      }),
       // An admin who changed their own roles sees the app as the new roles allow at once.
       user.id === this.auth.user()?.id ? () => this.auth.reloadUser() : undefined,
     );
@@ -106,7 +110,15 @@ export class AdminStore {
   async disableUser(user: AdminUser): Promise<void> {
     await this.updateUser(
       this.usersApi.disableUser(user.id),
-      `${user.email} is disabled and signed out everywhere.`,
+      t('admin.userDisabled', { email: user.email }),
+    );
+  }
+
+  /** Lets a disabled account sign in again. */
+  async enableUser(user: AdminUser): Promise<void> {
+    await this.updateUser(
+      this.usersApi.enableUser(user.id),
+      t('admin.userEnabled', { email: user.email }),
     );
   }
 

@@ -34,4 +34,9 @@ export class UsersApi {
   disableUser(userId: string): Observable<AdminUser> {
     return this.http.post<AdminUser>(`/api/users/${encodeURIComponent(userId)}/disable`, {});
   }
+
+  /** Lets a disabled account sign in again. */
+  enableUser(userId: string): Observable<AdminUser> {
+    return this.http.post<AdminUser>(`/api/users/${encodeURIComponent(userId)}/enable`, {});
+  }
 }

@@ -1,26 +1,30 @@
 import { ChangeDetectionStrategy, Component, inject, input } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { RouterLink } from '@angular/router';
+import { TranslocoPipe } from '@jsverse/transloco';
 
+import { t } from '../i18n/i18n';
 import { AuthStore } from './auth.store';
 
 /** Where role guards send people who are signed in but lack the role a page needs. */
 @Component({
   selector: 'app-not-allowed-page',
-  imports: [RouterLink, MatButtonModule],
+  imports: [TranslocoPipe, RouterLink, MatButtonModule],
   template: `
     <div class="narrow-page" data-testid="not-allowed">
-      <h1 class="page-title">You are not allowed to see this page</h1>
+      <h1 class="page-title">{{ 'auth.notAllowedTitle' | transloco }}</h1>
       <p>
-        @if (from()) {
-          <code>{{ from() }}</code> needs a role your account does not have.
+        @if (from(); as page) {
+          {{ 'auth.pageNeedsRole' | transloco: { page } }}
         } @else {
-          This page needs a role your account does not have.
+          {{ 'auth.thisPageNeedsRole' | transloco }}
         }
-        You are signed in as {{ auth.user()?.email }} with the role
-        {{ auth.roles().join(', ') || 'none' }}. Ask an administrator if you need access.
+        {{
+          'auth.signedInAs'
+            | transloco: { email: auth.user()?.email, roles: auth.roles().join(', ') || noRole() }
+        }}
       </p>
-      <a mat-flat-button routerLink="/dashboard">Go to your dashboard</a>
+      <a mat-flat-button routerLink="/dashboard">{{ 'auth.goToDashboard' | transloco }}</a>
     </div>
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -28,4 +32,5 @@ import { AuthStore } from './auth.store';
 export class NotAllowedPage {
   protected readonly auth = inject(AuthStore);
   readonly from = input<string | undefined>();
+  protected readonly noRole = () => t('auth.noRole');
 }

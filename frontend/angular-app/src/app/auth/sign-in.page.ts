@@ -7,6 +7,7 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Router, RouterLink } from '@angular/router';
+import { TranslocoPipe } from '@jsverse/transloco';
 import type { OidcConfig } from '@secureevent/contracts';
 import { catchError, of } from 'rxjs';
 
@@ -19,6 +20,7 @@ import { safeReturnUrl } from './return-url';
 @Component({
   selector: 'app-sign-in-page',
   imports: [
+    TranslocoPipe,
     ReactiveFormsModule,
     RouterLink,
     MatButtonModule,

@@ -5,6 +5,7 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Router, RouterLink } from '@angular/router';
+import { TranslocoPipe } from '@jsverse/transloco';
 
 import { applyServerErrors, firstErrorMessage } from '../forms/server-errors';
 import { AuthStore } from './auth.store';
@@ -13,6 +14,7 @@ import { AuthStore } from './auth.store';
 @Component({
   selector: 'app-sign-up-page',
   imports: [
+    TranslocoPipe,
     ReactiveFormsModule,
     RouterLink,
     MatButtonModule,

@@ -12,6 +12,7 @@ import {
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
+import { TranslocoPipe } from '@jsverse/transloco';
 import type { Availability, EventDto } from '@secureevent/contracts';
 
 import { EventsApi } from '../events/events.api';
@@ -21,27 +22,30 @@ import { RealtimeClient } from '../realtime/realtime.client';
 /** One of the organizer's events on the dashboard: live seats and check-in progress. */
 @Component({
   selector: 'app-organizer-event-row',
-  imports: [RouterLink, MatProgressBarModule],
+  imports: [TranslocoPipe, RouterLink, MatProgressBarModule],
   template: `
     <div class="row" data-testid="organizer-event">
       <div class="name">
         <a [routerLink]="['/events', event().id]">{{ event().title }}</a>
         @if (event().status !== 'published') {
-          <span class="status-chip">{{ event().status }}</span>
+          <span class="status-chip">{{ 'status.' + event().status | transloco }}</span>
         }
       </div>
       <div data-testid="seats-left">{{ seats() }}</div>
       <div class="progress">
         @if (event().status === 'published') {
-          <span data-testid="checkin-progress"
-            >{{ checkedIn() ?? '…' }} of {{ availability().confirmed }} checked in</span
-          >
+          <span data-testid="checkin-progress">{{
+            'dashboard.checkedInOf'
+              | transloco: { checkedIn: checkedIn() ?? '…', confirmed: availability().confirmed }
+          }}</span>
           <mat-progress-bar
             mode="determinate"
             [value]="progress()"
-            [attr.aria-label]="'Check-in progress of ' + event().title"
+            [attr.aria-label]="'dashboard.checkInProgressOf' | transloco: { title: event().title }"
           />
-          <a [routerLink]="['/events', event().id, 'check-in']">Check-in</a>
+          <a [routerLink]="['/events', event().id, 'check-in']">{{
+            'dashboard.checkIn' | transloco
+          }}</a>
         }
       </div>
     </div>

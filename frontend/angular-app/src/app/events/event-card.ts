@@ -1,15 +1,9 @@
-import {
-  ChangeDetectionStrategy,
-  Component,
-  LOCALE_ID,
-  computed,
-  inject,
-  input,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
 import { toObservable, toSignal } from '@angular/core/rxjs-interop';
 import { MatCardModule } from '@angular/material/card';
 import { MatIconModule } from '@angular/material/icon';
 import { RouterLink } from '@angular/router';
+import { TranslocoPipe } from '@jsverse/transloco';
 import { switchMap } from 'rxjs';
 
 import { RealtimeClient } from '../realtime/realtime.client';
@@ -18,18 +12,19 @@ import { descriptionExcerpt } from './description-excerpt';
 import { describeEventSchedule } from './event-schedule';
 import { EventSummary } from './event.model';
 import { describeSeats } from './seats';
+import { I18n } from '../i18n/i18n';
 
 /** One event in the list: title, when, where, seats left (live), description and tags. */
 @Component({
   selector: 'app-event-card',
-  imports: [MatCardModule, MatIconModule, RouterLink],
+  imports: [TranslocoPipe, MatCardModule, MatIconModule, RouterLink],
   templateUrl: './event-card.html',
   styleUrl: './event-card.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class EventCard {
   private readonly viewerTimeZone = inject(VIEWER_TIME_ZONE);
-  private readonly locale = inject(LOCALE_ID);
+  private readonly i18n = inject(I18n);
   private readonly realtime = inject(RealtimeClient);
 
   readonly event = input.required<EventSummary>();
@@ -43,7 +38,7 @@ export class EventCard {
   );
   protected readonly seats = computed(() => describeSeats(this.availability()));
   protected readonly schedule = computed(() =>
-    describeEventSchedule(this.event(), this.viewerTimeZone, this.locale),
+    describeEventSchedule(this.event(), this.viewerTimeZone, this.i18n.lang()),
   );
   protected readonly excerpt = computed(() => descriptionExcerpt(this.event().descriptionHtml));
   protected readonly isOnlineOnly = computed(() => this.event().venue === null);

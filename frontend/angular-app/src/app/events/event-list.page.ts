@@ -8,10 +8,12 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { ActivatedRoute, ParamMap, Router } from '@angular/router';
+import { TranslocoPipe } from '@jsverse/transloco';
 
 import { EventCard } from './event-card';
 import { EventListStatus, EventListStore } from './event-list.store';
 import { EventFilters } from './events.api';
+import { PluralPipe } from '../i18n/plural.pipe';
 
 type Mode = '' | 'online' | 'in_person';
 
@@ -60,6 +62,8 @@ export function toApiFilters(query: FilterQuery): EventFilters {
 @Component({
   selector: 'app-event-list-page',
   imports: [
+    TranslocoPipe,
+    PluralPipe,
     EventCard,
     ReactiveFormsModule,
     MatButtonModule,

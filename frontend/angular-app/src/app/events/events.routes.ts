@@ -4,27 +4,27 @@ import { requireRole } from '../auth/auth.guards';
 import { EventListPage } from './event-list.page';
 
 export const EVENTS_ROUTES: Routes = [
-  { path: '', title: 'Events · SecureEvent', component: EventListPage },
+  { path: '', title: 'titles.events', component: EventListPage },
   {
     path: 'new',
-    title: 'New event · SecureEvent',
+    title: 'titles.newEvent',
     canActivate: [requireRole('organizer', 'admin')],
     loadComponent: () => import('./editor/event-editor.page').then((m) => m.EventEditorPage),
   },
   {
     path: ':id',
-    title: 'Event · SecureEvent',
+    title: 'titles.event',
     loadComponent: () => import('./detail/event-detail.page').then((m) => m.EventDetailPage),
   },
   {
     path: ':id/edit',
-    title: 'Edit event · SecureEvent',
+    title: 'titles.editEvent',
     canActivate: [requireRole('organizer', 'admin')],
     loadComponent: () => import('./editor/event-editor.page').then((m) => m.EventEditorPage),
   },
   {
     path: ':id/check-in',
-    title: 'Check-in · SecureEvent',
+    title: 'titles.checkIn',
     canActivate: [requireRole('organizer', 'admin')],
     loadComponent: () => import('./check-in/check-in.page').then((m) => m.CheckInPage),
   },

@@ -1,6 +1,7 @@
 import { AbstractControl } from '@angular/forms';
 
 import { describeHttpError, fieldErrorsOf } from '../http/problem-details';
+import { t } from '../i18n/i18n';
 
 /**
  * Puts each field error of a problem response on its form control (as the `server` error, shown
@@ -27,35 +28,48 @@ interface LengthError {
   readonly requiredLength: number;
 }
 
-/** The first message to show for a control: required, length, pattern or the server's word. */
+/**
+ * The first message to show for a control: required, length, pattern or the server's word, in the
+ * active language. `label` is the field's name, already translated. A validator of this app
+ * reports its own message as a translation key in `messageKey`.
+ */
 export function firstErrorMessage(control: AbstractControl | null, label: string): string | null {
   const errors = control?.errors;
   if (!errors) {
     return null;
   }
   if (typeof errors['server'] === 'string') {
-    return `${label} ${errors['server']}`;
+    return t('forms.server', { label, message: errors['server'] });
   }
   if (errors['required']) {
-    return `${label} is required.`;
+    return t('forms.required', { label });
   }
   if (errors['email']) {
-    return 'Enter a valid email address.';
+    return t('forms.email');
   }
   if (errors['minlength']) {
-    return `${label} must be at least ${(errors['minlength'] as LengthError).requiredLength} characters.`;
+    return t('forms.minLength', {
+      label,
+      length: (errors['minlength'] as LengthError).requiredLength,
+    });
   }
   if (errors['maxlength']) {
-    return `${label} must be at most ${(errors['maxlength'] as LengthError).requiredLength} characters.`;
+    return t('forms.maxLength', {
+      label,
+      length: (errors['maxlength'] as LengthError).requiredLength,
+    });
   }
   if (errors['min']) {
-    return `${label} must be at least ${(errors['min'] as { min: number }).min}.`;
+    return t('forms.min', { label, min: (errors['min'] as { min: number }).min });
   }
   if (errors['pattern']) {
-    return `${label} has an invalid format.`;
+    return t('forms.pattern', { label });
+  }
+  if (typeof errors['messageKey'] === 'string') {
+    return t(errors['messageKey']);
   }
   if (typeof errors['message'] === 'string') {
     return errors['message'];
   }
-  return `${label} is invalid.`;
+  return t('forms.invalid', { label });
 }

@@ -1,5 +1,7 @@
 import { HttpErrorResponse } from '@angular/common/http';
 
+import { t } from '../i18n/i18n';
+
 /** The fields of an RFC 9457 problem details body that the UI may show. */
 export interface ProblemDetails {
   readonly type?: string;
@@ -26,11 +28,12 @@ export function problemOf(error: unknown): ProblemDetails | null {
 
 /**
  * A sentence for the user explaining a failed request: the server's problem `detail` when it sent
- * one (it is written for people), else its `title`, else a plain fallback for the status.
+ * one (it is written for people), else its `title`, else a plain fallback for the status, in the
+ * active language (the server's own words are in English until the services translate them).
  */
 export function describeHttpError(error: unknown): string {
   if (!(error instanceof HttpErrorResponse)) {
-    return 'Something went wrong. Please try again.';
+    return t('errors.generic');
   }
   const problem = problemOf(error);
   if (problem !== null) {
@@ -40,18 +43,18 @@ export function describeHttpError(error: unknown): string {
     }
   }
   if (error.status === 0) {
-    return 'The server could not be reached. Check your connection and try again.';
+    return t('errors.offline');
   }
   if (error.status === 401) {
-    return 'Your session has ended. Please sign in again.';
+    return t('errors.sessionEnded');
   }
   if (error.status === 403) {
-    return 'You are not allowed to do this.';
+    return t('errors.forbidden');
   }
   if (error.status >= 500) {
-    return 'The server had a problem. Please try again in a moment.';
+    return t('errors.server');
   }
-  return `The request failed (HTTP ${error.status}).`;
+  return t('errors.status', { status: error.status });
 }
 
 /**

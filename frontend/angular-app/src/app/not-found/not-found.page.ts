@@ -1,14 +1,15 @@
 import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { RouterLink } from '@angular/router';
+import { TranslocoPipe } from '@jsverse/transloco';
 
 @Component({
   selector: 'app-not-found-page',
-  imports: [RouterLink, MatButtonModule],
+  imports: [TranslocoPipe, RouterLink, MatButtonModule],
   template: `
-    <h1>Page not found</h1>
-    <p>There is nothing at this address.</p>
-    <a mat-flat-button routerLink="/events">See upcoming events</a>
+    <h1>{{ 'notFound.title' | transloco }}</h1>
+    <p>{{ 'notFound.text' | transloco }}</p>
+    <a mat-flat-button routerLink="/events">{{ 'notFound.seeEvents' | transloco }}</a>
   `,
   styles: `
     h1 {

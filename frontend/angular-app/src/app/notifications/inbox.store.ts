@@ -12,6 +12,7 @@ import {
   NotificationsApi,
 } from './notifications.api';
 import { UnreadCountStore } from './unread-count.store';
+import { t } from '../i18n/i18n';
 
 interface InboxState {
   /** Null until the first page has arrived. */
@@ -76,7 +77,7 @@ export class InboxStore {
             ...s,
             preferencesMessage:
               error instanceof HttpErrorResponse && error.status === 404
-                ? 'Notification preferences are not available on this server yet.'
+                ? t('notifications.preferencesUnavailable')
                 : describeHttpError(error),
           })),
       });
@@ -128,7 +129,11 @@ export class InboxStore {
       const preferences = await firstValueFrom(
         this.api.savePreferences({ ...current, [kind]: channel }),
       );
-      this.state.update((s) => ({ ...s, preferences, preferencesMessage: 'Saved.' }));
+      this.state.update((s) => ({
+        ...s,
+        preferences,
+        preferencesMessage: t('notifications.saved'),
+      }));
     } catch (error) {
       this.state.update((s) => ({ ...s, preferencesMessage: describeHttpError(error) }));
     }

@@ -10,15 +10,18 @@ import { Observable } from 'rxjs';
 
 export type { NotificationChannel, NotificationPreferences };
 
-/** What each kind means to a person; a kind added to the contract does not compile until labelled here. */
+/**
+ * The translation key of what each kind means to a person; a kind added to the contract does not
+ * compile until labelled here (and the key-parity test fails until it is in every language).
+ */
 const KIND_LABELS: Record<NotificationPreferenceKind, string> = {
-  registration_confirmed: 'Registration confirmed',
-  registration_waitlisted: 'Put on a waitlist',
-  registration_promoted: 'Promoted from a waitlist',
-  event_updated: 'An event you registered for changed',
-  event_cancelled: 'An event you registered for was cancelled',
-  event_reminder: 'Reminder before an event',
-  roles_changed: 'Your roles changed',
+  registration_confirmed: 'notifications.kinds.registration_confirmed',
+  registration_waitlisted: 'notifications.kinds.registration_waitlisted',
+  registration_promoted: 'notifications.kinds.registration_promoted',
+  event_updated: 'notifications.kinds.event_updated',
+  event_cancelled: 'notifications.kinds.event_cancelled',
+  event_reminder: 'notifications.kinds.event_reminder',
+  roles_changed: 'notifications.kinds.roles_changed',
 };
 export const PREFERENCE_KINDS = Object.entries(KIND_LABELS) as [
   NotificationPreferenceKind,

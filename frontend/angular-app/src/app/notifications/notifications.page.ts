@@ -1,8 +1,9 @@
-import { ChangeDetectionStrategy, Component, LOCALE_ID, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { RouterLink } from '@angular/router';
+import { TranslocoPipe } from '@jsverse/transloco';
 import type { NotificationDto } from '@secureevent/contracts';
 
 import { InboxStore } from './inbox.store';
@@ -11,6 +12,7 @@ import {
   NotificationPreferences,
   PREFERENCE_KINDS,
 } from './notifications.api';
+import { I18n } from '../i18n/i18n';
 
 /**
  * `/notifications`: the inbox (live), mark read, mark all read, and where each kind goes. The
@@ -18,7 +20,7 @@ import {
  */
 @Component({
   selector: 'app-notifications-page',
-  imports: [RouterLink, MatButtonModule, MatProgressBarModule, MatSelectModule],
+  imports: [TranslocoPipe, RouterLink, MatButtonModule, MatProgressBarModule, MatSelectModule],
   providers: [InboxStore],
   templateUrl: './notifications.page.html',
   styleUrl: './notifications.page.scss',
@@ -26,7 +28,7 @@ import {
 })
 export class NotificationsPage {
   private readonly store = inject(InboxStore);
-  private readonly locale = inject(LOCALE_ID);
+  private readonly i18n = inject(I18n);
 
   protected readonly items = this.store.items;
   protected readonly nextCursor = this.store.nextCursor;
@@ -57,8 +59,6 @@ export class NotificationsPage {
   }
 
   protected time(iso: string): string {
-    return new Intl.DateTimeFormat(this.locale, { dateStyle: 'medium', timeStyle: 'short' }).format(
-      new Date(iso),
-    );
+    return this.i18n.dateTime(iso, { dateStyle: 'medium', timeStyle: 'short' });
   }
 }

@@ -1,17 +1,19 @@
-import { ChangeDetectionStrategy, Component, LOCALE_ID, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { MatCardModule } from '@angular/material/card';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
+import { TranslocoPipe } from '@jsverse/transloco';
 
 import { MyRegistration } from '../events/events.api';
 import { describeEventSchedule } from '../events/event-schedule';
 import { VIEWER_TIME_ZONE } from '../time/viewer-time-zone';
 import { TicketsStore } from './tickets.store';
+import { I18n, t } from '../i18n/i18n';
 
 /** `/tickets`: the viewer's registrations; confirmed ones with the QR code to show at the door. */
 @Component({
   selector: 'app-tickets-page',
-  imports: [RouterLink, MatCardModule, MatProgressBarModule],
+  imports: [TranslocoPipe, RouterLink, MatCardModule, MatProgressBarModule],
   providers: [TicketsStore],
   templateUrl: './tickets.page.html',
   styleUrl: './tickets.page.scss',
@@ -20,7 +22,7 @@ import { TicketsStore } from './tickets.store';
 export class TicketsPage {
   private readonly store = inject(TicketsStore);
   private readonly viewerTimeZone = inject(VIEWER_TIME_ZONE);
-  private readonly locale = inject(LOCALE_ID);
+  private readonly i18n = inject(I18n);
 
   protected readonly registrations = this.store.registrations;
   protected readonly error = this.store.error;
@@ -31,9 +33,9 @@ export class TicketsPage {
   }
 
   protected when(registration: MyRegistration): string {
-    const schedule = describeEventSchedule(registration, this.viewerTimeZone, this.locale);
+    const schedule = describeEventSchedule(registration, this.viewerTimeZone, this.i18n.lang());
     return schedule.inEventZone
-      ? `${schedule.inViewerZone} (event time: ${schedule.inEventZone})`
+      ? t('tickets.withEventTime', { time: schedule.inViewerZone, eventTime: schedule.inEventZone })
       : schedule.inViewerZone;
   }
 }

@@ -9,6 +9,9 @@ import {
   viewChild,
 } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
+import { TranslocoPipe } from '@jsverse/transloco';
+
+import { t } from '../../i18n/i18n';
 
 type Decoder = (typeof import('jsqr'))['default'];
 
@@ -18,17 +21,25 @@ type Decoder = (typeof import('jsqr'))['default'];
  */
 @Component({
   selector: 'app-camera-scanner',
-  imports: [MatButtonModule],
+  imports: [MatButtonModule, TranslocoPipe],
   template: `
     @if (error(); as message) {
       <p class="alert alert-error" role="alert">{{ message }}</p>
     }
     @if (running()) {
-      <video #video class="video" muted playsinline aria-label="Camera preview"></video>
-      <button mat-stroked-button type="button" (click)="stop()">Stop camera</button>
+      <video
+        #video
+        class="video"
+        muted
+        playsinline
+        [attr.aria-label]="'checkIn.cameraPreview' | transloco"
+      ></video>
+      <button mat-stroked-button type="button" (click)="stop()">
+        {{ 'checkIn.stopCamera' | transloco }}
+      </button>
     } @else {
       <button mat-stroked-button type="button" (click)="start()" data-testid="start-camera">
-        Scan with the camera
+        {{ 'checkIn.scanWithCamera' | transloco }}
       </button>
     }
   `,
@@ -79,7 +90,7 @@ export class CameraScanner {
       this.scanLoop(video, decode);
     } catch {
       this.stop();
-      this.error.set('The camera could not be started. Allow camera access, or type the code.');
+      this.error.set(t('checkIn.cameraFailed'));
     }
   }
 

@@ -1,7 +1,6 @@
 import {
   ChangeDetectionStrategy,
   Component,
-  LOCALE_ID,
   computed,
   effect,
   inject,
@@ -18,6 +17,10 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { Router, RouterLink } from '@angular/router';
+import { TranslocoPipe } from '@jsverse/transloco';
+// A value import from the one module of plain rules, not the contracts index (its zod schemas
+// would enter the bundle).
+import { canManageEvent } from '@secureevent/contracts/event-access';
 import type { EventDto, Question } from '@secureevent/contracts';
 
 import { AuthStore } from '../../auth/auth.store';
@@ -27,6 +30,7 @@ import { describeEventSchedule } from '../event-schedule';
 import { describeSeats } from '../seats';
 import { EventDetailStore } from './event-detail.store';
 import { EventOrganizerPanel } from './event-organizer-panel';
+import { I18n } from '../../i18n/i18n';
 
 type AnswerControl = FormControl<string | boolean>;
 
@@ -39,6 +43,7 @@ type AnswerControl = FormControl<string | boolean>;
 @Component({
   selector: 'app-event-detail-page',
   imports: [
+    TranslocoPipe,
     ReactiveFormsModule,
     RouterLink,
     MatButtonModule,
@@ -59,7 +64,7 @@ export class EventDetailPage {
   private readonly store = inject(EventDetailStore);
   private readonly router = inject(Router);
   private readonly viewerTimeZone = inject(VIEWER_TIME_ZONE);
-  private readonly locale = inject(LOCALE_ID);
+  private readonly i18n = inject(I18n);
   private readonly title = inject(Title);
   protected readonly auth = inject(AuthStore);
 
@@ -79,20 +84,17 @@ export class EventDetailPage {
 
   protected readonly schedule = computed(() => {
     const event = this.event();
-    return event ? describeEventSchedule(event, this.viewerTimeZone, this.locale) : null;
+    return event ? describeEventSchedule(event, this.viewerTimeZone, this.i18n.lang()) : null;
   });
   protected readonly seats = computed(() => {
     const event = this.event();
     return event ? describeSeats(event.availability) : '';
   });
+  /** The one rule of who manages an event, shared with the API (`@secureevent/contracts`). */
   protected readonly canManage = computed(() => {
     const event = this.event();
     const user = this.auth.user();
-    return (
-      event !== null &&
-      user !== null &&
-      (event.organizerIds.includes(user.id) || user.roles.includes('admin'))
-    );
+    return event !== null && canManageEvent(event, user);
   });
   protected readonly activeRegistration = computed(() => {
     const registration = this.registration();

@@ -7,6 +7,7 @@ import { newIdempotencyKey } from '../../http/idempotency-key';
 import { describeHttpError } from '../../http/problem-details';
 import { RealtimeClient } from '../../realtime/realtime.client';
 import { EventsApi } from '../events.api';
+import { t } from '../../i18n/i18n';
 
 interface EventDetailState {
   readonly event: EventDto | null;
@@ -137,8 +138,8 @@ export class EventDetailStore {
         registration,
         notice:
           registration.status === 'confirmed'
-            ? 'You are registered. Your ticket is in My tickets.'
-            : `The event is full: you are on the waitlist (position ${registration.waitlistPosition ?? '?'}).`,
+            ? t('detail.registeredNotice')
+            : t('detail.waitlistedNotice', { position: registration.waitlistPosition ?? '?' }),
       }));
     });
   }
@@ -154,7 +155,7 @@ export class EventDetailStore {
       this.state.update((s) => ({
         ...s,
         registration: null,
-        notice: 'Your registration is cancelled.',
+        notice: t('detail.cancelledNotice'),
       }));
     });
   }

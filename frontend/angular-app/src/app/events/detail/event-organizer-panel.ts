@@ -15,6 +15,7 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
+import { TranslocoPipe } from '@jsverse/transloco';
 import type { EventDto } from '@secureevent/contracts';
 
 import { firstErrorMessage } from '../../forms/server-errors';
@@ -24,6 +25,7 @@ import { OrganizerPanelStore } from './organizer-panel.store';
 @Component({
   selector: 'app-event-organizer-panel',
   imports: [
+    TranslocoPipe,
     ReactiveFormsModule,
     RouterLink,
     MatButtonModule,

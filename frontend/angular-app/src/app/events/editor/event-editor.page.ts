@@ -27,6 +27,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { Router, RouterLink } from '@angular/router';
+import { TranslocoPipe } from '@jsverse/transloco';
 import type { CreateEventRequest, EventDto, Question } from '@secureevent/contracts';
 import { firstValueFrom } from 'rxjs';
 
@@ -35,20 +36,21 @@ import { describeHttpError } from '../../http/problem-details';
 import { VIEWER_TIME_ZONE } from '../../time/viewer-time-zone';
 import { isoToZonedLocal, knownTimeZones, zonedLocalToIso } from '../../time/zoned-time';
 import { EventsApi } from '../events.api';
+import { t } from '../../i18n/i18n';
 
 const ZONES = knownTimeZones();
 
 function knownZone(control: AbstractControl<string>): ValidationErrors | null {
   return ZONES.includes(control.value) || control.value === 'UTC'
     ? null
-    : { message: 'Choose a time zone from the list, e.g. Europe/Berlin.' };
+    : { messageKey: 'editor.chooseZone' };
 }
 
 function endsAfterStart(group: AbstractControl): ValidationErrors | null {
   const startsAt = group.get('startsAt')?.value as string;
   const endsAt = group.get('endsAt');
   if (startsAt && endsAt?.value && endsAt.value <= startsAt) {
-    endsAt.setErrors({ ...endsAt.errors, message: 'The end must be after the start.' });
+    endsAt.setErrors({ ...endsAt.errors, messageKey: 'editor.endAfterStart' });
   }
   return null;
 }
@@ -83,6 +85,7 @@ export function questionIdFrom(label: string, taken: ReadonlySet<string>): strin
 @Component({
   selector: 'app-event-editor-page',
   imports: [
+    TranslocoPipe,
     ReactiveFormsModule,
     RouterLink,
     MatAutocompleteModule,
@@ -264,9 +267,7 @@ export class EventEditorPage {
     if (this.form.invalid) {
       this.form.markAllAsTouched();
       this.errorMessage.set(
-        this.form.hasError('venueOrLink')
-          ? 'Give a venue, an online link, or both.'
-          : 'Some fields need your attention.',
+        this.form.hasError('venueOrLink') ? t('editor.venueOrLink') : t('editor.needsAttention'),
       );
       return;
     }

@@ -1,0 +1,111 @@
+import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import type { EventDto } from '@secureevent/contracts';
+import { Subscription, firstValueFrom } from 'rxjs';
+
+import { describeHttpError } from '../../http/problem-details';
+import { t } from '../../i18n/i18n';
+import { RealtimeClient } from '../../realtime/realtime.client';
+import { EventsApi } from '../events.api';
+import { CheckInResult, refusedResult, validResult } from './check-in-result';
+
+/** The shortest text that can be a ticket code (a signed token is far longer). */
+export const MIN_TICKET_CODE_LENGTH = 10;
+
+interface CheckInState {
+  readonly event: EventDto | null;
+  readonly loadError: string | null;
+  /** Null until loaded; then kept live by the event's `checkins` and `availability` frames. */
+  readonly stats: { readonly checkedIn: number; readonly confirmed: number } | null;
+  /** The answer to the last scan. */
+  readonly result: CheckInResult | null;
+  readonly checking: boolean;
+}
+
+/**
+ * State of `/events/:id/check-in`: the event, the live count of people checked in, and the
+ * result of the last ticket presented at the door.
+ */
+@Injectable()
+export class CheckInStore {
+  private readonly api = inject(EventsApi);
+  private readonly realtime = inject(RealtimeClient);
+  private readonly destroyRef = inject(DestroyRef);
+
+  private readonly state = signal<CheckInState>({
+    event: null,
+    loadError: null,
+    stats: null,
+    result: null,
+    checking: false,
+  });
+  private live: Subscription | undefined;
+  private eventId: string | null = null;
+
+  readonly event = computed(() => this.state().event);
+  readonly loadError = computed(() => this.state().loadError);
+  readonly stats = computed(() => this.state().stats);
+  readonly result = computed(() => this.state().result);
+  readonly checking = computed(() => this.state().checking);
+
+  /** Loads the event and its count, and follows the count live. */
+  load(id: string): void {
+    this.eventId = id;
+    this.state.set({ event: null, loadError: null, stats: null, result: null, checking: false });
+    const failed = (error: unknown) =>
+      this.state.update((s) => ({ ...s, loadError: describeHttpError(error) }));
+    this.api
+      .getEvent(id)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({ next: (event) => this.state.update((s) => ({ ...s, event })), error: failed });
+    this.api
+      .checkinStats(id)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({ next: (stats) => this.state.update((s) => ({ ...s, stats })), error: failed });
+    // The page is reused when only :id changes: leave the previous event's room first, or its
+    // check-in counts would overwrite this event's.
+    this.live?.unsubscribe();
+    this.live = this.realtime
+      .watchEvent(id)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe((frame) => {
+        if (frame.type === 'checkins') {
+          this.updateStats((stats) => ({ ...stats, checkedIn: frame.checkedIn }));
+        } else if (frame.type === 'availability') {
+          this.updateStats((stats) => ({ ...stats, confirmed: frame.availability.confirmed }));
+        }
+      });
+  }
+
+  /** Checks a ticket code in; the result says valid, already checked in (when, by whom) or why not. */
+  async checkIn(ticketCode: string): Promise<void> {
+    const token = ticketCode.trim();
+    const id = this.eventId;
+    if (id === null) {
+      return;
+    }
+    if (token.length < MIN_TICKET_CODE_LENGTH) {
+      this.state.update((s) => ({
+        ...s,
+        result: { kind: 'invalid', reason: t('checkIn.notACode') },
+      }));
+      return;
+    }
+    this.state.update((s) => ({ ...s, checking: true }));
+    try {
+      const checkin = await firstValueFrom(this.api.checkIn(id, token));
+      this.state.update((s) => ({ ...s, result: validResult(checkin) }));
+      this.updateStats((stats) => ({ ...stats, checkedIn: checkin.checkedIn }));
+    } catch (error) {
+      this.state.update((s) => ({ ...s, result: refusedResult(error) }));
+    } finally {
+      this.state.update((s) => ({ ...s, checking: false }));
+    }
+  }
+
+  private updateStats(
+    change: (stats: NonNullable<CheckInState['stats']>) => CheckInState['stats'],
+  ): void {
+    this.state.update((s) => (s.stats ? { ...s, stats: change(s.stats) } : s));
+  }
+}
