@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { MessageType } from '@secureevent/contracts';
 import {
   createEnvelope,
@@ -28,7 +29,7 @@ const probeService: ServiceDefinition<MessagingTables> = {
       summary: 'Who am I',
       tags: ['probe'],
       access: 'user',
-      responses: { 200: { description: 'The caller' } },
+      responses: { 200: { description: 'The caller', schema: z.object({ id: z.string() }) } },
       handler: async ({ user }) => ({ status: 200, body: { id: user.id } }),
     });
     return {

@@ -44,7 +44,7 @@ function buildTestApp(verifier: TokenVerifier, options: { logger: Logger; bodyLi
       summary: 'Public ping',
       tags: ['test'],
       access: 'public',
-      responses: { 200: { description: 'pong' } },
+      responses: { 200: { description: 'pong', schema: z.object({ pong: z.boolean(), userId: z.string().nullable() }) } },
       handler: async ({ user }) => {
         logger.info('ping handled');
         return { status: 200, body: { pong: true, userId: user?.id ?? null } };
@@ -58,7 +58,9 @@ function buildTestApp(verifier: TokenVerifier, options: { logger: Logger; bodyLi
       tags: ['test'],
       access: ['organizer'] as const,
       body: z.object({ title: z.string().min(1), capacity: z.number().int().positive() }),
-      responses: { 201: { description: 'created' } },
+      responses: {
+        201: { description: 'created', schema: z.object({ title: z.string(), capacity: z.number(), organizerId: z.string() }) },
+      },
       handler: async ({ body, user }) => ({ status: 201, body: { ...body, organizerId: user.id } }),
     })
     .add({
@@ -69,7 +71,7 @@ function buildTestApp(verifier: TokenVerifier, options: { logger: Logger; bodyLi
       tags: ['test'],
       access: 'user',
       params: z.object({ id: z.string().regex(idPattern('evt')) }),
-      responses: { 200: { description: 'found' } },
+      responses: { 200: { description: 'found', schema: z.object({ id: z.string(), readBy: z.string() }) } },
       handler: async ({ params, user }) => ({ status: 200, body: { id: params.id, readBy: user.id } }),
     })
     .add({

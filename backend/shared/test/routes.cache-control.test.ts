@@ -42,7 +42,7 @@ describe('route table: Cache-Control on answers for a signed-in caller', () => {
         summary: 'Public list',
         tags: ['test'],
         access: 'public',
-        responses: { 200: { description: 'things' } },
+        responses: { 200: { description: 'things', schema: z.object({ items: z.array(z.string()), for: z.string().nullable() }) } },
         handler: async ({ user }) => ({ status: 200, body: { items: [], for: user?.id ?? null } }),
       })
       .add({
@@ -53,7 +53,7 @@ describe('route table: Cache-Control on answers for a signed-in caller', () => {
         tags: ['test'],
         access: 'user',
         query: z.object({ n: z.coerce.number().int().max(5).optional() }),
-        responses: { 200: { description: 'mine' } },
+        responses: { 200: { description: 'mine', schema: z.object({ items: z.array(z.string()) }) } },
         handler: async ({ user }) => ({ status: 200, body: { items: [user.id] } }),
       })
       .add({
@@ -63,7 +63,7 @@ describe('route table: Cache-Control on answers for a signed-in caller', () => {
         summary: 'Admin list',
         tags: ['test'],
         access: ['admin'] as const,
-        responses: { 200: { description: 'all' } },
+        responses: { 200: { description: 'all', schema: z.object({ items: z.array(z.string()) }) } },
         handler: async () => ({ status: 200, body: { items: [] } }),
       })
       .add({
@@ -73,7 +73,7 @@ describe('route table: Cache-Control on answers for a signed-in caller', () => {
         summary: 'Signed-in, with its own caching',
         tags: ['test'],
         access: 'user',
-        responses: { 200: { description: 'feed' } },
+        responses: { 200: { description: 'feed', schema: z.object({ ok: z.boolean() }) } },
         handler: async () => ({ status: 200, body: { ok: true }, headers: { 'cache-control': 'private, max-age=60' } }),
       })
       .add({

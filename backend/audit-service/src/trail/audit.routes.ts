@@ -63,7 +63,7 @@ export function auditRoutes(deps: ServiceDeps<AuditDb>, keys: SigningKeys) {
     responses: {
       200: {
         description: 'The entries in chain order; NDJSON ends with the signed chain head, CSV carries it in Audit-Chain-Head',
-        contentType: 'application/x-ndjson',
+        contentType: ['application/x-ndjson', 'text/csv'],
       },
       403: { description: 'Not an admin', schema: problemSchema },
     },

@@ -30,7 +30,7 @@ export const CSV_COLUMNS = [
 export interface TrailExport {
   signedHead: string;
   head: ChainHead;
-  contentType: string;
+  contentType: 'application/x-ndjson' | 'text/csv; charset=utf-8';
   body: AsyncIterable<string>;
 }
 

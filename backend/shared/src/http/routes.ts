@@ -22,24 +22,54 @@ export interface RouteContext<P, Q, B, A extends Access> {
   res: Response;
 }
 
-/** A handler's answer: status, JSON body and optional headers. */
-export interface RouteResult {
+/** A non-JSON body (CSV, SVG, iCalendar, NDJSON) with its media type. */
+export interface RawBody<C extends string = string> {
+  /** The declared media type, optionally with parameters (`text/csv; charset=utf-8`). */
+  contentType: C | `${C};${string}`;
+  /** A stream (an async iterable of chunks) is sent as it is produced, with backpressure: exports of any size in bounded memory. */
+  content: string | Buffer | AsyncIterable<string | Buffer>;
+}
+
+/** A media type such as `text/csv` (a template type, so that declared media types keep their literal). */
+type MediaType = `${string}/${string}`;
+
+/** One documented answer of a route: a JSON body of `schema`, a raw body of `contentType`, or no body. */
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  /** A non-JSON answer; several when the query picks the format (`?format=csv`). */
+  contentType?: MediaType | readonly MediaType[];
+}
+type Responses = Readonly<Record<number, ResponseSpec>>;
+
+type Head<S extends number> = { status: S; headers?: Record<string, string> };
+type MediaOf<C> = C extends readonly (infer M extends string)[] ? M : C extends string ? C : never;
+type ResultFor<S extends number, R> = R extends { contentType: MediaType | readonly MediaType[] }
+  ? Head<S> & { raw: RawBody<MediaOf<R['contentType']>>; body?: never }
+  : R extends { schema: infer Z extends z.ZodType }
+    ? Head<S> & { body: z.output<Z>; raw?: never }
+    : Head<S> & { body?: never; raw?: never };
+
+/**
+ * A handler's answer, typed against the route's declared responses: one of the declared statuses,
+ * with a body of that status's schema (a raw body where a media type is declared, none otherwise).
+ * A body that does not match the declared schema, or an undeclared status, does not compile.
+ */
+export type RouteResult<R extends Responses = Responses> = { [S in keyof R]: ResultFor<S extends number ? S : never, R[S]> }[keyof R];
+
+/** Any handler's answer, as the router sends it. */
+interface SentResult {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
-  /** A non-JSON body (CSV, SVG, iCalendar) with its media type. */
-  raw?: {
-    contentType: string;
-    /** A stream (an async iterable of chunks) is sent as it is produced, with backpressure: exports of any size in bounded memory. */
-    content: string | Buffer | AsyncIterable<string | Buffer>;
-  };
+  raw?: RawBody;
 }
 
 /** One route: path, schemas, permission and the call to its use case; the OpenAPI entry is derived from it. */
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 type Schema = z.ZodType | undefined;
 
-export interface RouteSpec<PS extends Schema, QS extends Schema, BS extends Schema, A extends Access> {
+export interface RouteSpec<PS extends Schema, QS extends Schema, BS extends Schema, A extends Access, R extends Responses = Responses> {
   method: Method;
   /** Express path, e.g. `/api/events/:id`. */
   path: string;
@@ -50,20 +80,32 @@ export interface RouteSpec<PS extends Schema, QS extends Schema, BS extends Sche
   params?: PS;
   query?: QS;
   body?: BS;
-  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  responses: R;
   /**
    * For GETs whose answer to an anonymous caller is the same for everyone: the cache keys the
    * answer was made from (e.g. `event:evt_…`), or undefined when this answer must not be shared.
    * The finished response is then served from the response cache until one of them is deleted.
    */
-  publicCache?: (result: RouteResult) => readonly string[] | undefined;
-  handler(ctx: RouteContext<Out<PS>, Out<QS>, Out<BS>, A>): Promise<RouteResult>;
+  publicCache?: (result: NoInfer<RouteResult<R>>) => readonly string[] | undefined;
+  handler(ctx: RouteContext<Out<PS>, Out<QS>, Out<BS>, A>): Promise<NoInfer<RouteResult<R>>>;
+}
+
+/** What the route table records of each route, for suites generated from it (see `@secureevent/shared/testing`). */
+export interface RouteInfo {
+  method: Method;
+  path: string;
+  operationId: string;
+  access: Access;
+  /** Names of the path parameters (`:id`, `:userId`), in order. */
+  pathParams: string[];
+  hasBody: boolean;
 }
 
 /** Builds an Express router and the matching OpenAPI paths from route specs. */
 export function createRouteTable(verifier: TokenVerifier) {
   const router = Router();
   const paths: ZodOpenApiPathsObject = {};
+  const routes: RouteInfo[] = [];
 
   function parse(schema: z.ZodType | undefined, value: unknown, location: string): unknown {
     if (!schema) return undefined;
@@ -79,10 +121,24 @@ export function createRouteTable(verifier: TokenVerifier) {
   return {
     router,
     paths,
+    /** Every route added so far. */
+    routes: routes as readonly RouteInfo[],
     /** Registers a route; list a resource's routes together at the top of its `*.routes.ts`. */
-    add<PS extends Schema = undefined, QS extends Schema = undefined, BS extends Schema = undefined, A extends Access = Access>(
-      spec: RouteSpec<PS, QS, BS, A>,
-    ) {
+    add<
+      PS extends Schema = undefined,
+      QS extends Schema = undefined,
+      BS extends Schema = undefined,
+      A extends Access = Access,
+      R extends Responses = Responses,
+    >(spec: RouteSpec<PS, QS, BS, A, R>) {
+      routes.push({
+        method: spec.method,
+        path: spec.path,
+        operationId: spec.operationId,
+        access: spec.access,
+        pathParams: [...spec.path.matchAll(/:(\w+)/g)].map((m) => m[1]!),
+        hasBody: spec.body !== undefined,
+      });
       router[spec.method](spec.path, async (req, res) => {
         const user = await bearerUser(verifier, req);
         // Answers made for a signed-in caller (tickets, emails, the audit trail) must never be
@@ -98,7 +154,7 @@ export function createRouteTable(verifier: TokenVerifier) {
           req,
           res,
         } as RouteContext<Out<PS>, Out<QS>, Out<BS>, A>;
-        const result = await spec.handler(ctx);
+        const result: SentResult = await spec.handler(ctx);
         if (result.headers) res.set(result.headers);
         if (result.raw && (typeof result.raw.content === 'string' || Buffer.isBuffer(result.raw.content)))
           res.status(result.status).type(result.raw.contentType).send(result.raw.content);
@@ -114,7 +170,8 @@ export function createRouteTable(verifier: TokenVerifier) {
         operationId: spec.operationId,
         summary: spec.summary,
         tags: spec.tags,
-        ...(spec.access === 'public' ? {} : { security: [{ bearerAuth: [] }] }),
+        // OpenAPI 3.1 §4.8.30: for an http scheme the list names the roles the operation needs (any one of them).
+        ...(spec.access === 'public' ? {} : { security: [{ bearerAuth: spec.access === 'user' ? [] : [...spec.access] }] }),
         ...(spec.params || spec.query
           ? {
               requestParams: {
@@ -130,7 +187,7 @@ export function createRouteTable(verifier: TokenVerifier) {
             {
               description: r.description,
               ...(r.contentType
-                ? { content: { [r.contentType]: { schema: z.string() } } }
+                ? { content: Object.fromEntries([r.contentType].flat().map((type) => [type, { schema: z.string() }])) }
                 : r.schema
                   ? { content: { 'application/json': { schema: r.schema } } }
                   : {}),
@@ -148,13 +205,13 @@ export function createRouteTable(verifier: TokenVerifier) {
 function sendAndCache(
   req: Request,
   res: Response,
-  spec: { path: string; publicCache?: RouteSpec<Schema, Schema, Schema, Access>['publicCache'] },
-  result: RouteResult,
+  spec: { path: string; publicCache?: (result: never) => readonly string[] | undefined },
+  result: SentResult,
 ) {
   const mark = res.locals.responseCacheMark as number | undefined;
   const body = Buffer.from(JSON.stringify(result.body));
   res.status(result.status).type('application/json').send(body);
-  const tags = spec.publicCache?.(result);
+  const tags = spec.publicCache?.(result as never);
   if (mark === undefined || !tags || tags.length === 0 || req.method !== 'GET' || res.statusCode !== 200 || res.hasHeader('set-cookie'))
     return;
   const headers: Record<string, string | string[]> = {};
