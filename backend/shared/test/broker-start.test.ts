@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { createEnvelope, createLogger, startAmqpTransport, type Transport } from '@secureevent/shared';
+import amqp from 'amqplib';
+import { createEnvelope, createLogger, MAX_DELIVERY_ATTEMPTS, startAmqpTransport, type Transport } from '@secureevent/shared';
 import { startTcpProxy, type TcpProxy } from '@secureevent/shared/testing';
 
 const logger = createLogger('broker-start-test', { level: 'silent' });
@@ -50,5 +51,38 @@ describe.skipIf(!process.env.AMQP_URL)('RabbitMQ unreachable when a service star
     url.username = 'nobody';
     url.password = 'not-the-password';
     await expect(startAmqpTransport({ url: url.toString(), logger, exchange })).rejects.toThrow(/ACCESS_REFUSED|403/);
+  });
+
+  it('when a quorum queue keeps getting a message back unsettled, then the broker dead-letters it after the delivery limit', async () => {
+    const quorumExchange = `${exchange}.quorum`;
+    const transport = await startAmqpTransport({ url: target.toString(), logger, exchange: quorumExchange, queueType: 'quorum' });
+    await transport.subscribe({ queue: 'poison-test.recorder', bindings: ['test_item.created.v1'], handle: async () => 'ack' });
+    // Stop consuming through the transport, keeping its queues; a raw consumer then plays a handler that never settles.
+    await transport.close();
+    const queue = `${quorumExchange}.poison-test.recorder`;
+    const conn = await amqp.connect(target.toString());
+    try {
+      const ch = await conn.createConfirmChannel();
+      ch.publish(quorumExchange, 'test_item.created.v1', Buffer.from('{}'), { messageId: 'poison' });
+      await ch.waitForConfirms();
+      let deliveries = 0;
+      for (;;) {
+        const msg = await ch.get(queue, { noAck: false });
+        if (msg === false) break;
+        deliveries += 1;
+        ch.nack(msg, false, true);
+        expect(deliveries).toBeLessThanOrEqual(MAX_DELIVERY_ATTEMPTS + 1);
+        await vi.waitFor(async () =>
+          expect((await ch.checkQueue(queue)).messageCount + (await ch.checkQueue(`${queue}.dlq`)).messageCount).toBe(1),
+        );
+      }
+      expect(deliveries).toBeGreaterThan(1);
+      expect((await ch.checkQueue(`${queue}.dlq`)).messageCount).toBe(1);
+      for (const q of [queue, `${queue}.dlq`]) await ch.deleteQueue(q);
+      await ch.deleteExchange(quorumExchange);
+      await ch.deleteExchange(`${quorumExchange}.dlx`);
+    } finally {
+      await conn.close();
+    }
   });
 });
