@@ -117,6 +117,14 @@ export const fieldChangeSchema = z.object({
 });
 export type FieldChange = z.infer<typeof fieldChangeSchema>;
 
+/**
+ * What stands in a change's `from`/`to` for a personal value (an email, a name, an answer): its
+ * HMAC-SHA256 under the subject's key in the producing service (ADR 0021). Erasing the user deletes
+ * the key, so the reference can no longer be linked to anyone, while the chain still verifies.
+ */
+export const personalValueRefSchema = z.object({ hmac: z.string().regex(/^[A-Za-z0-9_-]{43}$/), keyId: z.string().min(1).max(100) });
+export type PersonalValueRef = z.infer<typeof personalValueRefSchema>;
+
 /** `audit.recorded.v1`: who did what to whom, from where, and whether it worked. Never secrets. */
 export const auditRecordedV1 = z.object({
   actorId: userIdSchema.nullable(),
@@ -128,6 +136,8 @@ export const auditRecordedV1 = z.object({
   userAgent: z.string().max(500).nullable(),
   /** What changed from what to what (absent in records from before it was added, and for actions that change nothing). */
   changes: z.array(fieldChangeSchema).max(100).optional(),
+  /** The id of the request (or message) that caused it, as in the logs' `requestId` (absent in older records). */
+  requestId: z.string().max(100).nullable().optional(),
   at: z.string(),
 });
 export type AuditRecordedV1 = z.infer<typeof auditRecordedV1>;

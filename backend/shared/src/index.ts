@@ -17,6 +17,8 @@ export * from './auth/token-verifier.js';
 export * from './auth/require-role.js';
 export * from './auth/disabled-users.js';
 export * from './audit/record-audit.js';
+export * from './audit/personal-data.js';
+export * from './audit/subject-keys.repository.js';
 export * from './secrets/persistent-secret.js';
 export * from './secrets/signing-keys.js';
 export * from './csv/spreadsheet-safe.js';

@@ -1,5 +1,6 @@
 import express, { type Router } from 'express';
 import { migrate, type DatabaseConnection } from '../db/database.js';
+import { migrateAuditSubjectKeys } from '../audit/subject-keys.repository.js';
 import type { Cache } from '../cache/cache.js';
 import { loggerFor, type Logger } from '../logging/logger.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
@@ -85,6 +86,8 @@ async function prepareService<DB>(definition: ServiceDefinition<DB>, adapters: A
     verifier: disabledUsers.guard(adapters.verifier),
   });
   await migrate(sdb as never, module.migrations, logger);
+  // Every service's audit records may carry personal values as keyed references (ADR 0021).
+  await migrateAuditSubjectKeys(sdb.forMigrations() as never, sdb.schema);
   await disabledUsers.start();
   await startConsumers({ sdb, transport: adapters.transport, logger, service: definition.name, consumers: module.consumers });
 
