@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { commonEnv, emptyToUndefined, loadConfig } from '@secureevent/shared';
 import { auditEnv } from '@secureevent/audit-service';
-import { eventServiceEnvSchema } from '@secureevent/event-service';
+import { assistEnv, eventServiceEnvSchema } from '@secureevent/event-service';
 import { userServiceEnvSchema } from '@secureevent/user-service';
 
 /** The launcher's environment: everything the user-service reads, plus where the SPA build lives. */
@@ -11,6 +11,7 @@ export const platformEnvSchema = z.intersection(
     PORT: commonEnv.PORT,
     SPA_DIR: z.preprocess(emptyToUndefined, z.string().optional()),
     TICKET_SECRET: eventServiceEnvSchema.shape.TICKET_SECRET,
+    ...assistEnv,
     ...auditEnv,
     /**
      * Where `/metrics` is served in embedded mode: its own port (default 9464; 0 = any free port),

@@ -27,7 +27,7 @@ import {
   type Transport,
 } from '@secureevent/shared';
 import { auditOptionsFrom, auditService } from '@secureevent/audit-service';
-import { eventService } from '@secureevent/event-service';
+import { assistOptionsFrom, eventService } from '@secureevent/event-service';
 import { notificationService } from '@secureevent/notification-service';
 import { loadKeyStore, oidcOptionsFrom, userService } from '@secureevent/user-service';
 import type { PlatformConfig } from './config.js';
@@ -105,6 +105,7 @@ export async function startPlatform(
         eventService({
           ticketSecret: persistentSecret({ value: config.TICKET_SECRET, file: path.join(config.DATA_DIR, 'ticket-secret') }),
           publicUrl: config.PUBLIC_URL,
+          assist: assistOptionsFrom(config),
         }),
         notificationService,
         auditService(auditOptionsFrom(config)),

@@ -7,3 +7,4 @@ export * from './notifications.js';
 export * from './audit.js';
 export * from './realtime.js';
 export * from './event-access.js';
+export * from './assist.js';

@@ -1,4 +1,6 @@
 import { buildOpenApi, type ServiceDefinition } from '@secureevent/shared';
+import { assistRoutes } from './assist/assist.routes.js';
+import type { AssistOptions } from './assist/assist.config.js';
 import { calendarRoutes } from './calendar/calendar.routes.js';
 import { checkinsRoutes } from './checkins/checkins.routes.js';
 import { migrations } from './db/migrations.js';
@@ -14,6 +16,8 @@ export interface EventServiceOptions {
   ticketSecret: string;
   /** The web app's base URL (PUBLIC_URL); calendar entries then link to the event page. */
   publicUrl?: string | undefined;
+  /** The event-draft assistant: the local extractor, and an OpenAI-compatible provider when configured. */
+  assist?: AssistOptions | undefined;
 }
 
 /** The event-service: events, registrations, tickets and check-in (schema `events`). */
@@ -27,16 +31,17 @@ export function eventService(options: EventServiceOptions): ServiceDefinition<Ev
       const registrations = registrationsRoutes(deps, tickets);
       const checkins = checkinsRoutes(deps, tickets);
       const calendar = calendarRoutes(deps, { publicUrl: options.publicUrl });
+      const assist = assistRoutes(deps, options.assist ?? { draftsPerHour: 20 });
       return {
         name: 'event-service',
         schema: 'events',
         migrations,
-        routers: [events.router, registrations.router, checkins.router, calendar.router],
+        routers: [events.router, registrations.router, checkins.router, calendar.router, assist.router],
         openapi: {
           path: '/api/events/openapi.json',
           document: buildOpenApi(
-            { title: 'SecureEvent event-service', version: '0.1.0', description: 'Events, registrations, tickets and check-in.' },
-            [events.paths, registrations.paths, checkins.paths, calendar.paths],
+            { title: 'SecureEvent event-service', version: '0.1.0', description: 'Events, registrations, tickets, check-in and the event-draft assistant.' },
+            [events.paths, registrations.paths, checkins.paths, calendar.paths, assist.paths],
           ),
         },
         consumers: [peopleConsumer],
