@@ -1,12 +1,23 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import request from 'supertest';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createEnvelope, createLogger, loadSigningKeys, newId, type ServiceDb, type SigningKeys } from '@secureevent/shared';
+import {
+  createEnvelope,
+  createLogger,
+  loadSigningKeys,
+  newId,
+  personalValueRef,
+  type ServiceDb,
+  type SigningKeys,
+} from '@secureevent/shared';
 import { createTestEnv, startServiceForTest, type TestEnv } from '@secureevent/shared/testing';
 import type { AuditDb } from '../src/db/schema.js';
 import { auditService } from '../src/service.js';
@@ -198,6 +209,54 @@ describe('audit export, verification, search and retention', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('when an entry records before/after with a personal value, then CSV shows it readably without the value, and an edited changes cell is caught', async () => {
+    const key = { keyId: newId('ask'), secret: randomBytes(32) };
+    const subject = newId('reg');
+    const m = await record(
+      'audit.recorded.v1',
+      {
+        actorId: actorA,
+        action: 'event.updated',
+        targetId: subject,
+        outcome: 'success',
+        changes: [
+          { field: 'status', from: 'pending', to: '=confirmed' },
+          { field: 'answers', from: null, to: personalValueRef(key, { diet: 'vegan' }) },
+        ],
+        requestId: 'req-1',
+      },
+      subject,
+    );
+    await vi.waitFor(async () => expect((await asAdmin(`/api/audit?subject=${subject}`).expect(200)).body.items).toHaveLength(1), {
+      timeout: 10_000,
+    });
+    const ndjson = ndjsonLines((await asAdmin('/api/audit/export').expect(200)).text);
+    const entry = JSON.parse(ndjson.find((l) => l.includes(m.id))!) as { seq: number; data: { changes: unknown[]; requestId: string } };
+    expect(entry.data.changes[1]).toMatchObject({ field: 'answers', to: { keyId: key.keyId } });
+    expect(entry.data.requestId).toBe('req-1');
+    expect(ndjson.join('\n')).not.toContain('vegan');
+
+    const res = await asAdmin('/api/audit/export?format=csv').buffer(true).expect(200);
+    const head = res.headers['audit-chain-head'] as string;
+    const rows = parseCsv<Record<string, string>>(res.text, { bom: true, columns: true });
+    const row = rows.find((r) => r.id === m.id)!;
+    const ref = (entry.data.changes[1] as { to: { hmac: string } }).to;
+    // Starts like a formula? No: the field name leads. The value keeps its JSON quotes.
+    expect(row.changes).toBe(`status: "pending" → "=confirmed"; answers: null → [personal data #${ref.hmac.slice(0, 8)}]`);
+    expect(await verifyCsvExport([res.text], head, await jwks())).toMatchObject({ valid: true });
+
+    const edited = rows.map((r) => (r.id === m.id ? { ...r, changes: r.changes!.replace('"=confirmed"', '"rejected"') } : r));
+    const editedCsv = stringifyCsv(edited, { header: true, columns: Object.keys(rows[0]!) });
+    expect(await verifyCsvExport([editedCsv], head, await jwks())).toMatchObject({ valid: false, firstBadSeq: entry.seq });
+
+    // An export made before the changes column existed still verifies.
+    const legacy = stringifyCsv(
+      rows.map(({ changes: _changes, ...r }) => r),
+      { header: true, columns: Object.keys(rows[0]!).filter((c) => c !== 'changes') },
+    );
+    expect(await verifyCsvExport([legacy], head, await jwks())).toMatchObject({ valid: true });
   });
 
   // Last: it deletes the chain's prefix.

@@ -3,13 +3,14 @@ import { stringify } from 'csv-stringify/sync';
 import { spreadsheetSafe, type SigningKeys } from '@secureevent/shared';
 import type { AuditEntryDto } from '@secureevent/contracts';
 import type { AuditDb } from '../db/schema.js';
+import { changesCell } from './changes-cell.js';
 import { signChainHead, type ChainHead } from './chain-head.js';
 import { entriesInChainOrder, narrowsContent, snapshotOf, type EntryFilter, type StoredEntry } from './entries.repository.js';
 
 /** Rows per round trip: memory stays bounded by one batch, whatever the export's size. */
 const BATCH = 1000;
 
-/** The columns of a CSV export, in order; `data` is JSON. */
+/** The columns of a CSV export, in order; `data` is JSON, `changes` its before/after made readable (`changes-cell.ts`). */
 export const CSV_COLUMNS = [
   'seq',
   'id',
@@ -21,6 +22,7 @@ export const CSV_COLUMNS = [
   'actor',
   'action',
   'outcome',
+  'changes',
   'data',
   'prevHash',
   'hash',
@@ -110,7 +112,7 @@ export async function exportTrail(
           batch.map((e) => {
             const dto = toEntryDto(e);
             return CSV_COLUMNS.map((c) => {
-              const v = c === 'data' ? JSON.stringify(dto.data ?? null) : dto[c];
+              const v = c === 'data' ? JSON.stringify(dto.data ?? null) : c === 'changes' ? changesCell(dto.data) : dto[c];
               return spreadsheetSafe(v === null || v === undefined ? '' : String(v));
             });
           }),

@@ -2,6 +2,7 @@ import { parse } from 'csv-parse';
 import type { JSONWebKeySet, JWTVerifyGetKey } from 'jose';
 import { restoreSpreadsheetCell } from '@secureevent/shared';
 import { verifyChainHead, type ChainHead } from './chain-head.js';
+import { changesCell } from './changes-cell.js';
 import { CSV_COLUMNS } from './export-trail.js';
 import { entryHash, type ChainedFields } from './hash-chain.js';
 
@@ -17,6 +18,9 @@ export interface ExportedEntry extends ChainedFields {
 }
 
 type Keys = JSONWebKeySet | JWTVerifyGetKey;
+
+/** The columns of CSV exports made before the `changes` column; they still verify. */
+const LEGACY_CSV_COLUMNS = CSV_COLUMNS.filter((c) => c !== 'changes');
 
 /**
  * Checks entries as they stream, in constant memory, and judges them once the signed head is
@@ -119,7 +123,8 @@ export async function verifyCsvExport(
     parser.end();
   })();
   for await (const row of parser as AsyncIterable<Record<string, string>>) {
-    if (Object.keys(row).join(',') !== CSV_COLUMNS.join(','))
+    const columns = Object.keys(row).join(',');
+    if (columns !== CSV_COLUMNS.join(',') && columns !== LEGACY_CSV_COLUMNS.join(','))
       return { valid: false, entries: 0, firstBadSeq: null, reason: 'the CSV columns are not those of an audit export' };
     const cell = (c: (typeof CSV_COLUMNS)[number]) => restoreSpreadsheetCell(row[c] ?? '');
     let data: unknown;
@@ -128,6 +133,9 @@ export async function verifyCsvExport(
     } catch {
       return { valid: false, entries: 0, firstBadSeq: Number(cell('seq')), reason: 'the data cell is not JSON' };
     }
+    // The readable cell is not hashed: it must say exactly what the hashed data says.
+    if ('changes' in row && cell('changes') !== changesCell(data))
+      return { valid: false, entries: 0, firstBadSeq: Number(cell('seq')), reason: 'the changes cell does not match the entry’s data' };
     checker.add(
       entryOf({
         seq: cell('seq'),
