@@ -8,7 +8,7 @@ import { requestContext, type Logger } from '../logging/logger.js';
 import { newTraceparent, traceIdOf } from '../messaging/envelope.js';
 import { errorHandler, notFoundHandler } from './problem.js';
 import { responseCache } from './response-cache.js';
-import { gauge, metricsHandler } from '../metrics/metrics.js';
+import { answeringService, gauge, metricsHandler } from '../metrics/metrics.js';
 
 /** A named readiness check (database, broker, cache). */
 export interface ReadinessCheck {
@@ -96,7 +96,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     res.end(req.method === 'HEAD' || notModified ? undefined : hit.body);
     const seconds = (performance.now() - started) / 1000;
     metricsMiddleware?.metrics.http_request_duration_seconds.observe(
-      { status_code: String(status), method: req.method, path: hit.route, service: options.service },
+      { status_code: String(status), method: req.method, path: hit.route, service: hit.service ?? options.service },
       seconds,
     );
     logger.info(
@@ -117,6 +117,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
     const incomingTrace = req.get('traceparent');
     const traceparent = incomingTrace && traceparentPattern.test(incomingTrace) ? incomingTrace : newTraceparent();
     res.setHeader('x-request-id', requestId);
+    // The metrics middleware is made once per process; this app's name is the label's fallback.
+    res.locals.app = options.service;
     (req as { id?: string }).id = requestId;
     requestContext.run({ requestId, traceId: traceIdOf(traceparent), traceparent }, next);
   });
@@ -154,6 +156,10 @@ export function createHttpApp(options: HttpAppOptions): Express {
         return typeof r.route?.path === 'string' ? `${r.baseUrl ?? ''}${r.route.path}` : 'unmatched';
       },
       customLabels: { service: options.service },
+      // In embedded mode one app answers for every service: label by the service whose route matched.
+      transformLabels: (labels, _req, res) => {
+        labels.service = answeringService(res, String(res.locals.app ?? labels.service), labels.path !== 'unmatched');
+      },
       promClient: { collectDefaultMetrics: {} },
       // `/metrics` is served below only where it is wanted (never on the embedded public port).
       autoregister: false,

@@ -9,6 +9,8 @@ export interface CachedResponse {
   etag: string | undefined;
   /** The route pattern (`/api/events/:id`), for metrics and logs. */
   route: string;
+  /** The service that answered, for the metrics' `service` label. */
+  service?: string | undefined;
   /** What the response was made from: a write that deletes one of these cache keys drops it. */
   tags: readonly string[];
 }

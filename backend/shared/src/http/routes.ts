@@ -222,7 +222,15 @@ function sendAndCache(
   const etag = res.getHeader('etag');
   responseCache.store(
     req.originalUrl,
-    { status: 200, headers, body, etag: typeof etag === 'string' ? etag : undefined, route: `${req.baseUrl}${spec.path}`, tags },
+    {
+      status: 200,
+      headers,
+      body,
+      etag: typeof etag === 'string' ? etag : undefined,
+      route: `${req.baseUrl}${spec.path}`,
+      service: res.locals.service as string | undefined,
+      tags,
+    },
     mark,
   );
 }

@@ -1,4 +1,4 @@
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type RequestHandler, type Response } from 'express';
 import client from 'prom-client';
 
 /** The process-wide Prometheus registry; in embedded mode every service shares it, told apart by `service`. */
@@ -72,4 +72,22 @@ export function createMetricsApp(): Express {
     res.status(404).end();
   });
   return app;
+}
+
+/**
+ * Marks every request that enters a service's router with that service, so that the HTTP metrics
+ * say which service answered: in embedded mode one app mounts every service's router, and the
+ * router a request last entered is the one that matched it (the boot puts this first in each).
+ */
+export function answeredBy(service: string): RequestHandler {
+  return (_req, res, next) => {
+    res.locals.service = service;
+    next();
+  };
+}
+
+/** The service label of an answer: the service whose route matched, else the app's own (unmatched paths, /healthz). */
+export function answeringService(res: Pick<Response, 'locals'>, app: string, matched: boolean): string {
+  const service = res.locals.service as unknown;
+  return matched && typeof service === 'string' ? service : app;
 }

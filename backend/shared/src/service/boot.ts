@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import { migrate, type DatabaseConnection } from '../db/database.js';
 import { migrateAuditSubjectKeys } from '../audit/subject-keys.repository.js';
+import { answeredBy } from '../metrics/metrics.js';
 import type { Cache } from '../cache/cache.js';
 import { loggerFor, type Logger } from '../logging/logger.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
@@ -92,6 +93,7 @@ async function prepareService<DB>(definition: ServiceDefinition<DB>, adapters: A
   await startConsumers({ sdb, transport: adapters.transport, logger, service: definition.name, consumers: module.consumers });
 
   const router = express.Router();
+  router.use(answeredBy(definition.name));
   router.get(module.openapi.path, (_req, res) => {
     res.json(module.openapi.document);
   });
