@@ -45,6 +45,8 @@ export interface Platform {
   /** Serves only `/metrics`, for METRICS_PORT (the public `app` does not serve it). */
   metricsApp: Express;
   mode: 'embedded' | 'external';
+  /** The booted services, in start order (their routers and OpenAPI documents; suites generated from them). */
+  services: readonly BootedService<unknown>[];
   /**
    * Routes HTTP upgrades on `server` (the one `app` listens on) to the services that take them:
    * `/ws` to the notification-service. Close the returned connections on shutdown.
@@ -144,6 +146,7 @@ export async function startPlatform(
     app,
     metricsApp: createMetricsApp(),
     mode: external ? 'external' : 'embedded',
+    services,
     attach: (server) =>
       attachUpgrades(
         server,
