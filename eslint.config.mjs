@@ -41,9 +41,6 @@ const sqlNotYetInRepositories = [
   'backend/notification-service/src/preferences/deliver-note.ts',
   'backend/notification-service/src/realtime/realtime.schema.ts',
   'backend/shared/src/db/database.ts',
-  'backend/user-service/src/accounts/update-me.ts',
-  'backend/user-service/src/admin/manage-users.ts',
-  'backend/user-service/src/sessions/refresh-tokens.ts',
 ];
 
 const serviceImports = [

@@ -103,6 +103,7 @@ export const AUDIT_ACTIONS = [
   'user.disabled',
   'user.enabled',
   'user.password_changed',
+  'user.profile_updated',
   'event.draft_assisted',
 ] as const;
 

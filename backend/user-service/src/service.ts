@@ -5,7 +5,7 @@ import type { AccountsContext } from './accounts/accounts-context.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
 import { bootstrapAdmin } from './accounts/bootstrap-admin.js';
 import { adminRoutes } from './admin/admin.routes.js';
-import { migrations } from './db/migrations.js';
+import { migrations } from './db/migrations/index.js';
 import type { UsersDb } from './db/schema.js';
 import type { KeyStore } from './keys/key-store.js';
 import { createIdentityProvider, type OidcOptions } from './oidc/identity-provider.js';

@@ -5,7 +5,7 @@ import { assertAcceptablePassword } from '../security/password-policy.js';
 import { refreshTokens } from '../sessions/refresh-tokens.js';
 import { currentUser } from '../sessions/sessions.js';
 import type { AccountsContext } from './accounts-context.js';
-import { toUser } from './users.repository.js';
+import { toUser, usersRepository } from './users.repository.js';
 
 /**
  * Changes the caller's display name and/or password. A password change needs the current password
@@ -37,16 +37,7 @@ export async function updateMe(ctx: AccountsContext, user: AuthUser, input: Upda
   // The caller's own session survives a password change; every other one ends.
   const keepFamily = user.sessionId;
   return ctx.db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('users')
-      .set({
-        updated_at: new Date(),
-        ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
-        ...(passwordHash ? { password_hash: passwordHash } : {}),
-      })
-      .where('id', '=', user.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const updated = await usersRepository(trx).updateProfile(user.id, { displayName: input.displayName, passwordHash });
     if (input.displayName !== undefined && input.displayName !== row.display_name) {
       // Others keep copies of the profile (the notification-service greets people by name).
       const data: UserUpdatedV1 = {
@@ -56,6 +47,15 @@ export async function updateMe(ctx: AccountsContext, user: AuthUser, input: Upda
         updatedAt: updated.updated_at.toISOString(),
       };
       await ctx.outbox.add(trx, { type: MessageType.UserUpdated, subject: updated.id, data });
+      // A name is personal data: the trail keeps a keyed reference to it, never the name itself.
+      await recordAudit(ctx.outbox, trx, {
+        actorId: user.id,
+        action: 'user.profile_updated',
+        targetId: user.id,
+        outcome: 'success',
+        changes: [{ field: 'displayName', from: row.display_name, to: updated.display_name, personalDataOf: user.id }],
+        origin,
+      });
     }
     if (passwordHash) {
       await refreshTokens(trx).revokeAllForUser(user.id, 'password_changed', keepFamily);
@@ -64,6 +64,8 @@ export async function updateMe(ctx: AccountsContext, user: AuthUser, input: Upda
         action: 'user.password_changed',
         targetId: user.id,
         outcome: 'success',
+        // That it changed, never what from or to.
+        changes: [{ field: 'password', from: null, to: null }],
         origin,
       });
     }

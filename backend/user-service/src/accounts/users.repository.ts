@@ -1,8 +1,9 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { User } from '@secureevent/contracts';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { keysetPage } from '@secureevent/shared';
+import type { Role, User } from '@secureevent/contracts';
 import type { UsersDb } from '../db/schema.js';
 
-type UserRow = Selectable<UsersDb['users']>;
+export type UserRow = Selectable<UsersDb['users']>;
 
 /** The public shape of a user: never the hash. */
 export function toUser(row: UserRow): User {
@@ -26,6 +27,71 @@ export function usersRepository(db: Kysely<UsersDb>) {
     },
     findById(id: string): Promise<UserRow | undefined> {
       return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    /**
+     * One page of users in sign-up order (oldest first, ties by id), optionally matching `search`
+     * in the email or display name; `after` is the (created_at, id) of the last user already seen.
+     */
+    listPage(opts: {
+      search?: string | undefined;
+      after?: { createdAt: string; id: string } | undefined;
+      limit: number;
+    }): Promise<UserRow[]> {
+      let q = db.selectFrom('users').selectAll();
+      if (opts.search) {
+        // LIKE wildcards typed by the admin are matched literally.
+        const pattern = `%${opts.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        q = q.where((eb) => eb.or([eb('email', 'ilike', pattern), eb('display_name', 'ilike', pattern)]));
+      }
+      return keysetPage(q, {
+        keys: [
+          ['created_at', 'asc'],
+          ['id', 'asc'],
+        ],
+        after: opts.after ? [new Date(opts.after.createdAt), opts.after.id] : undefined,
+        limit: opts.limit,
+      }).execute();
+    },
+    /** Locks every enabled admin and returns their ids (see `lockAdmins`). */
+    async lockEnabledAdminIds(): Promise<string[]> {
+      const rows = await db
+        .selectFrom('users')
+        .select('id')
+        .where(sql<boolean>`'admin' = any(roles)`)
+        .where('disabled_at', 'is', null)
+        .forUpdate()
+        .execute();
+      return rows.map((r) => r.id);
+    },
+    /** The user, locked until the transaction ends. */
+    findForUpdate(id: string): Promise<UserRow | undefined> {
+      return db.selectFrom('users').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    },
+    setRoles(id: string, roles: Role[]): Promise<UserRow> {
+      return db.updateTable('users').set({ roles, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    },
+    /** Disables (keeping the first disable time on a repeat) or enables the account. */
+    setDisabled(id: string, disabled: boolean): Promise<UserRow | undefined> {
+      return db
+        .updateTable('users')
+        .set((eb) => ({ disabled_at: disabled ? eb.fn.coalesce('disabled_at', eb.val(new Date())) : null, updated_at: new Date() }))
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+    },
+    /** Changes the display name and/or the password hash. */
+    updateProfile(id: string, changes: { displayName?: string | undefined; passwordHash?: string | undefined }): Promise<UserRow> {
+      return db
+        .updateTable('users')
+        .set({
+          updated_at: new Date(),
+          ...(changes.displayName !== undefined ? { display_name: changes.displayName } : {}),
+          ...(changes.passwordHash !== undefined ? { password_hash: changes.passwordHash } : {}),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
     },
   };
 }

@@ -8,7 +8,7 @@ import {
 } from '@secureevent/contracts';
 import type { AccountsContext } from '../accounts/accounts-context.js';
 import { originOf } from '../sessions/session-cookie.js';
-import { disableUser, enableUser, listUsers, setRoles } from './manage-users.js';
+import { listUsers, setAccountDisabled, setRoles } from './manage-users.js';
 
 /**
  * GET   /api/users               list and search users (admin)
@@ -49,36 +49,28 @@ export function adminRoutes(ctx: AccountsContext, verifier: TokenVerifier) {
       body: await setRoles(ctx, user, params.id, body.roles, originOf(req)),
     }),
   });
+  // Disable and enable share everything but their names and disable's refusal to disable oneself.
+  const accountState = { method: 'post' as const, tags: ['admin'], access: ['admin' as const], params: userIdParamsSchema };
   routes.add({
-    method: 'post',
+    ...accountState,
     path: '/api/users/:id/disable',
     operationId: 'disableUser',
     summary: 'Disable a user',
-    tags: ['admin'],
-    access: ['admin'],
-    params: userIdParamsSchema,
     responses: {
       200: { description: 'The user', schema: adminUserSchema },
       403: problem('Not an admin'),
       404: problem('No such user'),
       409: problem('Cannot disable yourself'),
     },
-    handler: async ({ user, params, req }) => ({ status: 200, body: await disableUser(ctx, user, params.id, originOf(req)) }),
+    handler: async ({ user, params, req }) => ({ status: 200, body: await setAccountDisabled(ctx, user, params.id, true, originOf(req)) }),
   });
   routes.add({
-    method: 'post',
+    ...accountState,
     path: '/api/users/:id/enable',
     operationId: 'enableUser',
     summary: 'Enable a disabled user again',
-    tags: ['admin'],
-    access: ['admin'],
-    params: userIdParamsSchema,
-    responses: {
-      200: { description: 'The user', schema: adminUserSchema },
-      403: problem('Not an admin'),
-      404: problem('No such user'),
-    },
-    handler: async ({ user, params, req }) => ({ status: 200, body: await enableUser(ctx, user, params.id, originOf(req)) }),
+    responses: { 200: { description: 'The user', schema: adminUserSchema }, 403: problem('Not an admin'), 404: problem('No such user') },
+    handler: async ({ user, params, req }) => ({ status: 200, body: await setAccountDisabled(ctx, user, params.id, false, originOf(req)) }),
   });
   return routes;
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { UsersDb } from '../db/schema.js';
 import { z } from 'zod';
 import { AppError, cursorCodec, ErrorCode, recordAccountState, toPage, type AuthUser } from '@secureevent/shared';
@@ -11,19 +11,13 @@ import {
   type UserRolesChangedV1,
 } from '@secureevent/contracts';
 import type { AccountsContext } from '../accounts/accounts-context.js';
+import { usersRepository, type UserRow } from '../accounts/users.repository.js';
 import { recordAudit, type RequestOrigin } from '../security/audit-trail.js';
 import { refreshTokens } from '../sessions/refresh-tokens.js';
 
 const cursor = cursorCodec(z.object({ createdAt: z.iso.datetime(), id: z.string().max(40) }));
 
-function toAdminUser(r: {
-  id: string;
-  email: string;
-  display_name: string;
-  roles: Role[];
-  disabled_at: Date | null;
-  created_at: Date;
-}): AdminUser {
+function toAdminUser(r: UserRow): AdminUser {
   return {
     id: r.id,
     email: r.email,
@@ -40,14 +34,7 @@ function toAdminUser(r: {
  * also means two admins demoting each other at once cannot both succeed.
  */
 async function lockAdmins(trx: Kysely<UsersDb>, actor: AuthUser): Promise<string[]> {
-  const rows = await trx
-    .selectFrom('users')
-    .select('id')
-    .where(sql<boolean>`'admin' = any(roles)`)
-    .where('disabled_at', 'is', null)
-    .forUpdate()
-    .execute();
-  const ids = rows.map((r) => r.id);
+  const ids = await usersRepository(trx).lockEnabledAdminIds();
   if (!ids.includes(actor.id)) throw new AppError(ErrorCode.FORBIDDEN, 'You are no longer an admin.');
   return ids;
 }
@@ -57,26 +44,7 @@ export async function listUsers(
   ctx: Pick<AccountsContext, 'db'>,
   query: { q?: string | undefined; cursor?: string | undefined; limit: number },
 ) {
-  let q = ctx.db.selectFrom('users').select(['id', 'email', 'display_name', 'roles', 'disabled_at', 'created_at']);
-  if (query.q) {
-    // LIKE wildcards typed by the admin are matched literally.
-    const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where((eb) => eb.or([eb('email', 'ilike', pattern), eb('display_name', 'ilike', pattern)]));
-  }
-  const after = cursor.decode(query.cursor);
-  if (after) {
-    q = q.where((eb) =>
-      eb.or([
-        eb('created_at', '>', new Date(after.createdAt)),
-        eb.and([eb('created_at', '=', new Date(after.createdAt)), eb('id', '>', after.id)]),
-      ]),
-    );
-  }
-  const rows = await q
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(query.limit + 1)
-    .execute();
+  const rows = await usersRepository(ctx.db).listPage({ search: query.q, after: cursor.decode(query.cursor), limit: query.limit + 1 });
   return toPage(rows.map(toAdminUser), query.limit, (u) => ({ createdAt: u.createdAt, id: u.id }), cursor.encode);
 }
 
@@ -93,18 +61,14 @@ export async function setRoles(
   origin: RequestOrigin,
 ): Promise<AdminUser> {
   return ctx.db.transaction().execute(async (trx) => {
+    const users = usersRepository(trx);
     const admins = await lockAdmins(trx, actor);
-    const target = await trx.selectFrom('users').selectAll().where('id', '=', targetId).forUpdate().executeTakeFirst();
+    const target = await users.findForUpdate(targetId);
     if (!target) throw new AppError(ErrorCode.NOT_FOUND, 'No such user.');
     if (admins.includes(target.id) && !roles.includes('admin') && admins.length <= 1) {
       throw new AppError(ErrorCode.LAST_ADMIN, 'This is the last admin; make someone else an admin first.');
     }
-    const updated = await trx
-      .updateTable('users')
-      .set({ roles, updated_at: new Date() })
-      .where('id', '=', targetId)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const updated = await users.setRoles(targetId, roles);
     const data: UserRolesChangedV1 = {
       userId: targetId,
       roles,
@@ -119,6 +83,7 @@ export async function setRoles(
       targetId,
       outcome: 'success',
       reason: `${target.roles.join(',')} -> ${roles.join(',')}`,
+      changes: [{ field: 'roles', from: target.roles, to: roles }],
       origin,
     });
     return toAdminUser(updated);
@@ -126,54 +91,52 @@ export async function setRoles(
 }
 
 /**
- * Disables a user: they can no longer sign in, every session is revoked, and `user.disabled.v1`
- * tells every service to refuse their access tokens at once (this one too: its own set of
- * disabled users is updated in the same transaction). Announced again on a repeat, so a service
- * that missed it learns it.
+ * Disables a user (`disabled: true`): they can no longer sign in, every session is revoked, and
+ * `user.disabled.v1` tells every service to refuse their access tokens at once (this one too: its
+ * own set of disabled users is updated in the same transaction). Announced again on a repeat, so a
+ * service that missed it learns it.
+ *
+ * Enables a disabled user again (`disabled: false`): they can sign in, and `user.enabled.v1` tells
+ * every service to accept their new tokens. Sessions revoked by the disable stay revoked. Enabling
+ * never removes an admin, so the last-admin rule has nothing to guard then; the actor must still
+ * be an admin.
  */
-export async function disableUser(ctx: AccountsContext, actor: AuthUser, targetId: string, origin: RequestOrigin): Promise<AdminUser> {
-  if (targetId === actor.id) throw new AppError(ErrorCode.CONFLICT, 'You cannot disable your own account.');
+export async function setAccountDisabled(
+  ctx: AccountsContext,
+  actor: AuthUser,
+  targetId: string,
+  disabled: boolean,
+  origin: RequestOrigin,
+): Promise<AdminUser> {
+  if (disabled && targetId === actor.id) throw new AppError(ErrorCode.CONFLICT, 'You cannot disable your own account.');
   return ctx.db.transaction().execute(async (trx) => {
+    const users = usersRepository(trx);
     const admins = await lockAdmins(trx, actor);
-    if (admins.includes(targetId) && admins.length <= 1)
+    if (disabled && admins.includes(targetId) && admins.length <= 1) {
       throw new AppError(ErrorCode.LAST_ADMIN, 'This is the last admin; make someone else an admin first.');
-    const updated = await trx
-      .updateTable('users')
-      .set((eb) => ({ disabled_at: eb.fn.coalesce('disabled_at', eb.val(new Date())), updated_at: new Date() }))
-      .where('id', '=', targetId)
-      .returningAll()
-      .executeTakeFirst();
-    if (!updated) throw new AppError(ErrorCode.NOT_FOUND, 'No such user.');
-    await refreshTokens(trx).revokeAllForUser(targetId, 'disabled');
-    const at = new Date();
-    const data: UserDisabledV1 = { userId: targetId, disabledBy: actor.id, disabledAt: at.toISOString() };
-    await ctx.outbox.add(trx, { type: MessageType.UserDisabled, subject: targetId, data });
-    await recordAccountState(trx, ctx.schema, { userId: targetId, disabled: true, at });
-    await recordAudit(ctx.outbox, trx, { actorId: actor.id, action: 'user.disabled', targetId, outcome: 'success', origin });
-    return toAdminUser(updated);
-  });
-}
-
-/**
- * Enables a disabled user again: they can sign in, and `user.enabled.v1` tells every service to
- * accept their new tokens. Sessions revoked by the disable stay revoked. Enabling never removes an
- * admin, so the last-admin rule has nothing to guard here; the actor must still be an admin.
- */
-export async function enableUser(ctx: AccountsContext, actor: AuthUser, targetId: string, origin: RequestOrigin): Promise<AdminUser> {
-  return ctx.db.transaction().execute(async (trx) => {
-    await lockAdmins(trx, actor);
-    const updated = await trx
-      .updateTable('users')
-      .set({ disabled_at: null, updated_at: new Date() })
-      .where('id', '=', targetId)
-      .returningAll()
-      .executeTakeFirst();
+    }
+    const before = await users.findForUpdate(targetId);
+    if (!before) throw new AppError(ErrorCode.NOT_FOUND, 'No such user.');
+    const updated = await users.setDisabled(targetId, disabled);
     if (!updated) throw new AppError(ErrorCode.NOT_FOUND, 'No such user.');
     const at = new Date();
-    const data: UserEnabledV1 = { userId: targetId, enabledBy: actor.id, enabledAt: at.toISOString() };
-    await ctx.outbox.add(trx, { type: MessageType.UserEnabled, subject: targetId, data });
-    await recordAccountState(trx, ctx.schema, { userId: targetId, disabled: false, at });
-    await recordAudit(ctx.outbox, trx, { actorId: actor.id, action: 'user.enabled', targetId, outcome: 'success', origin });
+    if (disabled) {
+      await refreshTokens(trx).revokeAllForUser(targetId, 'disabled');
+      const data: UserDisabledV1 = { userId: targetId, disabledBy: actor.id, disabledAt: at.toISOString() };
+      await ctx.outbox.add(trx, { type: MessageType.UserDisabled, subject: targetId, data });
+    } else {
+      const data: UserEnabledV1 = { userId: targetId, enabledBy: actor.id, enabledAt: at.toISOString() };
+      await ctx.outbox.add(trx, { type: MessageType.UserEnabled, subject: targetId, data });
+    }
+    await recordAccountState(trx, ctx.schema, { userId: targetId, disabled, at });
+    await recordAudit(ctx.outbox, trx, {
+      actorId: actor.id,
+      action: disabled ? 'user.disabled' : 'user.enabled',
+      targetId,
+      outcome: 'success',
+      changes: [{ field: 'disabled', from: before.disabled_at !== null, to: disabled }],
+      origin,
+    });
     return toAdminUser(updated);
   });
 }

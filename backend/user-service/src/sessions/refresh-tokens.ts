@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { AppError, ErrorCode, newId } from '@secureevent/shared';
 import type { UsersDb } from '../db/schema.js';
 import type { RequestOrigin } from '../security/audit-trail.js';
+import { refreshTokensRepository } from './refresh-tokens.repository.js';
 
 /** A refresh token is good for 14 days of inactivity, and its family for 30 days in all. */
 export const REFRESH_TOKEN_TTL_SECONDS = 14 * 24 * 3600;
@@ -58,8 +59,10 @@ function mint() {
   return { id, secret, token: `${id}.${secret}` };
 }
 
-/** SQL and rules for opaque, hashed, rotating refresh tokens. */
+/** The rules for opaque, hashed, rotating refresh tokens; their SQL is in refresh-tokens.repository.ts. */
 export function refreshTokens(db: Kysely<UsersDb>) {
+  const repo = refreshTokensRepository(db);
+
   async function insert(
     userId: string,
     familyId: string,
@@ -68,20 +71,17 @@ export function refreshTokens(db: Kysely<UsersDb>) {
     parentId: string | null = null,
   ): Promise<{ id: string; token: string }> {
     const { id, secret, token } = mint();
-    await db
-      .insertInto('refresh_tokens')
-      .values({
-        id,
-        family_id: familyId,
-        user_id: userId,
-        secret_hash: sha256(secret),
-        expires_at: new Date(Math.min(Date.now() + REFRESH_TOKEN_TTL_SECONDS * 1000, familyExpiresAt.getTime())),
-        family_expires_at: familyExpiresAt,
-        ip: origin.ip,
-        user_agent: origin.userAgent,
-        parent_id: parentId,
-      })
-      .execute();
+    await repo.insert({
+      id,
+      familyId,
+      userId,
+      secretHash: sha256(secret),
+      expiresAt: new Date(Math.min(Date.now() + REFRESH_TOKEN_TTL_SECONDS * 1000, familyExpiresAt.getTime())),
+      familyExpiresAt,
+      ip: origin.ip,
+      userAgent: origin.userAgent,
+      parentId,
+    });
     return { id, token };
   }
 
@@ -105,16 +105,14 @@ export function refreshTokens(db: Kysely<UsersDb>) {
       const match = tokenPattern.exec(presented);
       if (!match) return { ok: false, reason: 'invalid' };
       const [, id, secret] = match as unknown as [string, string, string];
-      const row = await db.selectFrom('refresh_tokens').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+      const row = await repo.findForUpdate(id);
       if (!row || !timingSafeEqual(Buffer.from(row.secret_hash), Buffer.from(sha256(secret)))) return { ok: false, reason: 'invalid' };
       if (row.revoked_at) return { ok: false, reason: 'revoked' };
       if (row.used_at) {
         const reused = (why: ReuseReason) => ({ ok: false, reason: 'reused', userId: row.user_id, familyId: row.family_id, why }) as const;
         const sinceUse = (Date.now() - new Date(row.used_at).getTime()) / 1000;
         if (sinceUse > REUSE_GRACE_SECONDS) return reused('after_grace');
-        const successor = row.successor_id
-          ? await db.selectFrom('refresh_tokens').selectAll().where('id', '=', row.successor_id).forUpdate().executeTakeFirst()
-          : undefined;
+        const successor = row.successor_id ? await repo.findForUpdate(row.successor_id) : undefined;
         // Used before successors were recorded (0005): refuse, as before, without revoking.
         if (!successor) return { ok: false, reason: 'raced' };
         if (successor.used_at || successor.revoked_at) return reused('successor_used');
@@ -124,13 +122,9 @@ export function refreshTokens(db: Kysely<UsersDb>) {
       }
       if (new Date(row.expires_at).getTime() <= Date.now()) return { ok: false, reason: 'expired' };
       const next = await insert(row.user_id, row.family_id, new Date(row.family_expires_at), origin, id);
-      await db
-        .updateTable('refresh_tokens')
-        .set({ used_at: new Date(), successor_id: next.id, successor_sealed: seal(secret, id, next.token) })
-        .where('id', '=', id)
-        .execute();
+      await repo.markUsed(id, next.id, seal(secret, id, next.token));
       // Once this token is used, its predecessor can never hand it out again: drop the sealed copy.
-      if (row.parent_id) await db.updateTable('refresh_tokens').set({ successor_sealed: null }).where('id', '=', row.parent_id).execute();
+      if (row.parent_id) await repo.dropSealedSuccessor(row.parent_id);
       return { ok: true, userId: row.user_id, familyId: row.family_id, token: next.token, again: false };
     },
 
@@ -138,34 +132,15 @@ export function refreshTokens(db: Kysely<UsersDb>) {
     async familyOf(presented: string): Promise<{ familyId: string; userId: string } | undefined> {
       const match = tokenPattern.exec(presented);
       if (!match) return undefined;
-      const row = await db
-        .selectFrom('refresh_tokens')
-        .select(['family_id', 'user_id', 'secret_hash'])
-        .where('id', '=', match[1]!)
-        .executeTakeFirst();
+      const row = await repo.findFamily(match[1]!);
       if (!row || !timingSafeEqual(Buffer.from(row.secret_hash), Buffer.from(sha256(match[2]!)))) return undefined;
       return { familyId: row.family_id, userId: row.user_id };
     },
 
-    async revokeFamily(familyId: string, reason: string): Promise<void> {
-      await db
-        .updateTable('refresh_tokens')
-        .set({ revoked_at: new Date(), revoke_reason: reason })
-        .where('family_id', '=', familyId)
-        .where('revoked_at', 'is', null)
-        .execute();
-    },
+    revokeFamily: (familyId: string, reason: string) => repo.revokeFamily(familyId, reason),
 
     /** Revokes every session of the user, except `keepFamily` (the caller's own, on a password change). */
-    async revokeAllForUser(userId: string, reason: string, keepFamily?: string): Promise<void> {
-      let q = db
-        .updateTable('refresh_tokens')
-        .set({ revoked_at: new Date(), revoke_reason: reason })
-        .where('user_id', '=', userId)
-        .where('revoked_at', 'is', null);
-      if (keepFamily) q = q.where('family_id', '!=', keepFamily);
-      await q.execute();
-    },
+    revokeAllForUser: (userId: string, reason: string, keepFamily?: string) => repo.revokeAllForUser(userId, reason, keepFamily),
   };
 }
 
