@@ -187,8 +187,16 @@ for entry in "${services[@]}"; do
     logs_and_die "$name: the root filesystem accepted a write"
   # The Deployments' preStop hook is `sleep 10` (k8s/base): the image must have the binary.
   podman exec "$c" sleep 0 || logs_and_die "$name: no sleep for the preStop hook"
-  say "$name: ready, /healthz and /readyz 200, uid $uid, read-only root, sleep present"
+  # Service images leave the embedded database out (backend/Dockerfile): it is never loaded there.
+  podman exec "$c" node -e 'import("@electric-sql/pglite").then(() => process.exit(1), () => process.exit(0))' ||
+    logs_and_die "$name: the image still holds PGlite"
+  say "$name: ready, /healthz and /readyz 200, uid $uid, read-only root, sleep present, no PGlite"
 done
+# Without DATABASE_URL a service image has no database to fall back to: it must say so and stop.
+no_db=$(podman run --rm --user 1000:1000 "${hardening[@]}" -e LOG_LEVEL=warn "localhost/secureevent/audit-service:$tag" 2>&1) &&
+  die "audit-service started without DATABASE_URL and without PGlite"
+grep -q 'set DATABASE_URL' <<<"$no_db" || die "audit-service without DATABASE_URL did not name it: $(tail -n 5 <<<"$no_db")"
+say "audit-service without DATABASE_URL: stops and names it"
 for attempt in $(seq 1 30); do
   node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "http://127.0.0.1:$gateway_port/healthz" && break
   [ "$attempt" = 30 ] && logs_and_die "gateway not answering /healthz within 30 s"

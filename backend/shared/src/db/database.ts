@@ -2,8 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { Kysely, PostgresDialect, sql, type Migration, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import { Migrator } from 'kysely';
 import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 import type { Logger } from '../logging/logger.js';
 import { isConnectionError } from './connection-errors.js';
 
@@ -145,7 +143,22 @@ function discardingBrokenClients(pool: pg.Pool): PostgresPool {
 /** A statement cancelled by the server's statement_timeout: the connection itself is fine. */
 const isStatementTimeout = (err: unknown) => (err as { code?: unknown } | null)?.code === '57014';
 
+/**
+ * PGlite and its dialect are loaded only here, in embedded mode: the service images leave them out
+ * (26 MB of WebAssembly that a service with DATABASE_URL never runs; backend/Dockerfile).
+ */
+async function loadPglite() {
+  try {
+    const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
+    return { PGlite, PGliteDialect };
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    throw new Error('DATABASE_URL is not set and this installation has no embedded database (PGlite): set DATABASE_URL', { cause: err });
+  }
+}
+
 async function connectPglite(dataDir: string, _options: DatabaseOptions): Promise<DatabaseConnection> {
+  const { PGlite, PGliteDialect } = await loadPglite();
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir);
   // One dialect, hence one driver queue, for the whole process: PGlite has a single connection,
