@@ -48,9 +48,8 @@ export const routes: Routes = [
   },
   {
     path: 'admin',
-    title: 'titles.admin',
     canActivate: [requireRole('admin')],
-    loadComponent: () => import('./admin/admin.page').then((m) => m.AdminPage),
+    loadChildren: () => import('./admin/admin.routes').then((m) => m.ADMIN_ROUTES),
   },
   {
     path: '**',

@@ -246,6 +246,24 @@ describe('AdminPage', () => {
     );
   });
 
+  it('when a disabled user is enabled, then the API is asked and the row offers Disable again', async () => {
+    const user = aUser({ id: 'usr_e', email: 'e@example.com', disabled: true });
+    await open([user]);
+    expect(buttonIn(rowOf('e@example.com'), 'Disable')).toBeUndefined();
+
+    buttonIn(rowOf('e@example.com'), 'Enable')!.click();
+    const enable = http.expectOne('/api/users/usr_e/enable');
+    expect(enable.request.method).toBe('POST');
+    enable.flush({ ...user, disabled: false });
+    await settle();
+
+    expect(rowOf('e@example.com').textContent).toContain('Active');
+    expect(buttonIn(rowOf('e@example.com'), 'Disable')).toBeDefined();
+    expect(page().querySelector('[data-testid="admin-message"]')?.textContent).toContain(
+      'e@example.com can sign in again.',
+    );
+  });
+
   it('when the user list is refused, then the reason is shown in words', async () => {
     usersRequest().flush(
       { title: 'Forbidden', status: 403, code: 'FORBIDDEN', detail: 'Admins only.' },

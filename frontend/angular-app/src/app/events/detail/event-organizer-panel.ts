@@ -1,6 +1,7 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  computed,
   effect,
   inject,
   input,
@@ -18,7 +19,10 @@ import { RouterLink } from '@angular/router';
 import { TranslocoPipe } from '@jsverse/transloco';
 import type { EventDto } from '@secureevent/contracts';
 
+import { ChartComponent } from '../../charts/chart';
+import { ChartData, countByDay, cumulative, lastDays } from '../../charts/chart-data';
 import { firstErrorMessage } from '../../forms/server-errors';
+import { I18n, t } from '../../i18n/i18n';
 import { OrganizerPanelStore } from './organizer-panel.store';
 
 /** What the event's organizers (and admins) can do on its page; the state is in `OrganizerPanelStore`. */
@@ -33,6 +37,7 @@ import { OrganizerPanelStore } from './organizer-panel.store';
     MatIconModule,
     MatInputModule,
     MatProgressBarModule,
+    ChartComponent,
   ],
   providers: [OrganizerPanelStore],
   templateUrl: './event-organizer-panel.html',
@@ -55,6 +60,46 @@ export class EventOrganizerPanel {
     validators: [Validators.required, Validators.pattern(/^usr_[0-9a-z]{25}$/)],
   });
   protected readonly errorFor = firstErrorMessage;
+  private readonly i18n = inject(I18n);
+
+  /** Registrations still held (not cancelled) among the attendees loaded. */
+  private readonly held = computed(() =>
+    (this.attendees() ?? []).filter((attendee) => attendee.status !== 'cancelled'),
+  );
+
+  /** Registrations held, as a running total per day over the last 30 days. */
+  protected readonly registrationsChart = computed<ChartData | null>(() => {
+    const held = this.held();
+    if (held.length === 0) return null;
+    const days = lastDays(30);
+    const before = held.filter((a) => a.createdAt.slice(0, 10) < days[0]).length;
+    const perDay = countByDay(
+      held.map((a) => a.createdAt),
+      days,
+    );
+    return {
+      labels: days.map((day) =>
+        this.i18n.dateTime(`${day}T12:00:00Z`, { month: 'short', day: 'numeric', timeZone: 'UTC' }),
+      ),
+      series: [
+        {
+          name: t('organizer.registrations'),
+          values: cumulative(perDay).map((total) => total + before),
+        },
+      ],
+    };
+  });
+
+  /** People checked in among the confirmed attendees loaded. */
+  protected readonly checkIn = computed(() => {
+    const confirmed = this.held().filter((a) => a.status === 'confirmed');
+    const checkedIn = confirmed.filter((a) => a.checkedInAt !== null).length;
+    return {
+      checkedIn,
+      confirmed: confirmed.length,
+      percent: confirmed.length === 0 ? 0 : Math.round((checkedIn / confirmed.length) * 100),
+    };
+  });
 
   constructor() {
     // The page passes a new event object on every live availability change, so the list of

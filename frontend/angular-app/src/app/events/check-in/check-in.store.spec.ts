@@ -1,0 +1,101 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+
+import { AuthStore } from '../../auth/auth.store';
+import { FakeWebSocket, provideFakeWebSocket } from '../../realtime/realtime.testing';
+import { anEvent } from '../events.testing';
+import { CheckInStore } from './check-in.store';
+
+describe('CheckInStore', () => {
+  let store: CheckInStore;
+  let http: HttpTestingController;
+  const eventId = 'evt_store';
+
+  beforeEach(() => {
+    FakeWebSocket.reset();
+    TestBed.configureTestingModule({
+      providers: [
+        CheckInStore,
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        provideFakeWebSocket(),
+        { provide: AuthStore, useValue: { accessToken: () => null, user: () => null } },
+      ],
+    });
+    http = TestBed.inject(HttpTestingController);
+    store = TestBed.inject(CheckInStore);
+    store.load(eventId);
+    http.expectOne(`/api/events/${eventId}`).flush(anEvent({ id: eventId }));
+    http.expectOne(`/api/events/${eventId}/checkins/stats`).flush({ checkedIn: 1, confirmed: 5 });
+  });
+
+  afterEach(() => http.verify());
+
+  it('when loaded, then it holds the event and the count', () => {
+    expect(store.event()?.id).toBe(eventId);
+    expect(store.stats()).toEqual({ checkedIn: 1, confirmed: 5 });
+    expect(store.loadError()).toBeNull();
+  });
+
+  it('when a code is too short to be a ticket, then nothing is asked and the result says why', async () => {
+    await store.checkIn('  short ');
+    expect(store.result()).toEqual({ kind: 'invalid', reason: 'This is not a ticket code.' });
+  });
+
+  it('when a ticket is valid, then the result is valid and the count follows the server', async () => {
+    const done = store.checkIn(' signed.ticket.token ');
+    expect(store.checking()).toBe(true);
+    const request = http.expectOne(`/api/events/${eventId}/checkins`);
+    expect(request.request.body).toEqual({ ticketToken: 'signed.ticket.token' });
+    request.flush({
+      registrationId: 'reg_1',
+      userId: 'usr_x',
+      checkedInAt: '2030-03-10T08:05:00Z',
+      checkedInBy: 'usr_me',
+      checkedIn: 2,
+    });
+    await done;
+
+    expect(store.result()).toEqual({ kind: 'valid', checkedInAt: '2030-03-10T08:05:00Z' });
+    expect(store.stats()).toEqual({ checkedIn: 2, confirmed: 5 });
+    expect(store.checking()).toBe(false);
+  });
+
+  it('when the ticket was already used, then the result says when and by whom', async () => {
+    const done = store.checkIn('signed.ticket.token');
+    http.expectOne(`/api/events/${eventId}/checkins`).flush(
+      {
+        title: 'Conflict',
+        status: 409,
+        code: 'ALREADY_CHECKED_IN',
+        checkedInAt: '2030-03-10T08:00:00Z',
+        checkedInBy: 'usr_door',
+        checkedInByName: 'Dora',
+      },
+      { status: 409, statusText: 'Conflict' },
+    );
+    await done;
+
+    expect(store.result()).toEqual({
+      kind: 'already',
+      checkedInAt: '2030-03-10T08:00:00Z',
+      checkedInBy: 'usr_door',
+      checkedInByName: 'Dora',
+    });
+  });
+
+  it('when loading fails, then the reason is kept in words', () => {
+    store.load('evt_gone');
+    http
+      .expectOne('/api/events/evt_gone')
+      .flush(
+        { title: 'Not Found', status: 404, detail: 'No such event.' },
+        { status: 404, statusText: 'Not Found' },
+      );
+    http.expectOne('/api/events/evt_gone/checkins/stats').flush({ checkedIn: 0, confirmed: 0 });
+
+    expect(store.loadError()).toBe('No such event.');
+    expect(store.event()).toBeNull();
+  });
+});
