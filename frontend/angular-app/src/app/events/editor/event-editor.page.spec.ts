@@ -2,6 +2,7 @@ import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
+import type { EventDraftRequest, EventDraftResponse } from '@secureevent/contracts';
 
 import { VIEWER_TIME_ZONE } from '../../time/viewer-time-zone';
 import { anEvent } from '../events.testing';
@@ -132,6 +133,205 @@ describe('EventEditorPage', () => {
     );
     expect(page().textContent).toContain('Capacity must be at most 1000000');
     expect(navigate).not.toHaveBeenCalled();
+  });
+});
+
+describe('EventEditorPage with the assistant', () => {
+  let fixture: ComponentFixture<EventEditorPage>;
+  let http: HttpTestingController;
+
+  beforeEach(async () => {
+    TestBed.configureTestingModule({
+      imports: [EventEditorPage],
+      providers: [
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        provideRouter([]),
+        { provide: VIEWER_TIME_ZONE, useValue: 'Europe/Paris' },
+      ],
+    });
+    http = TestBed.inject(HttpTestingController);
+    vi.spyOn(TestBed.inject(Router), 'navigate').mockResolvedValue(true);
+    fixture = TestBed.createComponent(EventEditorPage);
+    await fixture.whenStable();
+  });
+
+  afterEach(() => http.verify());
+
+  const page = () => fixture.nativeElement as HTMLElement;
+  const settle = async () => {
+    await new Promise((resolve) => setTimeout(resolve));
+    await fixture.whenStable();
+  };
+  const control = (name: string) =>
+    page().querySelector<HTMLInputElement | HTMLTextAreaElement>(`[formcontrolname="${name}"]`)!;
+  const note = (field: string) => page().querySelector(`[data-testid="assist-note-${field}"]`);
+
+  const allHands: EventDraftResponse = {
+    draft: {
+      title: 'Quarterly all-hands',
+      timeZone: 'Europe/Berlin',
+      startsAt: '2027-03-15T09:00:00.000Z',
+      endsAt: '2027-03-15T11:30:00.000Z',
+      venue: 'HQ auditorium',
+      capacity: 200,
+      tags: ['all-hands'],
+      questions: [
+        {
+          id: 'dietary',
+          label: 'Dietary needs',
+          type: 'choice',
+          required: false,
+          options: ['None', 'Vegetarian', 'Vegan'],
+        },
+      ],
+    },
+    warnings: [
+      { field: 'endsAt', message: 'end from the duration: 2.5 hours' },
+      { field: '', message: 'The model was unavailable: drafted locally.' },
+    ],
+    provider: 'local',
+  };
+
+  async function fillIn(response: EventDraftResponse, text = 'Quarterly all-hands …') {
+    const area = page().querySelector<HTMLTextAreaElement>('[data-testid="assist-text"]')!;
+    area.value = text;
+    area.dispatchEvent(new Event('input'));
+    await fixture.whenStable();
+    page().querySelector<HTMLButtonElement>('[data-testid="assist-fill"]')!.click();
+    await fixture.whenStable();
+    const request = http.expectOne({ method: 'POST', url: '/api/assist/event-draft' });
+    request.flush(response);
+    await settle();
+    return request;
+  }
+
+  it('when the draft comes back, then the fields are filled in the draft’s zone and marked, and empty fields are untouched', async () => {
+    control('onlineUrl').value = 'https://meet.example/keep';
+    control('onlineUrl').dispatchEvent(new Event('input'));
+    const request = await fillIn(allHands);
+
+    expect((request.request.body as EventDraftRequest).timeZone).toBe('Europe/Paris');
+    expect(control('title').value).toBe('Quarterly all-hands');
+    expect(control('timeZone').value).toBe('Europe/Berlin');
+    expect(control('startsAt').value).toBe('2027-03-15T10:00');
+    expect(control('endsAt').value).toBe('2027-03-15T12:30');
+    expect(control('venue').value).toBe('HQ auditorium');
+    expect(control('capacity').value).toBe('200');
+    expect(control('tags').value).toBe('all-hands');
+    expect(control('onlineUrl').value).toBe('https://meet.example/keep');
+    expect(control('description').value).toBe('');
+    expect(page().querySelectorAll('[data-testid="question"]')).toHaveLength(1);
+    expect(
+      page().querySelector<HTMLInputElement>(
+        '[data-testid="question"] [formcontrolname="options"]',
+      )!.value,
+    ).toBe('None, Vegetarian, Vegan');
+
+    for (const field of ['title', 'timeZone', 'startsAt', 'endsAt', 'venue', 'capacity', 'tags']) {
+      expect(note(field)?.textContent, field).toContain('Suggested by the assistant');
+      expect(control(field).getAttribute('aria-describedby'), field).toContain(
+        `assist-note-${field}`,
+      );
+      expect(control(field).closest('mat-form-field')!.classList, field).toContain(
+        'assist-suggested',
+      );
+    }
+    expect(note('questions')?.textContent).toContain('Suggested by the assistant');
+    expect(note('onlineUrl')).toBeNull();
+    expect(note('description')).toBeNull();
+    expect(control('onlineUrl').getAttribute('aria-describedby') ?? '').not.toContain('assist');
+    expect(page().querySelector('[data-testid="assist-provider"]')?.textContent).toContain(
+      'Drafted by the built-in assistant',
+    );
+  });
+
+  it('when a warning names a field, then it is shown beside it; one of no field goes to the banner', async () => {
+    await fillIn(allHands);
+
+    expect(note('endsAt')?.textContent).toContain('end from the duration: 2.5 hours');
+    expect(note('startsAt')?.textContent).not.toContain('2.5 hours');
+    const banner = page().querySelectorAll('[data-testid="assist-general-warning"]');
+    expect(banner).toHaveLength(1);
+    expect(banner[0].querySelector('.visually-hidden')?.textContent).toBe('Warning:');
+    expect(banner[0].textContent).toContain('The model was unavailable: drafted locally.');
+  });
+
+  it('when the organizer edits a filled field, then only that field loses its mark and warnings', async () => {
+    await fillIn(allHands);
+    control('endsAt').value = '2027-03-15T13:00';
+    control('endsAt').dispatchEvent(new Event('input'));
+    await fixture.whenStable();
+
+    expect(note('endsAt')).toBeNull();
+    expect(control('endsAt').getAttribute('aria-describedby') ?? '').not.toContain('assist');
+    expect(control('endsAt').closest('mat-form-field')!.classList).not.toContain(
+      'assist-suggested',
+    );
+    expect(note('title')?.textContent).toContain('Suggested by the assistant');
+  });
+
+  it('when the organizer accepts all, then no field is marked and the draft is saved as shown', async () => {
+    await fillIn({ ...allHands, provider: 'gpt-4o-mini' });
+    expect(page().querySelector('[data-testid="assist-provider"]')?.textContent).toContain(
+      'Drafted by gpt-4o-mini',
+    );
+    page().querySelector<HTMLButtonElement>('[data-testid="assist-accept"]')!.click();
+    await fixture.whenStable();
+
+    expect(page().querySelectorAll('app-assist-note .note')).toHaveLength(0);
+    expect(page().querySelector('[data-testid="assist-accept"]')).toBeNull();
+    expect(page().querySelector('[data-testid="assist-summary"]')?.textContent).toContain(
+      'All suggestions accepted.',
+    );
+
+    Array.from(page().querySelectorAll<HTMLButtonElement>('button'))
+      .find((b) => b.textContent?.includes('Save draft'))!
+      .click();
+    await settle();
+    const create = http.expectOne({ method: 'POST', url: '/api/events' });
+    expect(create.request.body).toMatchObject({
+      title: 'Quarterly all-hands',
+      timeZone: 'Europe/Berlin',
+      startsAt: '2027-03-15T09:00:00.000Z',
+      endsAt: '2027-03-15T11:30:00.000Z',
+      venue: 'HQ auditorium',
+      capacity: 200,
+      tags: ['all-hands'],
+      questions: [
+        {
+          id: 'dietary',
+          label: 'Dietary needs',
+          type: 'choice',
+          required: false,
+          options: ['None', 'Vegetarian', 'Vegan'],
+        },
+      ],
+    });
+    create.flush(anEvent({ id: 'evt_new', status: 'draft' }));
+    await settle();
+  });
+
+  it('when the assistant answers an error, then the form is unchanged', async () => {
+    const area = page().querySelector<HTMLTextAreaElement>('[data-testid="assist-text"]')!;
+    area.value = 'Offsite next week';
+    area.dispatchEvent(new Event('input'));
+    await fixture.whenStable();
+    page().querySelector<HTMLButtonElement>('[data-testid="assist-fill"]')!.click();
+    await fixture.whenStable();
+    http
+      .expectOne('/api/assist/event-draft')
+      .flush(
+        { title: 'Internal Server Error', status: 500 },
+        { status: 500, statusText: 'Internal Server Error' },
+      );
+    await settle();
+
+    expect(page().querySelector('[data-testid="assist-error"]')?.textContent).toContain(
+      'Internal Server Error',
+    );
+    expect(control('title').value).toBe('');
+    expect(page().querySelector('[data-testid="assist-summary"]')).toBeNull();
   });
 });
 

@@ -1,6 +1,7 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  DestroyRef,
   computed,
   effect,
   inject,
@@ -28,7 +29,12 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { Router, RouterLink } from '@angular/router';
 import { TranslocoPipe } from '@jsverse/transloco';
-import type { CreateEventRequest, EventDto, Question } from '@secureevent/contracts';
+import type {
+  CreateEventRequest,
+  EventDraftResponse,
+  EventDto,
+  Question,
+} from '@secureevent/contracts';
 import { firstValueFrom } from 'rxjs';
 
 import { applyServerErrors, firstErrorMessage } from '../../forms/server-errors';
@@ -37,6 +43,10 @@ import { VIEWER_TIME_ZONE } from '../../time/viewer-time-zone';
 import { isoToZonedLocal, knownTimeZones, zonedLocalToIso } from '../../time/zoned-time';
 import { EventsApi } from '../events.api';
 import { t } from '../../i18n/i18n';
+import { AssistNote } from './assist-note';
+import { draftToForm } from './draft-to-form';
+import { DraftSuggestions } from './draft-suggestions';
+import { EventAssist } from './event-assist';
 
 const ZONES = knownTimeZones();
 
@@ -96,6 +106,8 @@ export function questionIdFrom(label: string, taken: ReadonlySet<string>): strin
     MatInputModule,
     MatProgressBarModule,
     MatSelectModule,
+    EventAssist,
+    AssistNote,
   ],
   templateUrl: './event-editor.page.html',
   styleUrl: './event-editor.page.scss',
@@ -105,6 +117,7 @@ export class EventEditorPage {
   private readonly api = inject(EventsApi);
   private readonly router = inject(Router);
   private readonly fb = inject(FormBuilder).nonNullable;
+  private readonly viewerZone = inject(VIEWER_TIME_ZONE);
 
   /** The event being edited; absent on `/events/new`. */
   readonly id = input<string | undefined>();
@@ -119,7 +132,7 @@ export class EventEditorPage {
     {
       title: ['', [Validators.required, Validators.minLength(3), Validators.maxLength(200)]],
       description: ['', Validators.maxLength(20_000)],
-      timeZone: [inject(VIEWER_TIME_ZONE), [Validators.required, knownZone]],
+      timeZone: [this.viewerZone, [Validators.required, knownZone]],
       startsAt: ['', Validators.required],
       endsAt: ['', Validators.required],
       venue: ['', Validators.maxLength(300)],
@@ -143,7 +156,16 @@ export class EventEditorPage {
   });
   protected readonly isNew = computed(() => this.id() === undefined);
 
+  /** What the assistant filled in, marked until edited or accepted. */
+  protected readonly suggestions = new DraftSuggestions(this.form);
+  /** The zone the assistant reads times without one in: the form's, if it is a known zone. */
+  protected readonly assistZone = computed(() => {
+    const zone = this.zoneInput();
+    return ZONES.includes(zone) || zone === 'UTC' ? zone : this.viewerZone;
+  });
+
   constructor() {
+    inject(DestroyRef).onDestroy(() => this.suggestions.dispose());
     effect(() => {
       const id = this.id();
       if (id !== undefined) {
@@ -195,6 +217,30 @@ export class EventEditorPage {
       required: [question?.required ?? false],
       options: [(question?.options ?? []).join(', ')],
     });
+  }
+
+  /**
+   * Fills the form with the assistant's draft: each field the draft has is set (times in the
+   * draft's zone) and marked as suggested; fields it leaves empty keep what they hold. Nothing
+   * is saved.
+   */
+  applyDraft(response: EventDraftResponse): void {
+    const labels = this.questions.controls.map((q) => String(q.get('label')?.value ?? ''));
+    const fill = draftToForm(response.draft, this.assistZone(), labels);
+    this.form.patchValue(fill.patch);
+    const ids = new Set(this.questions.controls.map((q) => String(q.get('id')?.value ?? '')));
+    for (const question of fill.questions) {
+      this.questions.push(
+        this.questionGroup(ids.has(question.id) ? { ...question, id: '' } : question),
+      );
+    }
+    this.errorMessage.set(null);
+    this.suggestions.apply(fill.fields, response.warnings, response.provider);
+  }
+
+  /** The organizer takes every suggestion as it is. */
+  acceptAll(): void {
+    this.suggestions.acceptAll();
   }
 
   addQuestion(): void {
