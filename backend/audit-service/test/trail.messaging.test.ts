@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createEnvelope, messagesConsumed, newId, type ServiceDb } from '@secureevent/shared';
+import { createEnvelope, messagesConsumed, newId, registry, type ServiceDb } from '@secureevent/shared';
 import { createTestEnv, startServiceForTest, type TestEnv } from '@secureevent/shared/testing';
 import type { AuditDb } from '../src/db/schema.js';
 import { auditService } from '../src/service.js';
@@ -81,6 +81,32 @@ describe('audit trail consumer', () => {
     const later = createEnvelope('/secureevent/user-service', { type: 'user.registered.v1', data: {} });
     await env.publishRaw(later.type, later);
     await vi.waitFor(async () => expect((await entries()).some((e: { id: string }) => e.id === later.id)).toBe(true), {
+      timeout: 10_000,
+      interval: 100,
+    });
+  });
+
+  it('when failed sign-ins and denied accesses are recorded, then secureevent_audit_entries_total counts them by action, outcome and reason', async () => {
+    const count = async (labels: Record<string, string>) =>
+      (await registry.getSingleMetric('secureevent_audit_entries_total')!.get()).values.find((v) =>
+        Object.entries(labels).every(([k, want]) => v.labels[k] === want),
+      )?.value ?? 0;
+    const throttled = { action: 'auth.login', outcome: 'failure', reason: 'throttled' };
+    const denied = { action: 'access.denied', outcome: 'failure', reason: 'other' };
+    const [throttledBefore, deniedBefore] = [await count(throttled), await count(denied)];
+    const audit = (data: object) =>
+      createEnvelope('/secureevent/user-service', {
+        type: 'audit.recorded.v1',
+        data: { actorId: null, targetId: null, ip: null, userAgent: null, at: new Date().toISOString(), ...data },
+      });
+    for (const m of [
+      audit({ action: 'auth.login', outcome: 'failure', reason: 'throttled' }),
+      audit({ action: 'auth.login', outcome: 'failure', reason: 'throttled' }),
+      // A free-text reason must not become a label value of its own.
+      audit({ action: 'access.denied', outcome: 'failure', reason: 'Not the organizer of evt_123' }),
+    ])
+      await env.publishRaw(m.type, m);
+    await vi.waitFor(async () => expect([await count(throttled), await count(denied)]).toEqual([throttledBefore + 2, deniedBefore + 1]), {
       timeout: 10_000,
       interval: 100,
     });

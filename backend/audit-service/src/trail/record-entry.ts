@@ -4,6 +4,7 @@ import type { AuditDb } from '../db/schema.js';
 import { insertEntry, lockChainHead } from './entries.repository.js';
 import { entryFacets } from './entry-facets.js';
 import { entryHash, GENESIS_HASH, type ChainedFields } from './hash-chain.js';
+import { countEntry } from './trail.metrics.js';
 
 /** Appends one message to the trail, chained to the entry before it (inside the consumer's transaction). */
 export async function recordEntry(trx: Transaction<AuditDb>, envelope: Envelope): Promise<void> {
@@ -16,5 +17,7 @@ export async function recordEntry(trx: Transaction<AuditDb>, envelope: Envelope)
     occurredAt: new Date(envelope.time).toISOString(),
     data: envelope.data ?? null,
   };
-  await insertEntry(trx, { ...fields, ...entryFacets(fields.type, fields.data), prevHash, hash: entryHash(prevHash, fields) });
+  const facets = entryFacets(fields.type, fields.data);
+  await insertEntry(trx, { ...fields, ...facets, prevHash, hash: entryHash(prevHash, fields) });
+  countEntry(facets, fields.data);
 }

@@ -4,7 +4,8 @@ import client from 'prom-client';
 /** The process-wide Prometheus registry; in embedded mode every service shares it, told apart by `service`. */
 export const registry = client.register;
 
-function counter(name: string, help: string, labelNames: string[]) {
+/** A counter in the process-wide registry (registered once, however often a service is created). */
+export function counter(name: string, help: string, labelNames: string[]): client.Counter {
   return (registry.getSingleMetric(name) as client.Counter | undefined) ?? new client.Counter({ name, help, labelNames });
 }
 
