@@ -13,7 +13,15 @@ const { extractLocally, createOpenAiProvider } = await import('../../backend/eve
 
 const DATE_FIELDS = ['startsAt', 'endsAt', 'timeZone', 'registrationOpensAt', 'registrationClosesAt'];
 const OTHER_FIELDS = ['title', 'venue', 'onlineUrl', 'capacity', 'visibility', 'tags', 'questions'];
-const tokens = (s) => new Set(String(s).toLowerCase().replace(/[^\p{L}\p{N}&]+/gu, ' ').trim().split(/\s+/).filter((t) => t && t !== 'the'));
+const tokens = (s) =>
+  new Set(
+    String(s)
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}&]+/gu, ' ')
+      .trim()
+      .split(/\s+/)
+      .filter((t) => t && t !== 'the'),
+  );
 const jaccard = (a, b) => {
   const [x, y] = [tokens(a), tokens(b)];
   const inter = [...x].filter((t) => y.has(t)).length;
@@ -60,7 +68,8 @@ async function score(name, run, pick = () => true) {
       if (r.fp || r.fn) failures.push({ case: i + 1, name: c.name, field, expected: c.expect[field], actual: draft[field] });
     }
     for (const field of c.warnings ?? []) {
-      if (!warnings.some((w) => w.field === field)) failures.push({ case: i + 1, name: c.name, field: `warning on ${field}`, expected: 'a warning', actual: warnings });
+      if (!warnings.some((w) => w.field === field))
+        failures.push({ case: i + 1, name: c.name, field: `warning on ${field}`, expected: 'a warning', actual: warnings });
     }
     if (verbose) console.log(JSON.stringify({ case: i + 1, draft, warnings }, null, 1));
   }
@@ -69,7 +78,12 @@ async function score(name, run, pick = () => true) {
     const r = tp + fn ? tp / (tp + fn) : 1;
     return { p, r, f1: p + r ? (2 * p * r) / (p + r) : 0 };
   };
-  const sum = (fields) => fields.reduce((acc, f) => ({ tp: acc.tp + totals[f].tp, fp: acc.fp + totals[f].fp, fn: acc.fn + totals[f].fn }), { tp: 0, fp: 0, fn: 0 });
+  const sum = (fields) =>
+    fields.reduce((acc, f) => ({ tp: acc.tp + totals[f].tp, fp: acc.fp + totals[f].fp, fn: acc.fn + totals[f].fn }), {
+      tp: 0,
+      fp: 0,
+      fn: 0,
+    });
   const fmt = (x) => x.toFixed(3);
   console.log(`\n== ${name}: ${only ? 1 : cases.filter(pick).length} cases`);
   console.log('field'.padEnd(22), 'precision', 'recall', '   F1');
@@ -83,10 +97,13 @@ async function score(name, run, pick = () => true) {
   console.log(`dates/times/time zone F1 ${fmt(dates.f1)} (target ≥ 0.9)`);
   console.log(`everything else       F1 ${fmt(other.f1)} (target ≥ 0.8)`);
   console.log(`overall               F1 ${fmt(all.f1)}`);
-  console.log(`precision on absent fields ${fmt(absent ? (absent - invented) / absent : 1)} (${invented} invented of ${absent}; target 1.0)`);
+  console.log(
+    `precision on absent fields ${fmt(absent ? (absent - invented) / absent : 1)} (${invented} invented of ${absent}; target 1.0)`,
+  );
   if (failures.length) {
     console.log(`misses (${failures.length}):`);
-    for (const f of failures) console.log(`  #${f.case} ${f.field}: expected ${JSON.stringify(f.expected)}, got ${JSON.stringify(f.actual)}`);
+    for (const f of failures)
+      console.log(`  #${f.case} ${f.field}: expected ${JSON.stringify(f.expected)}, got ${JSON.stringify(f.actual)}`);
   }
 }
 
@@ -102,5 +119,7 @@ if (process.env.AI_BASE_URL) {
     timeoutMs: Number(process.env.AI_TIMEOUT_MS ?? 30_000),
     maxTokens: 1500,
   });
-  await score(`provider ${provider.name}`, (c) => provider.draft(c.text, { timeZone: c.timeZone ?? DEFAULT_TIME_ZONE, referenceTime: reference }));
+  await score(`provider ${provider.name}`, (c) =>
+    provider.draft(c.text, { timeZone: c.timeZone ?? DEFAULT_TIME_ZONE, referenceTime: reference }),
+  );
 }

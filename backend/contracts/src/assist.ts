@@ -24,9 +24,7 @@ export const eventDraftRequestSchema = z
       .refine(isIanaTimeZone, 'must be an IANA time zone')
       .optional()
       .meta({ description: 'The organizer’s IANA time zone, used for times the text gives without one.', example: 'Europe/Berlin' }),
-    referenceTime: instant()
-      .optional()
-      .meta({ description: 'What “today” and “next Friday” are relative to (default: now).' }),
+    referenceTime: instant().optional().meta({ description: 'What “today” and “next Friday” are relative to (default: now).' }),
   })
   .strict()
   .meta({ id: 'EventDraftRequest' });
@@ -55,9 +53,7 @@ export type EventDraftField = (typeof EVENT_DRAFT_FIELDS)[number];
 
 export const draftWarningSchema = z
   .object({
-    field: z
-      .string()
-      .meta({ description: 'The draft field the warning is about, or an empty string for the draft as a whole.' }),
+    field: z.string().meta({ description: 'The draft field the warning is about, or an empty string for the draft as a whole.' }),
     message: z.string(),
   })
   .meta({ id: 'DraftWarning' });

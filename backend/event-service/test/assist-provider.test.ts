@@ -10,7 +10,13 @@ describe('the OpenAI-compatible provider, against a local Chat Completions serve
   let provider: ReturnType<typeof createOpenAiProvider>;
   beforeAll(async () => {
     server = await startChatCompletionsServer();
-    provider = createOpenAiProvider({ baseUrl: server.baseUrl, apiKey: 'sk-test-key-0123456789', model: 'test-model-1', timeoutMs: 1000, maxTokens: 700 });
+    provider = createOpenAiProvider({
+      baseUrl: server.baseUrl,
+      apiKey: 'sk-test-key-0123456789',
+      model: 'test-model-1',
+      timeoutMs: 1000,
+      maxTokens: 700,
+    });
   });
   afterAll(() => server.close());
 
@@ -27,7 +33,10 @@ describe('the OpenAI-compatible provider, against a local Chat Completions serve
     expect(sent.path).toBe('/v1/chat/completions');
     expect(sent.headers.authorization).toBe('Bearer sk-test-key-0123456789');
     expect(sent.body).toMatchObject({ model: 'test-model-1', max_tokens: 700, stream: false, temperature: 0 });
-    const format = sent.body.response_format as { type: string; json_schema: { name: string; strict: boolean; schema: { properties: object; required: string[]; additionalProperties: boolean } } };
+    const format = sent.body.response_format as {
+      type: string;
+      json_schema: { name: string; strict: boolean; schema: { properties: object; required: string[]; additionalProperties: boolean } };
+    };
     expect(format.type).toBe('json_schema');
     expect(format.json_schema.strict).toBe(true);
     expect(format.json_schema.schema.additionalProperties).toBe(false);
@@ -36,7 +45,11 @@ describe('the OpenAI-compatible provider, against a local Chat Completions serve
     expect(messages.map((m) => m.role)).toEqual(['system', 'user']);
     expect(messages[0]!.content).toBe(SYSTEM_PROMPT);
     // The organizer's text travels only as a JSON string value, never as the instructions.
-    expect(JSON.parse(messages[1]!.content)).toEqual({ referenceTime: '2027-03-01T09:00:00.000Z', organizerTimeZone: 'Europe/Berlin', document: text });
+    expect(JSON.parse(messages[1]!.content)).toEqual({
+      referenceTime: '2027-03-01T09:00:00.000Z',
+      organizerTimeZone: 'Europe/Berlin',
+      document: text,
+    });
     expect(messages[0]!.content).not.toContain('Ignore previous');
   });
 
@@ -91,23 +104,39 @@ describe('the OpenAI-compatible provider, against a local Chat Completions serve
   it.each([
     ['not JSON', { kind: 'answer', content: 'Sure! Here is your event: {title: …' }, 'invalid_answer'],
     ['a JSON array', { kind: 'answer', content: '[1,2]' }, 'invalid_answer'],
-    ['429 with retry-after', { kind: 'status', status: 429, body: { error: { message: 'Rate limit', type: 'rate_limit_error' } }, headers: { 'retry-after': '7' } }, 'rate_limited'],
+    [
+      '429 with retry-after',
+      {
+        kind: 'status',
+        status: 429,
+        body: { error: { message: 'Rate limit', type: 'rate_limit_error' } },
+        headers: { 'retry-after': '7' },
+      },
+      'rate_limited',
+    ],
     ['500', { kind: 'status', status: 500, body: { error: { message: 'boom', type: 'server_error' } } }, 'server_error'],
     ['503', { kind: 'status', status: 503, body: { error: { message: 'overloaded' } } }, 'server_error'],
-    ['401 (a bad key)', { kind: 'status', status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } } }, 'refused'],
+    [
+      '401 (a bad key)',
+      { kind: 'status', status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } } },
+      'refused',
+    ],
     ['no answer within the timeout', { kind: 'hang', ms: 5_000 }, 'timeout'],
-  ] as const)('when the provider answers %s, then the call fails as ProviderUnavailable with the matching reason (the use case falls back)', async (_, behaviour, reason) => {
-    server.answerNext(behaviour);
-    const before = server.received.length;
-    const error = await provider.draft('Team lunch tomorrow at noon', ctx).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(ProviderUnavailable);
-    expect((error as ProviderUnavailable).reason).toBe(reason);
-    // No retries: one call, bounded by the timeout.
-    expect(server.received.length - before).toBe(1);
-  });
+  ] as const)(
+    'when the provider answers %s, then the call fails as ProviderUnavailable with the matching reason (the use case falls back)',
+    async (_, behaviour, reason) => {
+      server.answerNext(behaviour);
+      const before = server.received.length;
+      const error = await provider.draft('Team lunch tomorrow at noon', ctx).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ProviderUnavailable);
+      expect((error as ProviderUnavailable).reason).toBe(reason);
+      // No retries: one call, bounded by the timeout.
+      expect(server.received.length - before).toBe(1);
+    },
+  );
 
   it('when the provider cannot be reached at all, then the call fails as unreachable', async () => {
     const nowhere = createOpenAiProvider({ baseUrl: 'http://127.0.0.1:9/v1', model: 'm', timeoutMs: 1000, maxTokens: 100 });

@@ -22,14 +22,23 @@ describe('assistant API', () => {
   beforeAll(async () => {
     env = await createTestEnv();
     model = await startChatCompletionsServer();
-    local = await startServiceForTest(env, eventService({ ticketSecret: 'assist-api-test-ticket-secret-0123456789', assist: { draftsPerHour: 3 } }));
+    local = await startServiceForTest(
+      env,
+      eventService({ ticketSecret: 'assist-api-test-ticket-secret-0123456789', assist: { draftsPerHour: 3 } }),
+    );
     withModel = await startServiceForTest(
       env,
       eventService({
         ticketSecret: 'assist-api-test-ticket-secret-0123456789',
         assist: {
           draftsPerHour: 100,
-          provider: { baseUrl: model.baseUrl, apiKey: 'sk-never-in-logs-0123456789', model: 'company-model', timeoutMs: 800, maxTokens: 600 },
+          provider: {
+            baseUrl: model.baseUrl,
+            apiKey: 'sk-never-in-logs-0123456789',
+            model: 'company-model',
+            timeoutMs: 800,
+            maxTokens: 600,
+          },
         },
       }),
     );
@@ -99,7 +108,7 @@ describe('assistant API', () => {
     const organizer = await env.tokenFor({ roles: ['organizer'] });
     const res = await request(local.app).post('/api/assist/event-draft').set(bearer(organizer)).send(body).expect(400);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
-    if (field) expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    if (field) expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(`body.${field}`);
   });
 
   it('when one user asks for more drafts than the hourly limit, then 429 with Retry-After, and another user is not affected', async () => {
@@ -107,7 +116,11 @@ describe('assistant API', () => {
     for (let i = 0; i < 3; i++) {
       await request(local.app).post('/api/assist/event-draft').set(bearer(busy)).send({ text: 'Team lunch tomorrow at noon' }).expect(200);
     }
-    const limited = await request(local.app).post('/api/assist/event-draft').set(bearer(busy)).send({ text: 'Team lunch tomorrow at noon' }).expect(429);
+    const limited = await request(local.app)
+      .post('/api/assist/event-draft')
+      .set(bearer(busy))
+      .send({ text: 'Team lunch tomorrow at noon' })
+      .expect(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     const other = await env.tokenFor({ roles: ['admin'] });
     await request(local.app).post('/api/assist/event-draft').set(bearer(other)).send({ text: 'Team lunch tomorrow at noon' }).expect(200);
@@ -117,7 +130,13 @@ describe('assistant API', () => {
     const organizer = await env.tokenFor({ roles: ['organizer'] });
     model.answerNext({
       kind: 'answer',
-      content: modelAnswer({ title: 'All-hands Q1', startsAt: '2027-03-15T10:00:00+01:00', endsAt: '2027-03-15T12:30:00+01:00', timeZone: 'Europe/Berlin', capacity: 9_999_999 }),
+      content: modelAnswer({
+        title: 'All-hands Q1',
+        startsAt: '2027-03-15T10:00:00+01:00',
+        endsAt: '2027-03-15T12:30:00+01:00',
+        timeZone: 'Europe/Berlin',
+        capacity: 9_999_999,
+      }),
     });
     const res = await request(withModel.app)
       .post('/api/assist/event-draft')
@@ -125,9 +144,17 @@ describe('assistant API', () => {
       .send({ text: SENTENCE, timeZone: 'Europe/Berlin', referenceTime: REFERENCE })
       .expect(200);
     expect(res.body.provider).toBe('company-model');
-    expect(res.body.draft).toEqual({ title: 'All-hands Q1', startsAt: '2027-03-15T09:00:00.000Z', endsAt: '2027-03-15T11:30:00.000Z', timeZone: 'Europe/Berlin' });
+    expect(res.body.draft).toEqual({
+      title: 'All-hands Q1',
+      startsAt: '2027-03-15T09:00:00.000Z',
+      endsAt: '2027-03-15T11:30:00.000Z',
+      timeZone: 'Europe/Berlin',
+    });
     expect(res.body.warnings.map((w: { field: string }) => w.field)).toEqual(['capacity']);
-    expect((await audited(organizer.id)).at(-1)).toMatchObject({ action: 'event.draft_assisted', reason: `model company-model; ${SENTENCE.length} characters` });
+    expect((await audited(organizer.id)).at(-1)).toMatchObject({
+      action: 'event.draft_assisted',
+      reason: `model company-model; ${SENTENCE.length} characters`,
+    });
   });
 
   it.each([

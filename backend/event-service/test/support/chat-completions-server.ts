@@ -36,7 +36,9 @@ export async function startChatCompletionsServer() {
       received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
       const behaviour = next;
       if (req.url !== '/v1/chat/completions' || req.method !== 'POST') {
-        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error' } }));
+        res
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error' } }));
         return;
       }
       if (behaviour.kind === 'hang') {
@@ -52,7 +54,7 @@ export async function startChatCompletionsServer() {
           id: 'chatcmpl-test',
           object: 'chat.completion',
           created: Math.floor(Date.now() / 1000),
-          model: String(body.model ?? 'unknown'),
+          model: typeof body.model === 'string' ? body.model : 'unknown',
           choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: behaviour.content, refusal: null } }],
           usage: { prompt_tokens: 100, completion_tokens: 50, total_tokens: 150 },
         }),
