@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
@@ -104,6 +105,45 @@ describe('ci-cd/helm-charts/secureevent', () => {
     },
   );
 
+  it('when audit retention is on, then the chart renders what the prod overlay with k8s/components/audit-retention renders', () => {
+    // A scratch overlay: the prod overlay plus the component, by relative paths (Kustomize refuses absolute ones).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'secureevent-retention-'));
+    try {
+      const rel = path.relative(dir, root);
+      fs.writeFileSync(
+        path.join(dir, 'kustomization.yaml'),
+        [
+          'apiVersion: kustomize.config.k8s.io/v1beta1',
+          'kind: Kustomization',
+          'namespace: secureevent',
+          'resources:',
+          `  - ${rel}/k8s/overlays/prod`,
+          'components:',
+          `  - ${rel}/k8s/components/audit-retention`,
+          '',
+        ].join('\n'),
+      );
+      const r = tool('kubectl', ['kustomize', dir]);
+      if (r.status !== 0) throw new Error(`kubectl kustomize failed:\n${r.stderr}`);
+      const kustomized = normalise(objects(r.stdout));
+      const helm = normalise(helmTemplate('prod', 'audit.retentionDays=365'));
+      expect(helm.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(kustomized.map((o) => `${o.kind}/${o.metadata.name}`));
+      for (let i = 0; i < helm.length; i++) expect(helm[i], `${helm[i]!.kind}/${helm[i]!.metadata.name}`).toEqual(kustomized[i]);
+      const audit = helm.find((o) => o.kind === 'Deployment' && o.metadata.name === 'audit-service') as unknown as {
+        spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } };
+      };
+      expect(audit.spec.template.spec.containers[0]!.env.map((e) => e.name)).toEqual([
+        'PORT',
+        'AUDIT_SIGNING_KEY',
+        'AUDIT_RETENTION_DAYS',
+        'AUDIT_ARCHIVE_DIR',
+      ]);
+      expect(helm.some((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === 'audit-archive')).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('when a value breaks the schema, then helm refuses to render, naming it', () => {
     const bad = [
       ['spread.nodes=Sometimes', 'spread.nodes'],
@@ -111,6 +151,7 @@ describe('ci-cd/helm-charts/secureevent', () => {
       ['imagePullPolicy=Sometimes', 'imagePullPolicy'],
       ['policies.trustedImages.registries[0]=docker.io', 'registries'],
       ['config.DATABASE_URL=postgres://u:p@db/x', 'config'],
+      ['audit.retentionDays=0', 'retentionDays'],
     ];
     for (const [set, field] of bad) {
       const r = tool('helm', ['template', 'secureevent', chart, '--set', set!]);
