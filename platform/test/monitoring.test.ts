@@ -186,7 +186,7 @@ describe('Prometheus (promtool)', () => {
   });
 });
 
-describe('Loki, Promtail and Grafana files (not runnable here: shape only)', () => {
+describe('Loki, Promtail, Alloy and Grafana files (not runnable here: shape only)', () => {
   it('when the Promtail config is read, then it parses our JSON logs and labels only low-cardinality fields', () => {
     const config = parse(read('monitoring', 'loki', 'promtail-config.yml')) as {
       scrape_configs: { pipeline_stages: Record<string, Record<string, unknown> | null>[] }[];
@@ -199,6 +199,45 @@ describe('Loki, Promtail and Grafana files (not runnable here: shape only)', () 
     const metadata = Object.keys((stages.find((s) => 'structured_metadata' in s)?.structured_metadata as Record<string, unknown>) ?? {});
     expect(metadata.sort()).toEqual(['requestId', 'traceId']);
     expect(parse(read('monitoring', 'loki', 'loki-config.yml'))).toHaveProperty('schema_config');
+  });
+
+  it('when the Alloy config is read, then it ships the same pods to the same Loki with the same labels and structured metadata as Promtail', () => {
+    const alloy = read('monitoring', 'alloy', 'config.alloy');
+    const code = alloy.replace(/^\s*\/\/.*$/gm, '');
+    // Balanced blocks: a cut or a stray brace would stop Alloy at start.
+    expect(code.split('{').length).toBe(code.split('}').length);
+    const block = (name: string) => {
+      const start = code.indexOf(`${name} {`);
+      expect(start, name).toBeGreaterThanOrEqual(0);
+      let depth = 0;
+      for (let i = code.indexOf('{', start); i < code.length; i++) {
+        if (code[i] === '{') depth++;
+        else if (code[i] === '}' && --depth === 0) return code.slice(start, i + 1);
+      }
+      throw new Error(`${name} is not closed`);
+    };
+    const keys = (text: string) => [...text.matchAll(/^\s*([A-Za-z_]+)\s*=/gm)].map((m) => m[1]!);
+    expect(keys(block('stage.json'))).toEqual(expect.arrayContaining(['level', 'service', 'requestId', 'traceId']));
+    expect(keys(block('stage.labels')).filter((k) => k !== 'values').sort()).toEqual(['level', 'service']);
+    expect(keys(block('stage.structured_metadata')).filter((k) => k !== 'values').sort()).toEqual(['requestId', 'traceId']);
+    // namespace and app come from the pod, as in Promtail.
+    const relabel = block('discovery.relabel "secureevent"');
+    for (const label of ['namespace', 'app']) expect(relabel).toContain(`target_label  = "${label}"`);
+    expect(relabel).toContain('__meta_kubernetes_pod_label_app_kubernetes_io_part_of');
+    // Wired end to end: discovery → relabel → source → process → write.
+    expect(code).toMatch(/targets\s*=\s*discovery\.kubernetes\.pods\.targets/);
+    expect(code).toMatch(/targets\s*=\s*discovery\.relabel\.secureevent\.output/);
+    expect(code).toMatch(/forward_to\s*=\s*\[loki\.process\.secureevent\.receiver\]/);
+    expect(code).toMatch(/forward_to\s*=\s*\[loki\.write\.loki\.receiver\]/);
+    const promtail = parse(read('monitoring', 'loki', 'promtail-config.yml')) as {
+      clients: { url: string }[];
+      scrape_configs: { kubernetes_sd_configs: { namespaces: { names: string[] } }[] }[];
+    };
+    expect(block('loki.write "loki"')).toContain(`url = "${promtail.clients[0]!.url}"`);
+    const names = promtail.scrape_configs[0]!.kubernetes_sd_configs[0]!.namespaces.names;
+    expect(block('namespaces')).toContain(`names = [${names.map((n) => `"${n}"`).join(', ')}]`);
+    const loki = parse(read('monitoring', 'loki', 'loki-config.yml')) as { limits_config: { allow_structured_metadata?: boolean } };
+    expect(loki.limits_config.allow_structured_metadata).toBe(true);
   });
 
   it('when the dashboards are read, then they are valid JSON on the provisioned data sources', () => {
