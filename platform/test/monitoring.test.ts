@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -98,6 +98,11 @@ describe('Prometheus (promtool)', () => {
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'secureevent-prometheus-'));
     try {
+      // The in-cluster service-account files (kubelet job) exist only in a pod: scratch stand-ins.
+      for (const job of config.scrape_configs as { authorization?: { credentials_file?: string }; tls_config?: { ca_file?: string } }[]) {
+        if (job.authorization?.credentials_file) fs.writeFileSync((job.authorization.credentials_file = path.join(dir, 'token')), 'x');
+        if (job.tls_config?.ca_file) fs.writeFileSync((job.tls_config.ca_file = path.join(dir, 'ca.crt')), '');
+      }
       const copy = path.join(dir, 'prometheus-kubernetes.yml');
       fs.writeFileSync(copy, JSON.stringify(config));
       const r = promtool('check', 'config', copy);
@@ -106,6 +111,30 @@ describe('Prometheus (promtool)', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('then the Kubernetes jobs beyond our namespaces have their cluster RBAC beside the config, for the same ServiceAccount', () => {
+    const config = parse(read('monitoring', 'prometheus', 'prometheus-kubernetes.yml')) as { scrape_configs: { job_name: string }[] };
+    expect(config.scrape_configs.map((j) => j.job_name)).toEqual(['secureevent', 'kube-state-metrics', 'kubelet-cadvisor']);
+    type Rbac = {
+      kind: string;
+      rules?: { resources: string[]; verbs: string[] }[];
+      subjects?: { kind: string; name: string; namespace: string }[];
+    };
+    const docs = parseAllDocuments(read('monitoring', 'prometheus', 'kubernetes-rbac.yaml')).map((d) => d.toJS() as Rbac);
+    const role = docs.find((d) => d.kind === 'ClusterRole')!;
+    const may = (resource: string, verb: string) => role.rules!.some((r) => r.resources.includes(resource) && r.verbs.includes(verb));
+    for (const [resource, verb] of [
+      ['nodes', 'list'],
+      ['nodes/proxy', 'get'],
+      ['endpoints', 'watch'],
+      ['pods', 'list'],
+    ])
+      expect(may(resource!, verb!), `${resource} ${verb}`).toBe(true);
+    expect(role.rules!.flatMap((r) => r.verbs)).not.toEqual(expect.arrayContaining(['create']));
+    const base = parseAllDocuments(read('k8s', 'base', 'prometheus-rbac.yaml')).map((d) => d.toJS() as Rbac);
+    const subject = (list: Rbac[], kind: string) => list.find((d) => d.kind === kind)!.subjects;
+    expect(subject(docs, 'ClusterRoleBinding')).toEqual(subject(base, 'RoleBinding'));
   });
 
   it('when the rules are checked, then promtool accepts every rule file', () => {
@@ -218,8 +247,16 @@ describe('Loki, Promtail, Alloy and Grafana files (not runnable here: shape only
     };
     const keys = (text: string) => [...text.matchAll(/^\s*([A-Za-z_]+)\s*=/gm)].map((m) => m[1]!);
     expect(keys(block('stage.json'))).toEqual(expect.arrayContaining(['level', 'service', 'requestId', 'traceId']));
-    expect(keys(block('stage.labels')).filter((k) => k !== 'values').sort()).toEqual(['level', 'service']);
-    expect(keys(block('stage.structured_metadata')).filter((k) => k !== 'values').sort()).toEqual(['requestId', 'traceId']);
+    expect(
+      keys(block('stage.labels'))
+        .filter((k) => k !== 'values')
+        .sort(),
+    ).toEqual(['level', 'service']);
+    expect(
+      keys(block('stage.structured_metadata'))
+        .filter((k) => k !== 'values')
+        .sort(),
+    ).toEqual(['requestId', 'traceId']);
     // namespace and app come from the pod, as in Promtail.
     const relabel = block('discovery.relabel "secureevent"');
     for (const label of ['namespace', 'app']) expect(relabel).toContain(`target_label  = "${label}"`);
