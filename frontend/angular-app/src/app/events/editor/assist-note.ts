@@ -37,7 +37,7 @@ import { DraftSuggestions, noteId } from './draft-suggestions';
       flex-wrap: wrap;
       gap: 4px 12px;
       align-items: center;
-      margin: -12px 0 12px;
+      margin: 0 0 12px;
       font: var(--mat-sys-body-small);
     }
     .suggested-chip,
