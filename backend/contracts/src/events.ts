@@ -4,7 +4,12 @@ import { instant, isStorableText, opaque, singleLine, text } from './text.js';
 
 export const EVENT_STATUSES = ['draft', 'published', 'cancelled', 'completed'] as const;
 export const eventStatusSchema = z.enum(EVENT_STATUSES);
-export const visibilitySchema = z.enum(['public', 'internal', 'private']);
+/** An event's lifecycle state: draft → published → cancelled | completed. */
+export type EventStatus = (typeof EVENT_STATUSES)[number];
+/** Who may see an event: anyone (`public`), signed-in users (`internal`), invitees (`private`). The one declaration. */
+export const EVENT_VISIBILITIES = ['public', 'internal', 'private'] as const;
+export const visibilitySchema = z.enum(EVENT_VISIBILITIES);
+export type EventVisibility = (typeof EVENT_VISIBILITIES)[number];
 
 const isTimeZone = (tz: string) => {
   try {
@@ -137,6 +142,9 @@ export type EventDto = z.infer<typeof eventSchema>;
 
 export const eventPageSchema = pageOf(eventSchema, 'EventPage');
 export type EventPage = z.infer<typeof eventPageSchema>;
+/** `GET /api/events/mine`: the events the caller organizes, any status. */
+export const managedEventsSchema = z.object({ items: z.array(eventSchema) }).meta({ id: 'ManagedEvents' });
+export type ManagedEvents = z.infer<typeof managedEventsSchema>;
 
 export const listEventsQuerySchema = pageQuerySchema.extend({
   q: singleLine({ min: 1, max: 200 }).optional().meta({ description: 'Full-text search over title, description and tags.' }),
@@ -167,6 +175,9 @@ export const inviteQuerySchema = z.object({
 export const coOrganizerRequestSchema = z.object({ userId: userIdSchema }).strict().meta({ id: 'CoOrganizerRequest' });
 
 export const REGISTRATION_STATUSES = ['confirmed', 'waitlisted', 'cancelled'] as const;
+/** A registration's state: confirmed (holds a seat and a ticket), waitlisted (in the queue), cancelled. */
+export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
+export const registrationStatusSchema = z.enum(REGISTRATION_STATUSES);
 export const registrationIdSchema = z
   .string()
   .regex(/^reg_[0-9a-z]{25}$/, 'must be a reg_ id')
@@ -182,7 +193,7 @@ export const registrationSchema = z
     id: registrationIdSchema,
     eventId: eventIdSchema,
     userId: userIdSchema,
-    status: z.enum(REGISTRATION_STATUSES),
+    status: registrationStatusSchema,
     waitlistPosition: z.number().int().optional(),
     ticketToken: z.string().optional().meta({ description: 'Present while confirmed: the signed token the QR code encodes.' }),
     answers: z.record(z.string(), z.union([z.string(), z.boolean()])),
@@ -196,8 +207,22 @@ export const myRegistrationSchema = registrationSchema
   .extend({ eventTitle: z.string(), startsAt: z.string(), endsAt: z.string(), timeZone: z.string() })
   .meta({ id: 'MyRegistration' });
 export type MyRegistrationDto = z.infer<typeof myRegistrationSchema>;
+/** `GET /api/registrations/mine`: the caller's registrations, soonest event first. */
+export const myRegistrationsSchema = z.object({ items: z.array(myRegistrationSchema) }).meta({ id: 'MyRegistrations' });
+export type MyRegistrations = z.infer<typeof myRegistrationsSchema>;
 export const registrationPageSchema = pageOf(registrationSchema, 'RegistrationPage');
 export const registrationIdParamsSchema = z.object({ id: registrationIdSchema });
+
+/** An attendee as the event's managers see them: the registration plus the person's name and email (null until known). */
+export const attendeeSchema = registrationSchema
+  .extend({ displayName: z.string().nullable(), email: z.string().nullable() })
+  .meta({ id: 'Attendee' });
+export type Attendee = z.infer<typeof attendeeSchema>;
+export const attendeePageSchema = pageOf(attendeeSchema, 'AttendeePage');
+export type AttendeePage = z.infer<typeof attendeePageSchema>;
+/** `GET /api/events/:id/registrations`: a page, optionally of one status. */
+export const listAttendeesQuerySchema = pageQuerySchema.extend({ status: registrationStatusSchema.optional() });
+export type ListAttendeesQuery = z.infer<typeof listAttendeesQuerySchema>;
 
 export const checkinRequestSchema = z
   .object({ ticketToken: opaque({ min: 10, max: 200 }) })
@@ -212,3 +237,10 @@ export const checkinSchema = z
     checkedIn: z.number().int(),
   })
   .meta({ id: 'Checkin' });
+/** A ticket checked in at the door. */
+export type Checkin = z.infer<typeof checkinSchema>;
+export type CheckinRequest = z.infer<typeof checkinRequestSchema>;
+
+/** `GET /api/events/:id/checkins/stats`: the door dashboard's counts. */
+export const checkinStatsSchema = z.object({ checkedIn: z.number().int(), confirmed: z.number().int() }).meta({ id: 'CheckinStats' });
+export type CheckinStats = z.infer<typeof checkinStatsSchema>;
