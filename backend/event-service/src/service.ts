@@ -3,7 +3,7 @@ import { assistRoutes } from './assist/assist.routes.js';
 import type { AssistOptions } from './assist/assist.config.js';
 import { calendarRoutes } from './calendar/calendar.routes.js';
 import { checkinsRoutes } from './checkins/checkins.routes.js';
-import { migrations } from './db/migrations.js';
+import { migrations } from './db/migrations/index.js';
 import type { EventsDb } from './db/schema.js';
 import { eventsRoutes } from './events/events.routes.js';
 import { peopleConsumer } from './registrations/people.consumer.js';

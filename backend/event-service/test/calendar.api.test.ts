@@ -4,12 +4,11 @@ import request from 'supertest';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceDb } from '@secureevent/shared';
-import { createTestEnv, startServiceForTest, type TestEnv } from '@secureevent/shared/testing';
+import type { TestEnv } from '@secureevent/shared/testing';
 import type { EventsDb } from '../src/db/schema.js';
-import { eventService } from '../src/service.js';
+import { bearer, eventFactory, startEventService, type StartedEventService } from './fixtures.js';
 
 const PUBLIC_URL = 'https://events.example.org';
-const bearer = (t: { token: string }) => ({ authorization: `Bearer ${t.token}` });
 
 /** Parses an iCalendar text with ical.js, registering its VTIMEZONEs so zoned times convert to instants. */
 function parseIcs(text: string) {
@@ -21,46 +20,27 @@ function parseIcs(text: string) {
 }
 
 describe('calendar API', () => {
+  let service: StartedEventService;
   let env: TestEnv;
-  let app: Awaited<ReturnType<typeof startServiceForTest>>['app'];
+  let app: StartedEventService['app'];
   let sdb: ServiceDb<EventsDb>;
-  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    env = await createTestEnv();
-    const started = await startServiceForTest(
-      env,
-      eventService({ ticketSecret: 'calendar-api-test-ticket-secret-0123456789', publicUrl: PUBLIC_URL }),
-    );
-    ({ app } = started);
-    sdb = started.sdb;
-    stop = () => started.booted.stop();
+    service = await startEventService({ ticketSecret: 'calendar-api-test-ticket-secret-0123456789', publicUrl: PUBLIC_URL });
+    ({ env, app, sdb } = service);
   });
-  afterAll(async () => {
-    await stop();
-    await env.close();
-  });
+  afterAll(() => service.stop());
 
-  async function anEvent(overrides: Record<string, unknown> = {}, options: { publish?: boolean } = {}) {
-    const organizer = await env.tokenFor({ roles: ['organizer'] });
-    const created = await request(app)
-      .post('/api/events')
-      .set(bearer(organizer))
-      .send({
-        title: 'Winter workshop',
-        description: 'Bring a laptop, a charger; and questions.',
-        startsAt: '2030-01-15T15:00:00Z',
-        endsAt: '2030-01-15T17:30:00Z',
-        timeZone: 'America/New_York',
-        venue: 'Room 2, Main Building',
-        capacity: 5,
-        ...overrides,
-      })
-      .expect(201);
-    const id = created.body.id as string;
-    if (options.publish !== false) await request(app).post(`/api/events/${id}/publish`).set(bearer(organizer)).expect(200);
-    return { id, organizer };
-  }
+  const anEvent = (overrides: Record<string, unknown> = {}, options: { publish?: boolean } = {}) =>
+    eventFactory(service, {
+      title: 'Winter workshop',
+      description: 'Bring a laptop, a charger; and questions.',
+      startsAt: '2030-01-15T15:00:00Z',
+      endsAt: '2030-01-15T17:30:00Z',
+      timeZone: 'America/New_York',
+      venue: 'Room 2, Main Building',
+      capacity: 5,
+    })(overrides, options);
 
   const register = (eventId: string, who: { token: string }) =>
     request(app).post(`/api/events/${eventId}/registrations`).set(bearer(who)).send({}).expect(201);

@@ -1,9 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, startServiceForTest, type TestEnv } from '@secureevent/shared/testing';
-import { eventService as eventServiceFor } from '../src/service.js';
-
-const eventService = eventServiceFor({ ticketSecret: 'test-ticket-secret-that-is-long-enough-0123' });
+import type { TestEnv } from '@secureevent/shared/testing';
+import { startEventService, type StartedEventService } from './fixtures.js';
 
 const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 const validEvent = (overrides: Record<string, unknown> = {}) => ({
@@ -19,20 +17,15 @@ const validEvent = (overrides: Record<string, unknown> = {}) => ({
 });
 
 describe('events API', () => {
+  let service: StartedEventService;
   let env: TestEnv;
-  let app: Awaited<ReturnType<typeof startServiceForTest>>['app'];
-  let stop: () => Promise<void>;
+  let app: StartedEventService['app'];
 
   beforeAll(async () => {
-    env = await createTestEnv();
-    const started = await startServiceForTest(env, eventService);
-    app = started.app;
-    stop = () => started.booted.stop();
+    service = await startEventService();
+    ({ env, app } = service);
   });
-  afterAll(async () => {
-    await stop();
-    await env.close();
-  });
+  afterAll(() => service.stop());
 
   it('when an organizer creates and publishes an event, then anonymous callers see it in the list', async () => {
     const { token } = await env.tokenFor({ roles: ['organizer'] });
@@ -181,16 +174,14 @@ describe('events API', () => {
 });
 
 describe('event search and filters', () => {
+  let service: StartedEventService;
   let env: TestEnv;
-  let app: Awaited<ReturnType<typeof startServiceForTest>>['app'];
-  let stop: () => Promise<void>;
+  let app: StartedEventService['app'];
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    env = await createTestEnv();
-    const started = await startServiceForTest(env, eventService);
-    app = started.app;
-    stop = () => started.booted.stop();
+    service = await startEventService();
+    ({ env, app } = service);
     const { token } = await env.tokenFor({ roles: ['organizer'] });
     const make = async (key: string, body: Record<string, unknown>) => {
       const res = await request(app).post('/api/events').set('authorization', `Bearer ${token}`).send(validEvent(body)).expect(201);
@@ -224,10 +215,7 @@ describe('event search and filters', () => {
     const attendee = await env.tokenFor({ roles: ['attendee'] });
     await request(app).post(`/api/events/${ids.full}/registrations`).set('authorization', `Bearer ${attendee.token}`).send({}).expect(201);
   });
-  afterAll(async () => {
-    await stop();
-    await env.close();
-  });
+  afterAll(() => service.stop());
 
   const found = async (query: Record<string, string>) => {
     const res = await request(app)

@@ -1,46 +1,30 @@
 import request from 'supertest';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEnvelope, type ServiceDb } from '@secureevent/shared';
 import type { Role } from '@secureevent/contracts';
-import { createTestEnv, startServiceForTest, type TestEnv } from '@secureevent/shared/testing';
+import type { TestEnv } from '@secureevent/shared/testing';
 import type { EventsDb } from '../src/db/schema.js';
-import { eventService } from '../src/service.js';
-
-const days = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
-const bearer = (t: { token: string }) => ({ authorization: `Bearer ${t.token}` });
+import { bearer, eventFactory, inDays as days, outboxProbe, startEventService, type StartedEventService } from './fixtures.js';
 
 /** Who may manage an event, who may be made a co-organizer, and the rules an edit or a publish must keep. */
 describe('event organizers and management rules', () => {
+  let service: StartedEventService;
   let env: TestEnv;
-  let app: Awaited<ReturnType<typeof startServiceForTest>>['app'];
+  let app: StartedEventService['app'];
   let sdb: ServiceDb<EventsDb>;
-  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    env = await createTestEnv();
-    const started = await startServiceForTest(env, eventService({ ticketSecret: 'organizers-api-test-secret-0123456789' }));
-    ({ app, sdb } = started);
-    stop = () => started.booted.stop();
+    service = await startEventService({ ticketSecret: 'organizers-api-test-secret-0123456789' });
+    ({ env, app, sdb } = service);
   });
-  afterAll(async () => {
-    await stop();
-    await env.close();
-  });
+  afterAll(() => service.stop());
 
-  async function draft(organizer: { token: string }, overrides: Record<string, unknown> = {}) {
-    const created = await request(app)
-      .post('/api/events')
-      .set(bearer(organizer))
-      .send({ title: 'Team offsite', startsAt: days(7), endsAt: days(7.2), timeZone: 'UTC', venue: 'Barn', capacity: 10, ...overrides })
-      .expect(201);
-    return created.body.id as string;
-  }
-  async function published(organizer: { token: string }, overrides: Record<string, unknown> = {}) {
-    const id = await draft(organizer, overrides);
-    await request(app).post(`/api/events/${id}/publish`).set(bearer(organizer)).expect(200);
-    return id;
-  }
+  const anEvent = (organizer: { token: string; id: string }, overrides: Record<string, unknown>, publish: boolean) =>
+    eventFactory(service, { title: 'Team offsite', endsAt: days(7.2), venue: 'Barn' })(overrides, { organizer, publish });
+  const draft = async (organizer: { token: string; id: string }, overrides: Record<string, unknown> = {}) =>
+    (await anEvent(organizer, overrides, false)).id;
+  const published = async (organizer: { token: string; id: string }, overrides: Record<string, unknown> = {}) =>
+    (await anEvent(organizer, overrides, true)).id;
 
   const rolesKnown = async (userId: string) =>
     (await sdb.db.selectFrom('people').select(['roles', 'roles_at']).where('user_id', '=', userId).executeTakeFirst()) ?? null;
@@ -78,14 +62,8 @@ describe('event organizers and management rules', () => {
     await announceUser(marker, ['attendee']);
   }
 
-  const outboxData = async (type: string, subject: string) =>
-    (
-      await sql<{ data: Record<string, unknown> }>`
-        select envelope->'data' as data from ${sql.id(sdb.schema, 'outbox')}
-         where type = ${type} and envelope->>'subject' = ${subject} order by seq`.execute(sdb.db)
-    ).rows.map((r) => r.data);
-  const audited = async (action: string, targetId: string) =>
-    (await outboxData('audit.recorded.v1', targetId)).filter((d) => d.action === action);
+  const outboxData = (type: string, subject: string) => outboxProbe(sdb).data(type, subject);
+  const audited = (action: string, targetId: string) => outboxProbe(sdb).audits(targetId, action);
 
   describe('an organizer whose role was removed', () => {
     it('when they sign in again without the organizer role, then PATCH, the CSV and every other management route are 403, and their dashboard is empty', async () => {
@@ -181,8 +159,16 @@ describe('event organizers and management rules', () => {
         { changed: ['venue'], organizerIds: [organizer.id, colleague.id] },
         { changed: ['organizerIds'], organizerIds: [organizer.id] },
       ]);
-      expect((await audited('event.co_organizer_added', id)).map((d) => [d.actorId, d.reason])).toEqual([[organizer.id, colleague.id]]);
-      expect((await audited('event.co_organizer_removed', id)).map((d) => [d.actorId, d.reason])).toEqual([[organizer.id, colleague.id]]);
+      expect((await audited('event.co_organizer_added', id)).map((d) => [d.actorId, d.reason, d.changes])).toEqual([
+        [organizer.id, colleague.id, [{ field: 'organizerIds', from: [organizer.id], to: [organizer.id, colleague.id] }]],
+      ]);
+      expect((await audited('event.co_organizer_removed', id)).map((d) => [d.actorId, d.reason, d.changes])).toEqual([
+        [organizer.id, colleague.id, [{ field: 'organizerIds', from: [organizer.id, colleague.id], to: [organizer.id] }]],
+      ]);
+      expect((await audited('event.updated', id)).map((d) => [d.actorId, d.changes])).toEqual([
+        [colleague.id, [{ field: 'venue', from: 'Barn', to: 'Loft' }]],
+      ]);
+      expect((await audited('event.published', id)).map((d) => d.changes)).toEqual([[{ field: 'status', from: 'draft', to: 'published' }]]);
     });
 
     it('when the user is not an organizer of the event, or is its last one, then removal is 404, or 409', async () => {
@@ -278,11 +264,13 @@ describe('event organizers and management rules', () => {
       }
       const after = (await request(app).get(`/api/events/${id}`).set(bearer(organizer))).body;
       expect([after.registrationOpensAt, after.registrationClosesAt]).toEqual([opens, closes]);
-      await request(app)
-        .patch(`/api/events/${id}`)
-        .set(bearer(organizer))
-        .send({ registrationClosesAt: days(2) })
-        .expect(200);
+      // Refused edits are not audited as changes; the one that is allowed records from what to what.
+      expect(await audited('event.updated', id)).toEqual([]);
+      const closesNow = days(2);
+      await request(app).patch(`/api/events/${id}`).set(bearer(organizer)).send({ registrationClosesAt: closesNow }).expect(200);
+      expect((await audited('event.updated', id)).map((d) => d.changes)).toEqual([
+        [{ field: 'registrationClosesAt', from: closes, to: closesNow }],
+      ]);
     });
   });
 });

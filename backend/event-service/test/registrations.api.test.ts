@@ -2,56 +2,27 @@ import request from 'supertest';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEnvelope, responseCache, type ServiceDb } from '@secureevent/shared';
-import { createTestEnv, startServiceForTest, type TestEnv } from '@secureevent/shared/testing';
+import type { TestEnv } from '@secureevent/shared/testing';
 import type { EventsDb } from '../src/db/schema.js';
-import { eventService } from '../src/service.js';
-
-const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-const bearer = (t: { token: string }) => ({ authorization: `Bearer ${t.token}` });
+import { bearer, eventFactory, inDays as future, outboxProbe, startEventService, type StartedEventService } from './fixtures.js';
 
 describe('registrations, tickets and check-in API', () => {
+  let service: StartedEventService;
   let env: TestEnv;
-  let app: Awaited<ReturnType<typeof startServiceForTest>>['app'];
+  let app: StartedEventService['app'];
   let sdb: ServiceDb<EventsDb>;
-  let stop: () => Promise<void>;
+  let outbox: ReturnType<typeof outboxProbe>;
 
   beforeAll(async () => {
-    env = await createTestEnv();
-    const started = await startServiceForTest(env, eventService({ ticketSecret: 'registrations-api-test-secret-0123456789' }));
-    ({ app } = started);
-    sdb = started.sdb;
-    stop = () => started.booted.stop();
+    service = await startEventService({ ticketSecret: 'registrations-api-test-secret-0123456789' });
+    ({ env, app, sdb } = service);
+    outbox = outboxProbe(sdb);
   });
-  afterAll(async () => {
-    await stop();
-    await env.close();
-  });
+  afterAll(() => service.stop());
 
-  async function publishedEvent(overrides: Record<string, unknown> = {}) {
-    const organizer = await env.tokenFor({ roles: ['organizer'] });
-    const created = await request(app)
-      .post('/api/events')
-      .set(bearer(organizer))
-      .send({
-        title: 'Workshop',
-        startsAt: future(7),
-        endsAt: future(7.1),
-        timeZone: 'Europe/Berlin',
-        venue: 'Room 2',
-        capacity: 2,
-        ...overrides,
-      })
-      .expect(201);
-    await request(app).post(`/api/events/${created.body.id}/publish`).set(bearer(organizer)).expect(200);
-    return { id: created.body.id as string, organizer };
-  }
-
-  const outboxTypes = async (subject: string) =>
-    (
-      await sql<{
-        type: string;
-      }>`select type from ${sql.id(sdb.schema, 'outbox')} where envelope->>'subject' = ${subject} order by seq`.execute(sdb.db)
-    ).rows.map((r) => r.type);
+  const publishedEvent = (overrides: Record<string, unknown> = {}) =>
+    eventFactory(service, { title: 'Workshop', timeZone: 'Europe/Berlin', capacity: 2 })(overrides);
+  const outboxTypes = (subject: string) => outbox.types(subject);
 
   it('when required answers are missing or a question does not exist, then 400 lists the fields and nothing is registered', async () => {
     const { id } = await publishedEvent({
@@ -101,8 +72,17 @@ describe('registrations, tickets and check-in API', () => {
     const res = await request(app).post(`/api/events/${id}/registrations`).set(bearer(person)).send({});
     expect(res.status).toBe(201);
     expect(res.body.ticketToken).toMatch(/^reg_[0-9a-z]{25}\./);
-    expect(await outboxTypes(res.body.id)).toEqual(['registration.confirmed.v1']);
+    expect(await outboxTypes(res.body.id)).toEqual(['registration.confirmed.v1', 'audit.recorded.v1']);
     expect(await outboxTypes(id)).toEqual(expect.arrayContaining(['event.published.v1', 'event.availability_changed.v1']));
+    // The audit record says who registered and what the registration became (from nothing).
+    expect(await outbox.audits(res.body.id)).toEqual([
+      expect.objectContaining({
+        action: 'registration.confirmed',
+        actorId: person.id,
+        outcome: 'success',
+        changes: [{ field: 'status', from: null, to: 'confirmed' }],
+      }),
+    ]);
   });
 
   it('when a retried request carries the same Idempotency-Key, then the first answer is returned and nothing is created twice', async () => {
@@ -140,6 +120,10 @@ describe('registrations, tickets and check-in API', () => {
     const again = await request(app).post(`/api/events/${id}/checkins`).set(bearer(organizer)).send({ ticketToken: reg.ticketToken });
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ code: 'ALREADY_CHECKED_IN', checkedInBy: organizer.id, checkedInAt: scan.body.checkedInAt });
+    // One audit record, of the scan that counted: checkedInAt from nothing to the moment.
+    expect(await outbox.audits(reg.id, 'checkin.recorded')).toEqual([
+      expect.objectContaining({ actorId: organizer.id, changes: [{ field: 'checkedInAt', from: null, to: scan.body.checkedInAt }] }),
+    ]);
 
     const forged = `${reg.ticketToken.slice(0, -2)}xx`;
     const res = await request(app).post(`/api/events/${id}/checkins`).set(bearer(organizer)).send({ ticketToken: forged });
@@ -306,7 +290,18 @@ describe('registrations, tickets and check-in API', () => {
     const raised = await request(app).patch(`/api/events/${id}`).set(bearer(organizer)).send({ capacity: 2 });
     expect(raised.status).toBe(200);
     expect(raised.body.availability).toEqual({ capacity: 2, confirmed: 2, seatsLeft: 0, waitlisted: 0 });
-    expect(await outboxTypes(waiting.id)).toEqual(['registration.waitlisted.v1', 'registration.promoted.v1']);
+    expect((await outboxTypes(waiting.id)).filter((t) => t !== 'audit.recorded.v1')).toEqual([
+      'registration.waitlisted.v1',
+      'registration.promoted.v1',
+    ]);
+    // Audited as made waitlisted by its holder, then promoted by the organizer who raised the capacity.
+    expect((await outbox.audits(waiting.id)).map((a) => ({ action: a.action, actorId: a.actorId, changes: a.changes }))).toEqual([
+      { action: 'registration.waitlisted', actorId: b.id, changes: [{ field: 'status', from: null, to: 'waitlisted' }] },
+      { action: 'registration.promoted', actorId: organizer.id, changes: [{ field: 'status', from: 'waitlisted', to: 'confirmed' }] },
+    ]);
+    expect(await outbox.audits(id, 'event.updated')).toEqual([
+      expect.objectContaining({ changes: [{ field: 'capacity', from: 1, to: 2 }], reason: 'capacity' }),
+    ]);
   });
 
   it('when an event is cancelled, then every registration is released, registration closes and the registered are named in event.cancelled.v1', async () => {
@@ -329,6 +324,13 @@ describe('registrations, tickets and check-in API', () => {
       sdb.db,
     );
     expect(rows[0]?.data.registeredUserIds).toEqual([person.id]);
+    expect(await outbox.audits(id, 'event.cancelled')).toEqual([
+      expect.objectContaining({ actorId: organizer.id, changes: [{ field: 'status', from: 'published', to: 'cancelled' }] }),
+    ]);
+    // The released registration is audited too, as cancelled by the organizer.
+    expect(await outbox.audits(reg.id, 'registration.cancelled')).toEqual([
+      expect.objectContaining({ actorId: organizer.id, changes: [{ field: 'status', from: 'confirmed', to: 'cancelled' }] }),
+    ]);
   });
 
   it('when a private event is opened without its invitation link, then it does not exist; with the link, people can see it and register', async () => {
@@ -377,6 +379,9 @@ describe('registrations, tickets and check-in API', () => {
 
     // Cancelled: that one is answered; registered again: the live one, not the old one.
     await request(app).delete(`/api/registrations/${mine.id}`).set(bearer(me)).expect(200);
+    expect(await outbox.audits(mine.id, 'registration.cancelled')).toEqual([
+      expect.objectContaining({ actorId: me.id, changes: [{ field: 'status', from: 'confirmed', to: 'cancelled' }] }),
+    ]);
     expect((await request(app).get(`/api/events/${id}/registration`).set(bearer(me)).expect(200)).body).toMatchObject({
       id: mine.id,
       status: 'cancelled',

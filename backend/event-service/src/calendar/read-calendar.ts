@@ -1,8 +1,7 @@
 import { AppError, ErrorCode, type AuthUser } from '@secureevent/shared';
 import type { Kysely } from 'kysely';
 import type { EventsDb } from '../db/schema.js';
-import { canView } from '../events/event-access.js';
-import { eventsRepository } from '../events/events.repository.js';
+import { mayView } from '../events/event-access.js';
 import { renderCalendar, type CalendarEntry } from './calendar-document.js';
 import { calendarRepository, type CalendarEventRow, type FeedCandidateRow } from './calendar.repository.js';
 import { feedTokenHash, isFeedTokenShaped } from './feed-token.js';
@@ -59,8 +58,15 @@ export async function exportEventCalendar(
   invite?: string,
 ): Promise<string> {
   const row = await calendarRepository(deps.db).findEvent(eventId);
-  const invited = row?.visibility === 'private' && (await eventsRepository(deps.db).isInvited(eventId, viewer, invite));
-  if (!row || !canView({ status: row.status, visibility: row.visibility, organizerIds: row.organizer_ids }, viewer, invited)) {
+  if (
+    !row ||
+    !(await mayView(
+      deps.db,
+      { id: eventId, status: row.status, visibility: row.visibility, organizerIds: row.organizer_ids },
+      viewer,
+      invite,
+    ))
+  ) {
     throw new AppError(ErrorCode.NOT_FOUND, 'No such event.');
   }
   return renderCalendar([toEntry(row)], { publicUrl: deps.publicUrl });

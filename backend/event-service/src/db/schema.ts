@@ -1,6 +1,6 @@
 import type { Generated } from 'kysely';
 import type { MessagingTables } from '@secureevent/shared';
-import type { Question } from '@secureevent/contracts';
+import type { EventStatus, EventVisibility, Question, RegistrationStatus } from '@secureevent/contracts';
 
 /** The `events` schema, owned by the event-service alone. */
 export interface EventsDb extends MessagingTables {
@@ -16,9 +16,9 @@ export interface EventsDb extends MessagingTables {
     venue: string | null;
     online_url: string | null;
     capacity: number;
-    visibility: 'public' | 'internal' | 'private';
+    visibility: EventVisibility;
     tags: string[];
-    status: 'draft' | 'published' | 'cancelled' | 'completed';
+    status: EventStatus;
     organizer_ids: string[];
     created_by: string;
     created_at: Generated<Date>;
@@ -40,7 +40,7 @@ export interface EventsDb extends MessagingTables {
     id: string;
     event_id: string;
     user_id: string;
-    status: 'confirmed' | 'waitlisted' | 'cancelled';
+    status: RegistrationStatus;
     answers: Record<string, string | boolean>;
     /** Strictly increasing across the service: the waitlist order. */
     waitlist_seq: string | null;

@@ -1,7 +1,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { keysetPage } from '@secureevent/shared';
 import type { EventDto, ListEventsQuery } from '@secureevent/contracts';
 import type { EventsDb } from '../db/schema.js';
+import { availabilityOf } from '../registrations/seats.js';
 import { renderDescription } from './description.js';
 
 export type EventRow = Selectable<EventsDb['events']>;
@@ -28,16 +30,10 @@ export function toEventDto(row: EventRow): EventDto {
     registrationOpensAt: row.registration_opens_at ? new Date(row.registration_opens_at).toISOString() : null,
     registrationClosesAt: row.registration_closes_at ? new Date(row.registration_closes_at).toISOString() : null,
     questions: row.questions,
-    availability: {
-      capacity: row.capacity,
-      confirmed: row.confirmed_count,
-      seatsLeft: Math.max(0, row.capacity - row.confirmed_count),
-      waitlisted: row.waitlisted_count,
-    },
+    availability: availabilityOf({ capacity: row.capacity, confirmed: row.confirmed_count, waitlisted: row.waitlisted_count }),
   };
 }
 
-/** Columns for an insert or update, from the API shape. */
 /** An event as a use case creates it, before the database derives the rest. */
 export type NewEvent = Omit<EventDto, 'descriptionHtml' | 'availability' | 'createdAt' | 'publishedAt'>;
 
@@ -117,6 +113,7 @@ export function eventsRepository(db: Kysely<EventsDb>) {
       return toEventDto(row);
     },
 
+    /** Cancels the event; its registrations were released in the same transaction, so its counters drop to zero. */
     async markCancelled(id: string): Promise<EventDto> {
       const row = await db
         .updateTable('events')
@@ -150,32 +147,33 @@ export function eventsRepository(db: Kysely<EventsDb>) {
       return row ? toEventDto(row) : undefined;
     },
 
-    /** True when `code` is the event's invitation code (compared in constant time). */
-    async inviteMatches(id: string, code: string | undefined): Promise<boolean> {
-      if (!code) return false;
-      const row = await db.selectFrom('events').select('invite_code').where('id', '=', id).executeTakeFirst();
-      if (!row?.invite_code || row.invite_code.length !== code.length) return false;
-      return timingSafeEqual(Buffer.from(row.invite_code), Buffer.from(code));
-    },
-
     /**
-     * Whether the caller counts as invited to a private event: they present its invitation code,
-     * or they hold a live registration for it (which they could only get through the link), so
-     * their ticket, calendar file and event page keep working without the link.
+     * What admits `userId` to a private event besides managing it: whether `code` is its invitation
+     * code (compared in constant time), and whether they hold a live registration (someone who
+     * cancelled, or was removed, needs the link again).
      */
-    async isInvited(id: string, viewer: { id: string } | undefined, code: string | undefined): Promise<boolean> {
-      if (await this.inviteMatches(id, code)) return true;
-      if (!viewer) return false;
-      const registered = await db
-        .selectFrom('registrations')
-        .select('id')
-        .where('event_id', '=', id)
-        .where('user_id', '=', viewer.id)
-        // Only a live registration: someone who cancelled (or was removed) needs the link again.
-        .where('status', '<>', 'cancelled')
-        .limit(1)
+    async privatePass(id: string, userId: string, code: string | undefined): Promise<{ invited: boolean; registered: boolean }> {
+      const row = await db
+        .selectFrom('events')
+        .select((eb) => [
+          'invite_code',
+          eb
+            .exists(
+              eb
+                .selectFrom('registrations')
+                .select('registrations.id')
+                .where('registrations.event_id', '=', id)
+                .where('registrations.user_id', '=', userId)
+                .where('registrations.status', '<>', 'cancelled'),
+            )
+            .as('registered'),
+        ])
+        .where('id', '=', id)
         .executeTakeFirst();
-      return registered !== undefined;
+      if (!row) return { invited: false, registered: false };
+      const stored = row.invite_code;
+      const invited = !!code && !!stored && stored.length === code.length && timingSafeEqual(Buffer.from(stored), Buffer.from(code));
+      return { invited, registered: Boolean(row.registered) };
     },
 
     async inviteCode(id: string): Promise<string | null> {
@@ -193,8 +191,7 @@ export function eventsRepository(db: Kysely<EventsDb>) {
       return toEventDto(row);
     },
 
-    /** Published, not yet ended events visible at `visibilities`, filtered, in (startsAt, id) order after `after`. */
-    /** Upcoming published events of the given visibilities, or with `everything` every event (admins). */
+    /** Upcoming published events of the given visibilities, or with `everything` every event (admins), in (startsAt, id) order after `after`. */
     async list(opts: {
       visibilities: readonly EventDto['visibility'][];
       everything?: boolean;
@@ -214,16 +211,27 @@ export function eventsRepository(db: Kysely<EventsDb>) {
       if (f.hasSeats) q = q.where((eb) => eb('confirmed_count', '<', eb.ref('capacity')));
       if (f.mode === 'online') q = q.where('online_url', 'is not', null);
       if (f.mode === 'in_person') q = q.where('venue', 'is not', null);
-      if (opts.after) {
-        const after = opts.after;
-        q = q.where((eb) =>
-          eb.or([
-            eb('starts_at', '>', new Date(after.startsAt)),
-            eb.and([eb('starts_at', '=', new Date(after.startsAt)), eb('id', '>', after.id)]),
-          ]),
-        );
-      }
-      const rows = await q.orderBy('starts_at').orderBy('id').limit(opts.limit).execute();
+      const rows = await keysetPage(q, {
+        keys: [
+          ['starts_at', 'asc'],
+          ['id', 'asc'],
+        ],
+        after: opts.after ? [new Date(opts.after.startsAt), opts.after.id] : undefined,
+        limit: opts.limit,
+      }).execute();
+      return rows.map(toEventDto);
+    },
+
+    /** Events `userId` is listed as organizing, except cancelled ones, soonest first (at most 200). */
+    async listOrganizedBy(userId: string): Promise<EventDto[]> {
+      const rows = await db
+        .selectFrom('events')
+        .selectAll()
+        .where(sql<boolean>`${userId} = any(organizer_ids)`)
+        .where('status', '<>', 'cancelled')
+        .orderBy('starts_at')
+        .limit(200)
+        .execute();
       return rows.map(toEventDto);
     },
   };

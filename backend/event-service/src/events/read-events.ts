@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { AppError, cursorCodec, ErrorCode, toPage, type AuthUser, type Cache } from '@secureevent/shared';
-import type { EventDto, EventPage, ListEventsQuery } from '@secureevent/contracts';
-import { sql, type Kysely } from 'kysely';
+import { canManageEvent, mayOrganize, type EventDto, type EventPage, type ListEventsQuery } from '@secureevent/contracts';
+import type { Kysely } from 'kysely';
 import type { EventsDb } from '../db/schema.js';
-import { canManage, canView, mayOrganize } from './event-access.js';
-import { eventsRepository, toEventDto } from './events.repository.js';
-import { EVENT_CACHE_TTL_SECONDS, eventKey } from './event-cache.js';
+import { mayView } from './event-access.js';
+import { eventsRepository } from './events.repository.js';
+import { EVENT_CACHE_TTL_SECONDS, eventDefinitionKey, eventKey } from './event-cache.js';
 
 const cursor = cursorCodec(z.object({ startsAt: z.iso.datetime(), id: z.string().max(40) }));
 
@@ -21,6 +21,7 @@ export async function listEvents(db: Kysely<EventsDb>, viewer: AuthUser | undefi
   }
   const items = await eventsRepository(db).list({
     everything,
+    // Private events are never listed: they are seen through their invitation link only.
     visibilities: viewer ? ['public', 'internal'] : ['public'],
     after: cursor.decode(pageCursor),
     limit: limit + 1,
@@ -47,27 +48,40 @@ export async function getEvent(
     () => repo.findById(id),
     (found) => found?.status === 'published' && found.visibility === 'public',
   );
-  const invited = event?.visibility === 'private' && (await repo.isInvited(id, viewer, invite));
-  if (!event || !canView(event, viewer, invited)) throw new AppError(ErrorCode.NOT_FOUND, 'No such event.');
+  if (!event || !(await mayView(deps.db, event, viewer, invite))) throw new AppError(ErrorCode.NOT_FOUND, 'No such event.');
   // The invitation link is for the event's managers; it never enters the shared cache.
-  if (event.visibility === 'private' && viewer && canManage(event, viewer)) {
+  if (event.visibility === 'private' && canManageEvent(event, viewer)) {
     const code = await repo.inviteCode(id);
     if (code) return { ...event, inviteUrl: `/events/${id}?invite=${code}` };
   }
   return event;
 }
 
-/** Events the caller organizes (any status), soonest first: the organizer's dashboard. */
+/**
+ * The event as registration screens a request against it (status, visibility, window, questions),
+ * for someone allowed to see it; otherwise NOT_FOUND. Served from a cache that only changes to the
+ * event itself evict, so a registration rush keeps hitting it instead of the database: its counts
+ * may be old and must not be shown. The seat claim re-checks the status under the row lock.
+ */
+export async function getEventForRegistration(
+  deps: { db: Kysely<EventsDb>; cache: Cache },
+  viewer: AuthUser,
+  id: string,
+  invite: string | undefined,
+): Promise<EventDto> {
+  const event = await deps.cache.getOrLoad(
+    eventDefinitionKey(id),
+    EVENT_CACHE_TTL_SECONDS,
+    () => eventsRepository(deps.db).findById(id),
+    (found) => found !== undefined,
+  );
+  if (!event || !(await mayView(deps.db, event, viewer, invite))) throw new AppError(ErrorCode.NOT_FOUND, 'No such event.');
+  return event;
+}
+
+/** Events the caller organizes (any status but cancelled), soonest first: the organizer's dashboard. */
 export async function listManagedEvents(db: Kysely<EventsDb>, user: AuthUser): Promise<EventDto[]> {
   // Listed on events but no longer allowed to organize: nothing to manage.
   if (!mayOrganize(user.roles)) return [];
-  const rows = await db
-    .selectFrom('events')
-    .selectAll()
-    .where(sql<boolean>`${user.id} = any(organizer_ids)`)
-    .where('status', '<>', 'cancelled')
-    .orderBy('starts_at')
-    .limit(200)
-    .execute();
-  return rows.map(toEventDto);
+  return eventsRepository(db).listOrganizedBy(user.id);
 }

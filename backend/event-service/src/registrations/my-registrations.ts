@@ -1,13 +1,16 @@
 import { AppError, ErrorCode, type AuthUser } from '@secureevent/shared';
 import type { MyRegistrationDto } from '@secureevent/contracts';
-import { present, type RegistrationDeps } from './register-for-event.js';
-import { findMyRegistrations } from './registrations.repository.js';
+import type { Kysely } from 'kysely';
+import type { EventsDb } from '../db/schema.js';
+import { presentRegistration } from './registration-view.js';
+import { registrationsRepository, type MyRegistrationRow } from './registrations.repository.js';
+import type { TicketSigner } from './tickets.js';
 
-type MineRow = Awaited<ReturnType<typeof findMyRegistrations>>[number];
+type Deps = { db: Kysely<EventsDb>; tickets: TicketSigner };
 
-async function presentMine(deps: Pick<RegistrationDeps, 'db' | 'tickets'>, row: MineRow): Promise<MyRegistrationDto> {
+async function presentMine(deps: Deps, row: MyRegistrationRow): Promise<MyRegistrationDto> {
   return {
-    ...(await present(deps, row)),
+    ...(await presentRegistration(deps, row)),
     eventTitle: row.title,
     startsAt: new Date(row.starts_at).toISOString(),
     endsAt: new Date(row.ends_at).toISOString(),
@@ -16,8 +19,8 @@ async function presentMine(deps: Pick<RegistrationDeps, 'db' | 'tickets'>, row: 
 }
 
 /** The caller's registrations and tickets, soonest event first. */
-export async function listMyRegistrations(deps: Pick<RegistrationDeps, 'db' | 'tickets'>, actor: AuthUser): Promise<MyRegistrationDto[]> {
-  const rows = await findMyRegistrations(deps.db, actor.id);
+export async function listMyRegistrations(deps: Deps, actor: AuthUser): Promise<MyRegistrationDto[]> {
+  const rows = await registrationsRepository(deps.db).findMine(actor.id);
   return Promise.all(rows.map((row) => presentMine(deps, row)));
 }
 
@@ -25,12 +28,8 @@ export async function listMyRegistrations(deps: Pick<RegistrationDeps, 'db' | 't
  * The caller's registration for one event: the live one, or else the latest cancelled one (so a
  * page can say "you cancelled"). Only ever the caller's own; none at all is NOT_FOUND.
  */
-export async function getMyRegistration(
-  deps: Pick<RegistrationDeps, 'db' | 'tickets'>,
-  actor: AuthUser,
-  eventId: string,
-): Promise<MyRegistrationDto> {
-  const rows = await findMyRegistrations(deps.db, actor.id, { eventId });
+export async function getMyRegistration(deps: Deps, actor: AuthUser, eventId: string): Promise<MyRegistrationDto> {
+  const rows = await registrationsRepository(deps.db).findMine(actor.id, { eventId });
   // Newest first within the event; at most one is live (a partial unique index).
   const row = rows.find((r) => r.status !== 'cancelled') ?? rows[0];
   if (!row) throw new AppError(ErrorCode.NOT_FOUND, 'You have no registration for this event.');

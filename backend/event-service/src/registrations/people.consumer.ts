@@ -1,5 +1,5 @@
-import { defineConsumer, onMessage } from '@secureevent/shared';
-import { MessageType, userRegisteredV1, userRolesChangedV1, userUpdatedV1 } from '@secureevent/contracts';
+import { defineConsumer } from '@secureevent/shared';
+import { MessageType } from '@secureevent/contracts';
 import type { EventsDb } from '../db/schema.js';
 import { peopleRepository } from './people.repository.js';
 
@@ -10,14 +10,8 @@ import { peopleRepository } from './people.repository.js';
 export const peopleConsumer = defineConsumer<EventsDb>({
   name: 'people',
   handlers: {
-    [MessageType.UserRegistered]: onMessage(userRegisteredV1, (trx, { data }) =>
-      peopleRepository(trx).upsertProfile(data, new Date(data.registeredAt)),
-    ),
-    [MessageType.UserUpdated]: onMessage(userUpdatedV1, (trx, { data }) =>
-      peopleRepository(trx).upsertProfile(data, new Date(data.updatedAt)),
-    ),
-    [MessageType.UserRolesChanged]: onMessage(userRolesChangedV1, (trx, { data }) =>
-      peopleRepository(trx).upsertRoles(data.userId, data.roles, new Date(data.changedAt)),
-    ),
+    [MessageType.UserRegistered]: (trx, { data }) => peopleRepository(trx).upsertProfile(data, new Date(data.registeredAt)),
+    [MessageType.UserUpdated]: (trx, { data }) => peopleRepository(trx).upsertProfile(data, new Date(data.updatedAt)),
+    [MessageType.UserRolesChanged]: (trx, { data }) => peopleRepository(trx).upsertRoles(data.userId, data.roles, new Date(data.changedAt)),
   },
 });

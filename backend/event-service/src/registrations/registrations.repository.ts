@@ -1,47 +1,14 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { newId, type Outbox, type OutgoingMessage } from '@secureevent/shared';
-import {
-  MessageType,
-  type EventAvailabilityChangedV1,
-  type EventDto,
-  type RegistrationChangedV1,
-  type RegistrationDto,
-} from '@secureevent/contracts';
+import { keysetPage, newId } from '@secureevent/shared';
+import type { RegistrationDto, RegistrationStatus } from '@secureevent/contracts';
 import type { EventsDb } from '../db/schema.js';
+import type { Answers } from './answers.js';
 
 export type RegistrationRow = Selectable<EventsDb['registrations']>;
-
-/** The `event.availability_changed.v1` message for an event's current counts. */
-export function availabilityMessage(event: EventDto): OutgoingMessage<EventAvailabilityChangedV1> {
-  return {
-    type: MessageType.EventAvailabilityChanged,
-    subject: event.id,
-    data: { eventId: event.id, visibility: event.visibility, ...event.availability, at: new Date().toISOString() },
-  };
-}
-
-/** A registration status message (`registration.<status>.v1`, or `registration.promoted.v1`). */
-export function registrationMessage(
-  type: (typeof MessageType)['RegistrationConfirmed' | 'RegistrationWaitlisted' | 'RegistrationPromoted' | 'RegistrationCancelled'],
-  row: RegistrationRow,
-  event: Pick<EventDto, 'title' | 'startsAt'>,
-  waitlistPosition?: number,
-): OutgoingMessage<RegistrationChangedV1> {
-  return {
-    type,
-    subject: row.id,
-    data: {
-      registrationId: row.id,
-      eventId: row.event_id,
-      userId: row.user_id,
-      eventTitle: event.title,
-      startsAt: event.startsAt,
-      status: row.status,
-      ...(waitlistPosition !== undefined ? { waitlistPosition } : {}),
-      at: new Date().toISOString(),
-    },
-  };
-}
+/** A registration with the attendee's name and email (null until the user-service has told us). */
+export type AttendeeRow = RegistrationRow & { display_name: string | null; email: string | null };
+/** A registration with the event fields the holder's ticket list shows. */
+export type MyRegistrationRow = RegistrationRow & { title: string; starts_at: Date; ends_at: Date; time_zone: string };
 
 /** The API shape; the ticket token is attached only for confirmed registrations and only by the caller. */
 export function toRegistrationDto(row: RegistrationRow, extra: { waitlistPosition?: number; ticketToken?: string } = {}): RegistrationDto {
@@ -58,95 +25,170 @@ export function toRegistrationDto(row: RegistrationRow, extra: { waitlistPositio
   };
 }
 
-/** The caller's registrations with the event fields their ticket list shows, soonest event first. */
-export async function findMyRegistrations(db: Kysely<EventsDb>, userId: string, opts: { eventId?: string } = {}) {
-  let q = db
-    .selectFrom('registrations as r')
-    .innerJoin('events as e', 'e.id', 'r.event_id')
-    .selectAll('r')
-    .select(['e.title', 'e.starts_at', 'e.ends_at', 'e.time_zone'])
-    .where('r.user_id', '=', userId);
-  if (opts.eventId) q = q.where('r.event_id', '=', opts.eventId);
-  return q.orderBy('e.starts_at').orderBy('r.created_at', 'desc').limit(500).execute();
-}
+/** SQL for registrations; returns plain rows. */
+export function registrationsRepository(db: Kysely<EventsDb>) {
+  const attendees = (eventId: string) =>
+    db
+      .selectFrom('registrations as r')
+      .leftJoin('people as p', 'p.user_id', 'r.user_id')
+      .selectAll('r')
+      .select(['p.display_name', 'p.email'])
+      .where('r.event_id', '=', eventId);
 
-/** 1-based place in the waitlist (the count of people still waiting ahead, plus one). */
-export async function waitlistPosition(db: Kysely<EventsDb>, row: RegistrationRow): Promise<number | undefined> {
-  if (row.status !== 'waitlisted' || row.waitlist_seq === null) return undefined;
-  const r = await db
-    .selectFrom('registrations')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('event_id', '=', row.event_id)
-    .where('status', '=', 'waitlisted')
-    .where('waitlist_seq', '<=', row.waitlist_seq)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
-}
+  return {
+    async findById(id: string, opts: { forUpdate?: boolean } = {}): Promise<RegistrationRow | undefined> {
+      let q = db.selectFrom('registrations').selectAll().where('id', '=', id);
+      if (opts.forUpdate) q = q.forUpdate();
+      return q.executeTakeFirst();
+    },
 
-/**
- * Inserts registrations of one event in one statement and returns them in the given order.
- * Waitlisted rows draw their place from the sequence row by row, in the given order.
- */
-export async function insertRegistrations(
-  trx: Kysely<EventsDb>,
-  eventId: string,
-  people: readonly { userId: string; status: 'confirmed' | 'waitlisted'; answers: Record<string, string | boolean> }[],
-): Promise<RegistrationRow[]> {
-  const now = new Date();
-  const rows = await trx
-    .insertInto('registrations')
-    .values(
-      people.map((r) => ({
-        id: newId('reg'),
-        event_id: eventId,
-        user_id: r.userId,
-        status: r.status,
-        answers: JSON.stringify(r.answers) as unknown as Record<string, string | boolean>,
-        // The sequence lives in the service's own schema (events).
-        waitlist_seq: r.status === 'waitlisted' ? sql<string>`nextval('events.waitlist_seq')` : null,
-        confirmed_at: r.status === 'confirmed' ? now : null,
-        promoted_at: null,
-        cancelled_at: null,
-        checked_in_at: null,
-        checked_in_by: null,
-      })),
-    )
-    .returningAll()
-    .execute();
-  const byUser = new Map(rows.map((row) => [row.user_id, row]));
-  return people.map((p) => byUser.get(p.userId)!);
-}
-
-/**
- * Moves up to `seats` people from the head of the waitlist to confirmed, in waitlist order, and
- * writes a `registration.promoted.v1` for each. The caller holds the event row lock, so the
- * counts and the queue cannot change underneath. Returns how many were promoted.
- */
-export async function promoteFromWaitlist(trx: Kysely<EventsDb>, outbox: Outbox, event: EventDto, seats: number): Promise<number> {
-  if (seats <= 0) return 0;
-  const promoted = await trx
-    .updateTable('registrations')
-    .set({ status: 'confirmed', promoted_at: new Date(), confirmed_at: new Date(), waitlist_seq: null })
-    .where('id', 'in', (eb) =>
-      eb
+    /** The live (confirmed or waitlisted) registrations of these people for the event. */
+    async findLive(eventId: string, userIds: readonly string[]): Promise<RegistrationRow[]> {
+      if (userIds.length === 0) return [];
+      return db
         .selectFrom('registrations')
-        .select('id')
-        .where('event_id', '=', event.id)
+        .selectAll()
+        .where('event_id', '=', eventId)
+        .where('user_id', 'in', [...userIds])
+        .where('status', '<>', 'cancelled')
+        .execute();
+    },
+
+    /** Everyone holding a live registration for the event. */
+    async liveUserIds(eventId: string): Promise<string[]> {
+      const rows = await db
+        .selectFrom('registrations')
+        .select('user_id')
+        .where('event_id', '=', eventId)
+        .where('status', '<>', 'cancelled')
+        .execute();
+      return rows.map((r) => r.user_id);
+    },
+
+    /** The caller's registrations with the event fields their ticket list shows, soonest event first. */
+    async findMine(userId: string, opts: { eventId?: string } = {}): Promise<MyRegistrationRow[]> {
+      let q = db
+        .selectFrom('registrations as r')
+        .innerJoin('events as e', 'e.id', 'r.event_id')
+        .selectAll('r')
+        .select(['e.title', 'e.starts_at', 'e.ends_at', 'e.time_zone'])
+        .where('r.user_id', '=', userId);
+      if (opts.eventId) q = q.where('r.event_id', '=', opts.eventId);
+      return q.orderBy('e.starts_at').orderBy('r.created_at', 'desc').limit(500).execute();
+    },
+
+    /** 1-based place in the waitlist (the count of people still waiting ahead, plus one). */
+    async waitlistPosition(row: RegistrationRow): Promise<number | undefined> {
+      if (row.status !== 'waitlisted' || row.waitlist_seq === null) return undefined;
+      const r = await db
+        .selectFrom('registrations')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('event_id', '=', row.event_id)
         .where('status', '=', 'waitlisted')
-        .orderBy('waitlist_seq')
-        .limit(seats),
-    )
-    .returningAll()
-    .execute();
-  if (promoted.length === 0) return 0;
-  await trx
-    .updateTable('events')
-    .set((eb) => ({
-      confirmed_count: eb('confirmed_count', '+', promoted.length),
-      waitlisted_count: eb('waitlisted_count', '-', promoted.length),
-    }))
-    .where('id', '=', event.id)
-    .execute();
-  for (const row of promoted) await outbox.add(trx, registrationMessage(MessageType.RegistrationPromoted, row, event));
-  return promoted.length;
+        .where('waitlist_seq', '<=', row.waitlist_seq)
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+
+    /**
+     * Inserts registrations of one event in one statement and returns them in the given order.
+     * Waitlisted rows draw their place from the sequence row by row, in the given order.
+     */
+    async insertMany(
+      eventId: string,
+      people: readonly { userId: string; status: 'confirmed' | 'waitlisted'; answers: Answers }[],
+    ): Promise<RegistrationRow[]> {
+      const now = new Date();
+      const rows = await db
+        .insertInto('registrations')
+        .values(
+          people.map((r) => ({
+            id: newId('reg'),
+            event_id: eventId,
+            user_id: r.userId,
+            status: r.status,
+            answers: JSON.stringify(r.answers) as unknown as Answers,
+            // The sequence lives in the service's own schema (events).
+            waitlist_seq: r.status === 'waitlisted' ? sql<string>`nextval('events.waitlist_seq')` : null,
+            confirmed_at: r.status === 'confirmed' ? now : null,
+            promoted_at: null,
+            cancelled_at: null,
+            checked_in_at: null,
+            checked_in_by: null,
+          })),
+        )
+        .returningAll()
+        .execute();
+      const byUser = new Map(rows.map((row) => [row.user_id, row]));
+      return people.map((p) => byUser.get(p.userId)!);
+    },
+
+    /** Confirms up to `seats` people from the head of the event's waitlist, in waitlist order. */
+    async promoteHead(eventId: string, seats: number): Promise<RegistrationRow[]> {
+      if (seats <= 0) return [];
+      return db
+        .updateTable('registrations')
+        .set({ status: 'confirmed', promoted_at: new Date(), confirmed_at: new Date(), waitlist_seq: null })
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('registrations')
+            .select('id')
+            .where('event_id', '=', eventId)
+            .where('status', '=', 'waitlisted')
+            .orderBy('waitlist_seq')
+            .limit(seats),
+        )
+        .returningAll()
+        .execute();
+    },
+
+    async markCancelled(id: string): Promise<RegistrationRow> {
+      return db
+        .updateTable('registrations')
+        .set({ status: 'cancelled', cancelled_at: new Date(), waitlist_seq: null })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+
+    /** Cancels every live registration of the event (the event was cancelled); returns them as they were before. */
+    async cancelAllOf(eventId: string): Promise<{ id: string; userId: string; status: RegistrationStatus }[]> {
+      const live = await db
+        .selectFrom('registrations')
+        .select(['id', 'user_id', 'status'])
+        .where('event_id', '=', eventId)
+        .where('status', '<>', 'cancelled')
+        .execute();
+      if (live.length === 0) return [];
+      await db
+        .updateTable('registrations')
+        .set({ status: 'cancelled', cancelled_at: new Date(), waitlist_seq: null })
+        .where('event_id', '=', eventId)
+        .where('status', '<>', 'cancelled')
+        .execute();
+      return live.map((r) => ({ id: r.id, userId: r.user_id, status: r.status }));
+    },
+
+    /** One page of the event's attendees, optionally of one status, oldest registration first. */
+    async attendeesPage(
+      eventId: string,
+      opts: { status?: RegistrationStatus | undefined; after?: { createdAt: string; id: string } | undefined; limit: number },
+    ): Promise<AttendeeRow[]> {
+      let q = attendees(eventId);
+      if (opts.status) q = q.where('r.status', '=', opts.status);
+      return keysetPage(q, {
+        keys: [
+          ['r.created_at', 'asc'],
+          ['r.id', 'asc'],
+        ],
+        after: opts.after ? [new Date(opts.after.createdAt), opts.after.id] : undefined,
+        limit: opts.limit,
+      }).execute();
+    },
+
+    /** Every live attendee of the event, oldest registration first (the CSV export). */
+    async liveAttendees(eventId: string): Promise<AttendeeRow[]> {
+      return attendees(eventId).where('r.status', '<>', 'cancelled').orderBy('r.created_at').orderBy('r.id').execute();
+    },
+  };
 }

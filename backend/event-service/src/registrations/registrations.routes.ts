@@ -1,28 +1,25 @@
 import { z } from 'zod';
 import { AppError, createRouteTable, ErrorCode, originOf, type ServiceDeps, problemResponse as problem } from '@secureevent/shared';
 import {
+  attendeePageSchema,
   eventIdParamsSchema,
   inviteQuerySchema,
+  listAttendeesQuerySchema,
   myRegistrationSchema,
-  pageOf,
-  pageQuerySchema,
+  myRegistrationsSchema,
   registerRequestBodySchema,
   registrationIdParamsSchema,
   registrationSchema,
-  REGISTRATION_STATUSES,
 } from '@secureevent/contracts';
 import type { EventsDb } from '../db/schema.js';
 import { exportAttendeesCsv, listAttendees } from './attendees.js';
 import { cancelRegistration } from './cancel-registration.js';
 import { getMyRegistration, listMyRegistrations } from './my-registrations.js';
 import { createRegistrar } from './register-for-event.js';
+import { showTicket } from './show-ticket.js';
 import type { TicketSigner } from './tickets.js';
-import { ticketSvg } from './tickets.js';
 
 const idempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, 'must be 8–100 letters, digits, - or _');
-const attendeeSchema = registrationSchema
-  .extend({ displayName: z.string().nullable(), email: z.string().nullable() })
-  .meta({ id: 'Attendee' });
 
 /**
  * POST   /api/events/:id/registrations       register (confirmed or waitlisted); Idempotency-Key accepted
@@ -61,7 +58,11 @@ export function registrationsRoutes(deps: ServiceDeps<EventsDb>, tickets: Ticket
           errors: [{ field: 'headers.idempotency-key', message: 'must be 8–100 letters, digits, - or _' }],
         });
       }
-      const { created, registration } = await registrar.register(user, params.id, body.answers, header, query.invite);
+      const { created, registration } = await registrar.register(user, params.id, body.answers, {
+        idempotencyKey: header,
+        invite: query.invite,
+        origin: originOf(req),
+      });
       return { status: created ? 201 : 200, body: registration };
     },
   });
@@ -73,9 +74,9 @@ export function registrationsRoutes(deps: ServiceDeps<EventsDb>, tickets: Ticket
     tags: ['registrations'],
     access: 'user',
     params: eventIdParamsSchema,
-    query: pageQuerySchema.extend({ status: z.enum(REGISTRATION_STATUSES).optional() }),
+    query: listAttendeesQuerySchema,
     responses: {
-      200: { description: 'A page of attendees', schema: pageOf(attendeeSchema, 'AttendeePage') },
+      200: { description: 'A page of attendees', schema: attendeePageSchema },
       403: problem('Not a manager'),
       404: problem('No such event'),
     },
@@ -106,7 +107,7 @@ export function registrationsRoutes(deps: ServiceDeps<EventsDb>, tickets: Ticket
     summary: "The caller's registrations, with tickets",
     tags: ['registrations'],
     access: 'user',
-    responses: { 200: { description: 'Registrations, soonest event first', schema: z.object({ items: z.array(myRegistrationSchema) }) } },
+    responses: { 200: { description: 'Registrations, soonest event first', schema: myRegistrationsSchema } },
     handler: async ({ user }) => ({ status: 200, body: { items: await listMyRegistrations(ctx, user) } }),
   });
   routes.add({
@@ -135,7 +136,7 @@ export function registrationsRoutes(deps: ServiceDeps<EventsDb>, tickets: Ticket
       200: { description: 'The cancelled registration', schema: registrationSchema },
       404: problem('No such registration (or not yours)'),
     },
-    handler: async ({ params, user }) => ({ status: 200, body: await cancelRegistration(ctx, user, params.id) }),
+    handler: async ({ params, user, req }) => ({ status: 200, body: await cancelRegistration(ctx, user, params.id, originOf(req)) }),
   });
   routes.add({
     method: 'get',
@@ -147,11 +148,9 @@ export function registrationsRoutes(deps: ServiceDeps<EventsDb>, tickets: Ticket
     params: registrationIdParamsSchema,
     responses: { 200: { description: 'SVG image', contentType: 'image/svg+xml' }, 404: problem('No such confirmed registration of yours') },
     handler: async ({ params, user }) => {
-      const row = await ctx.db.selectFrom('registrations').selectAll().where('id', '=', params.id).executeTakeFirst();
-      if (!row || row.user_id !== user.id || row.status !== 'confirmed') throw new AppError(ErrorCode.NOT_FOUND, 'No such ticket.');
       return {
         status: 200,
-        raw: { contentType: 'image/svg+xml', content: await ticketSvg(tickets.sign(row.id, row.event_id)) },
+        raw: { contentType: 'image/svg+xml', content: await showTicket(ctx, user, params.id) },
         headers: { 'cache-control': 'private, no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" },
       };
     },

@@ -1,0 +1,4 @@
+import { messagingMigration } from '@secureevent/shared';
+
+/** The outbox and inbox tables every service has. */
+export const messaging = messagingMigration;

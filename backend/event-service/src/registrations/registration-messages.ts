@@ -1,0 +1,96 @@
+import { recordAudit, type OutgoingMessage, type Outbox, type RequestOrigin } from '@secureevent/shared';
+import { MessageType, type EventDto, type RegistrationStatus } from '@secureevent/contracts';
+import type { Transaction } from 'kysely';
+import type { FieldChanged } from '../events/event.js';
+import { availabilityOf, type SeatCounts } from './seats.js';
+import type { RegistrationRow } from './registrations.repository.js';
+
+/** The event fields registration messages carry. */
+export type AnnouncedEvent = Pick<EventDto, 'id' | 'title' | 'startsAt' | 'visibility'>;
+
+/** `event.availability_changed.v1` for an event's counters after a change. */
+export function availabilityMessage(
+  event: Pick<EventDto, 'id' | 'visibility'>,
+  counts: SeatCounts,
+): OutgoingMessage<typeof MessageType.EventAvailabilityChanged> {
+  return {
+    type: MessageType.EventAvailabilityChanged,
+    subject: event.id,
+    data: { eventId: event.id, visibility: event.visibility, ...availabilityOf(counts), at: new Date().toISOString() },
+  };
+}
+
+type RegistrationMessageType = (typeof MessageType)[
+  'RegistrationConfirmed' | 'RegistrationWaitlisted' | 'RegistrationPromoted' | 'RegistrationCancelled'];
+
+/** A registration status message (`registration.<status>.v1`, or `registration.promoted.v1`). */
+export function registrationMessage(
+  type: RegistrationMessageType,
+  row: RegistrationRow,
+  event: Pick<EventDto, 'title' | 'startsAt'>,
+  waitlistPosition?: number,
+): OutgoingMessage<RegistrationMessageType> {
+  return {
+    type,
+    subject: row.id,
+    data: {
+      registrationId: row.id,
+      eventId: row.event_id,
+      userId: row.user_id,
+      eventTitle: event.title,
+      startsAt: event.startsAt,
+      status: row.status,
+      ...(waitlistPosition !== undefined ? { waitlistPosition } : {}),
+      at: new Date().toISOString(),
+    },
+  };
+}
+
+/** One registration step as the audit trail records it: who did it, to which registration, what changed. */
+export interface RegistrationAudit {
+  action: 'registration.confirmed' | 'registration.waitlisted' | 'registration.promoted' | 'registration.cancelled';
+  actorId: string;
+  registrationId: string;
+  changes: FieldChanged[];
+  origin: RequestOrigin;
+}
+
+const NO_ORIGIN: RequestOrigin = { ip: null, userAgent: null };
+/** Steps that happen to a registration because of someone else's request keep that request's origin; without one, none. */
+export const originOrNone = (origin: RequestOrigin | undefined): RequestOrigin => origin ?? NO_ORIGIN;
+
+/**
+ * The `audit.recorded.v1` messages for registration steps, built by `recordAudit` (so the trail's
+ * rules, such as personal values becoming references, apply as everywhere) but handed back instead
+ * of written, so that a batch of registrations writes its audit records in the same single outbox
+ * INSERT as its other messages: one statement while the event row is locked, not one per person.
+ */
+export async function registrationAuditMessages<DB>(
+  outbox: Outbox,
+  trx: Transaction<DB>,
+  audits: readonly RegistrationAudit[],
+): Promise<OutgoingMessage[]> {
+  const kept: OutgoingMessage[] = [];
+  const collector: Outbox = {
+    schema: outbox.schema,
+    async add(_trx, ...messages) {
+      kept.push(...messages);
+      return [];
+    },
+  };
+  for (const a of audits) {
+    await recordAudit(collector, trx, {
+      actorId: a.actorId,
+      action: a.action,
+      targetId: a.registrationId,
+      outcome: 'success',
+      origin: a.origin,
+      changes: a.changes,
+    });
+  }
+  return kept;
+}
+
+/** The audit action for a registration that was just made with `status`. */
+export const madeAs = (status: Exclude<RegistrationStatus, 'cancelled'>) =>
+  status === 'confirmed' ? ('registration.confirmed' as const) : ('registration.waitlisted' as const);
