@@ -38,8 +38,6 @@ const sqlNotYetInRepositories = [
   'backend/event-service/src/registrations/cancel-registration.ts',
   'backend/event-service/src/registrations/register-for-event.ts',
   'backend/event-service/src/registrations/registrations.routes.ts',
-  'backend/notification-service/src/preferences/deliver-note.ts',
-  'backend/notification-service/src/realtime/realtime.schema.ts',
   'backend/shared/src/db/database.ts',
 ];
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { commonEnv, emptyToUndefined, loadConfig } from '@secureevent/shared';
 import { auditEnv } from '@secureevent/audit-service';
+import { notificationEnv } from '@secureevent/notification-service';
 import { assistEnv, eventServiceEnvSchema } from '@secureevent/event-service';
 import { userServiceEnvSchema } from '@secureevent/user-service';
 
@@ -13,6 +14,7 @@ export const platformEnvSchema = z.intersection(
     TICKET_SECRET: eventServiceEnvSchema.shape.TICKET_SECRET,
     ...assistEnv,
     ...auditEnv,
+    ...notificationEnv,
     /**
      * Where `/metrics` is served in embedded mode: its own port (default 9464; 0 = any free port),
      * never the public one, on loopback unless METRICS_HOST says otherwise.

@@ -1,4 +1,4 @@
-export { createNotificationService, notificationService, type NotificationServiceOptions } from './service.js';
+export { createNotificationService, type NotificationServiceOptions } from './service.js';
 export type { NotificationsDb } from './db/schema.js';
-export { notificationServiceEnvSchema, type NotificationServiceConfig } from './config.js';
+export { notificationEnv, notificationOptionsFrom, notificationServiceEnvSchema, type NotificationServiceConfig } from './config.js';
 export { mailSettingsFrom, type MailSettings } from './email/mail-settings.js';

@@ -1,5 +1,8 @@
 import { main, runStandalone } from '@secureevent/shared';
-import { loadNotificationServiceConfig } from './config.js';
-import { notificationService } from './service.js';
+import { loadNotificationServiceConfig, notificationOptionsFrom } from './config.js';
+import { createNotificationService } from './service.js';
 
-main(() => runStandalone({ definition: notificationService, config: loadNotificationServiceConfig(), defaultPort: 3003 }));
+main(async () => {
+  const config = loadNotificationServiceConfig();
+  await runStandalone({ definition: createNotificationService(notificationOptionsFrom(config)), config, defaultPort: 3003 });
+});

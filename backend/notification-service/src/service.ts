@@ -1,9 +1,9 @@
 import { buildOpenApi, type ServiceDefinition } from '@secureevent/shared';
-import { migrations } from './db/migrations.js';
+import { migrations } from './db/migrations/index.js';
 import type { NotificationsDb } from './db/schema.js';
 import { deliveriesRoutes } from './email/deliveries.routes.js';
 import { startDeliveryWorker, type DeliveryWorker } from './email/delivery-worker.js';
-import { domainOf, mailSettingsFromEnv, type MailSettings } from './email/mail-settings.js';
+import { domainOf, type MailSettings } from './email/mail-settings.js';
 import { createMailer } from './email/mailer.js';
 import { eventPublishedConsumer } from './inbox/event-published.consumer.js';
 import { notifyConsumer } from './inbox/notify.consumer.js';
@@ -14,16 +14,16 @@ import { startReminderClaimer, type ReminderClaimer } from './reminders/reminder
 import { remindersConsumer } from './reminders/reminders.consumer.js';
 import { usersConsumer } from './users/users.consumer.js';
 
-/** What the notification-service takes beyond the common adapters; by default mail settings come from the environment. */
+/** What the notification-service takes beyond the common adapters: its mail settings come from its config (`notificationOptionsFrom`). */
 export interface NotificationServiceOptions {
-  mail?: MailSettings;
+  mail: MailSettings;
   reminders?: { pollIntervalMs?: number; clock?: () => Date };
   /** WebSocket limits and the availability coalescing interval (tests shrink them). */
   realtime?: RealtimeOptions;
 }
 
 /** The notification-service: in-app inbox, email, reminders and real-time push (schema `notifications`). */
-export function createNotificationService(options: NotificationServiceOptions = {}): ServiceDefinition<NotificationsDb> {
+export function createNotificationService(options: NotificationServiceOptions): ServiceDefinition<NotificationsDb> {
   return {
     name: 'notification-service',
     schema: 'notifications',
@@ -32,7 +32,7 @@ export function createNotificationService(options: NotificationServiceOptions = 
       const preferences = preferencesRoutes(deps);
       const deliveries = deliveriesRoutes(deps);
       const realtime = createRealtime(deps, options.realtime);
-      const mail = options.mail ?? mailSettingsFromEnv();
+      const { mail } = options;
       const clock = options.reminders?.clock ?? (() => new Date());
       const mailer = createMailer({ smtpUrl: mail.smtpUrl, from: mail.from, mailDir: mail.mailDir, logger: deps.logger });
       let worker: DeliveryWorker | undefined;
@@ -91,6 +91,3 @@ export function createNotificationService(options: NotificationServiceOptions = 
     },
   };
 }
-
-/** The notification-service with mail settings from the environment (SMTP_URL, MAIL_FROM, DATA_DIR, PUBLIC_URL). */
-export const notificationService = createNotificationService();

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '@secureevent/shared';
 import { createTestEnv, startServiceForTest, type TestEnv } from '@secureevent/shared/testing';
 import type { NotificationsDb } from '../src/db/schema.js';
-import { notificationService } from '../src/service.js';
+import { createNotificationService } from '../src/service.js';
+import { testMailSettings } from './email.fixture.js';
 
 describe('inbox paging', () => {
   let env: TestEnv;
@@ -14,7 +15,7 @@ describe('inbox paging', () => {
 
   beforeAll(async () => {
     env = await createTestEnv();
-    const started = await startServiceForTest(env, notificationService);
+    const started = await startServiceForTest(env, createNotificationService({ mail: testMailSettings() }));
     app = started.app;
     db = started.sdb.db;
     stop = () => started.booted.stop();

@@ -2,7 +2,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEnvelope, newId } from '@secureevent/shared';
 import { createTestEnv, startServiceForTest, type TestEnv } from '@secureevent/shared/testing';
-import { notificationService } from '../src/service.js';
+import { createNotificationService } from '../src/service.js';
+import { testMailSettings } from './email.fixture.js';
 
 const QUEUE = 'notification-service.notify';
 
@@ -13,7 +14,7 @@ describe('notification consumers', () => {
 
   beforeAll(async () => {
     env = await createTestEnv();
-    const started = await startServiceForTest(env, notificationService);
+    const started = await startServiceForTest(env, createNotificationService({ mail: testMailSettings() }));
     app = started.app;
     stop = () => started.booted.stop();
   });

@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +17,7 @@ import {
   type Envelope,
 } from '@secureevent/shared';
 import { startServiceForTest, type TestEnv } from '@secureevent/shared/testing';
+import { testMailSettings } from './email.fixture.js';
 import { createNotificationService, type NotificationServiceOptions } from '../src/service.js';
 
 /**
@@ -47,14 +50,17 @@ export async function createSigner() {
 }
 
 /** A notification-service instance serving HTTP and `/ws` on a loopback port, as `runStandalone` wires it. */
-export async function startRealtimeInstance(env: TestEnv, options: NotificationServiceOptions, overrides: Partial<Adapters>) {
-  const { app, booted } = await startServiceForTest(env, createNotificationService(options), overrides);
+export async function startRealtimeInstance(env: TestEnv, options: Partial<NotificationServiceOptions>, overrides: Partial<Adapters>) {
+  // Mail is not what these tests look at: it goes to .eml files in a temporary directory.
+  const mail = testMailSettings({ mailDir: path.join(os.tmpdir(), 'secureevent-realtime-mail') });
+  const { app, booted, sdb } = await startServiceForTest(env, createNotificationService({ mail, ...options }), overrides);
   const server = http.createServer(app);
   const upgrades = attachUpgrades(server, booted.module.upgrade ? [booted.module.upgrade] : [], env.logger);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     app,
+    sdb,
     url: `ws://127.0.0.1:${port}/ws`,
     origin: `http://127.0.0.1:${port}`,
     async stop() {
@@ -145,7 +151,7 @@ export class TestClient {
 
 /** Message factories; each call makes its own ids. */
 export const messages = {
-  published(over: { eventId?: string; visibility?: 'public' | 'internal' | 'private'; organizerIds?: string[] } = {}) {
+  published(over: { eventId?: string; visibility?: 'public' | 'internal' | 'private'; organizerIds?: string[]; at?: Date } = {}) {
     const eventId = over.eventId ?? newId('evt');
     const data: EventPublishedV1 = {
       eventId,
@@ -157,7 +163,7 @@ export const messages = {
       capacity: 100,
       organizerIds: over.organizerIds ?? [newId('usr')],
       publishedBy: newId('usr'),
-      publishedAt: new Date().toISOString(),
+      publishedAt: (over.at ?? new Date()).toISOString(),
     };
     return { ...createEnvelope('/secureevent/event-service', { type: 'event.published.v1', subject: eventId, data }), data } as Envelope & {
       data: EventPublishedV1;
@@ -187,7 +193,7 @@ export const messages = {
   updated(
     eventId: string,
     visibility: 'public' | 'internal' | 'private' = 'public',
-    over: { changed?: string[]; organizerIds?: string[] } = {},
+    over: { changed?: string[]; organizerIds?: string[]; at?: Date } = {},
   ) {
     return createEnvelope('/secureevent/event-service', {
       type: 'event.updated.v1',
@@ -203,11 +209,11 @@ export const messages = {
         registeredUserIds: [],
         ...(over.organizerIds ? { organizerIds: over.organizerIds } : {}),
         updatedBy: newId('usr'),
-        updatedAt: new Date().toISOString(),
+        updatedAt: (over.at ?? new Date()).toISOString(),
       },
     });
   },
-  cancelled(eventId: string) {
+  cancelled(eventId: string, at = new Date()) {
     return createEnvelope('/secureevent/event-service', {
       type: 'event.cancelled.v1',
       subject: eventId,
@@ -217,7 +223,7 @@ export const messages = {
         visibility: 'public',
         registeredUserIds: [],
         cancelledBy: newId('usr'),
-        cancelledAt: new Date().toISOString(),
+        cancelledAt: at.toISOString(),
       },
     });
   },

@@ -1,6 +1,31 @@
 import type { Generated } from 'kysely';
 import type { MessagingTables } from '@secureevent/shared';
-import type { RealtimeTables } from '../realtime/realtime.schema.js';
+
+/**
+ * What the WebSocket gateway needs to decide who may watch an event: a projection of the
+ * event-service's messages (it never reads the event-service's tables). Published events only:
+ * a draft has no room to watch.
+ */
+export interface RealtimeTables {
+  realtime_events: {
+    event_id: string;
+    visibility: 'public' | 'internal' | 'private';
+    /** Known from `event.published.v1`; empty when the event was first seen through another message. */
+    organizer_ids: Generated<string[]>;
+    status: 'published' | 'cancelled';
+    /**
+     * When the event-service made the change the row reflects (the message's publishedAt, updatedAt
+     * or cancelledAt); null when first seen through a message that carries no such time. A message
+     * older than this changes nothing, so a late `event.published.v1` cannot reopen a cancelled event.
+     */
+    version: Date | null;
+  };
+  /** Who holds a live registration (confirmed or waitlisted): they may watch a private event. */
+  realtime_registrations: {
+    event_id: string;
+    user_id: string;
+  };
+}
 
 /** The `notifications` schema, owned by the notification-service alone. */
 export interface NotificationsDb extends MessagingTables, RealtimeTables {

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { keysetPage } from '@secureevent/shared';
 import type { EmailDeliveryDto, EmailDeliveryStatus } from '@secureevent/contracts';
 import type { NotificationsDb } from '../db/schema.js';
 import type { EmailPayload } from './email-payload.js';
@@ -124,16 +125,15 @@ export function emailDeliveriesRepository(db: Kysely<NotificationsDb>) {
     async list(opts: { status?: EmailDeliveryStatus | undefined; before?: { createdAt: string; id: string } | undefined; limit: number }) {
       let q = db.selectFrom('email_deliveries').selectAll();
       if (opts.status) q = q.where('status', '=', opts.status);
-      if (opts.before) {
-        const b = opts.before;
-        q = q.where((eb) =>
-          eb.or([
-            eb('created_at', '<', new Date(b.createdAt)),
-            eb.and([eb('created_at', '=', new Date(b.createdAt)), eb('id', '<', b.id)]),
-          ]),
-        );
-      }
-      const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
+      // Newest first; `before` is the (created_at, id) of the last delivery already seen.
+      const rows = await keysetPage(q, {
+        keys: [
+          ['created_at', 'desc'],
+          ['id', 'desc'],
+        ],
+        after: opts.before ? [new Date(opts.before.createdAt), opts.before.id] : undefined,
+        limit: opts.limit,
+      }).execute();
       return rows.map(toEmailDeliveryDto);
     },
   };

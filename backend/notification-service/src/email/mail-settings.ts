@@ -1,8 +1,7 @@
 import path from 'node:path';
-import { loadNotificationServiceConfig, type NotificationServiceConfig } from '../config.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './delivery-worker.js';
 
-/** Where and how email goes; tests pass their own, the launchers take it from the environment. */
+/** Where and how email goes: from the service's config (`notificationOptionsFrom`), or a test's own. */
 export interface MailSettings {
   /** Unset: `.eml` files under `mailDir`. */
   smtpUrl?: string | undefined;
@@ -15,15 +14,13 @@ export interface MailSettings {
   pollIntervalMs: number;
 }
 
-/** Settings from the validated environment: SMTP_URL, MAIL_FROM, DATA_DIR, PUBLIC_URL. */
-export function mailSettingsFromEnv(): MailSettings {
-  return mailSettingsFrom(loadNotificationServiceConfig());
-}
-
-/** Settings from an already validated config (a launcher that read the environment itself). */
-export function mailSettingsFrom(
-  config: Pick<NotificationServiceConfig, 'SMTP_URL' | 'MAIL_FROM' | 'DATA_DIR'> & { PUBLIC_URL?: string | undefined },
-): MailSettings {
+/** Settings from a validated config: SMTP_URL, MAIL_FROM, DATA_DIR, PUBLIC_URL. */
+export function mailSettingsFrom(config: {
+  SMTP_URL?: string | undefined;
+  MAIL_FROM: string;
+  DATA_DIR: string;
+  PUBLIC_URL?: string | undefined;
+}): MailSettings {
   return {
     smtpUrl: config.SMTP_URL,
     from: config.MAIL_FROM,

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { keysetPage } from '@secureevent/shared';
 import type { NotificationDto } from '@secureevent/contracts';
 import type { NotificationsDb } from '../db/schema.js';
 
@@ -28,17 +29,16 @@ export function notificationsRepository(db: Kysely<NotificationsDb>) {
         .execute();
     },
     async listForUser(userId: string, opts: { before?: { createdAt: string; id: string } | undefined; limit: number }) {
-      let q = db.selectFrom('notifications').selectAll().where('user_id', '=', userId);
-      if (opts.before) {
-        const b = opts.before;
-        q = q.where((eb) =>
-          eb.or([
-            eb('created_at', '<', new Date(b.createdAt)),
-            eb.and([eb('created_at', '=', new Date(b.createdAt)), eb('id', '<', b.id)]),
-          ]),
-        );
-      }
-      const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
+      const q = db.selectFrom('notifications').selectAll().where('user_id', '=', userId);
+      // Newest first; `before` is the (created_at, id) of the last notification already seen.
+      const rows = await keysetPage(q, {
+        keys: [
+          ['created_at', 'desc'],
+          ['id', 'desc'],
+        ],
+        after: opts.before ? [new Date(opts.before.createdAt), opts.before.id] : undefined,
+        limit: opts.limit,
+      }).execute();
       return rows.map(toNotificationDto);
     },
     async countUnread(userId: string): Promise<number> {

@@ -4,6 +4,7 @@ import type { NotificationsDb } from '../db/schema.js';
 import type { EmailEvent } from '../email/email-payload.js';
 import { emailDeliveriesRepository } from '../email/email-deliveries.repository.js';
 import { notificationsRepository } from '../inbox/notifications.repository.js';
+import { remindersRepository } from '../reminders/reminders.repository.js';
 import { channelsOf } from './notification-preferences.js';
 import { preferencesRepository } from './preferences.repository.js';
 
@@ -57,6 +58,6 @@ export async function deliverNote(trx: Kysely<NotificationsDb>, sourceKey: strin
 
 /** Registration messages carry no end time; the event projection may know it (for the invite). */
 async function withKnownEnd(trx: Kysely<NotificationsDb>, event: EmailEvent): Promise<EmailEvent> {
-  const known = await trx.selectFrom('events').select(['ends_at', 'version']).where('event_id', '=', event.id).executeTakeFirst();
+  const known = await remindersRepository(trx).findEvent(event.id);
   return known?.ends_at ? { ...event, endsAt: new Date(known.ends_at).toISOString() } : event;
 }

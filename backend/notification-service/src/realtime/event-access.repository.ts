@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { NotificationsDb } from '../db/schema.js';
-import type { RealtimeTables } from './realtime.schema.js';
+import type { RealtimeTables } from '../db/schema.js';
 import type { WatchedEvent } from './event-access.js';
 
 type Visibility = RealtimeTables['realtime_events']['visibility'];
@@ -8,28 +8,43 @@ type Visibility = RealtimeTables['realtime_events']['visibility'];
 /** SQL for the event projection behind room access; returns plain objects. */
 export function eventAccessRepository(db: Kysely<NotificationsDb>) {
   return {
-    async published(eventId: string, visibility: Visibility, organizerIds: string[]): Promise<void> {
-      await db
-        .insertInto('realtime_events')
-        .values({ event_id: eventId, visibility, organizer_ids: sql<string[]>`${organizerIds}::text[]`, status: 'published' })
-        .onConflict((oc) =>
-          oc.column('event_id').doUpdateSet({ visibility, organizer_ids: sql<string[]>`${organizerIds}::text[]`, status: 'published' }),
-        )
-        .execute();
-    },
     /**
-     * A later message about the event: keeps the visibility (and, when the message carries them,
-     * the organizers) current; first sight inserts it.
+     * Applies an `event.published.v1`, `event.updated.v1` or `event.cancelled.v1` that the
+     * event-service made at `version`: first sight inserts the event; a known event changes only
+     * when the message is newer than the row (a tie goes to a cancellation), so a message delivered
+     * late never undoes a later one — a stale publish cannot reopen a cancelled event. Fields left
+     * undefined keep their value. Resolves whether the message was applied.
      */
-    async seen(eventId: string, visibility: Visibility, status?: 'cancelled', organizerIds?: string[]): Promise<void> {
-      const organizers = organizerIds ? { organizer_ids: sql<string[]>`${organizerIds}::text[]` } : {};
-      await db
+    async apply(
+      eventId: string,
+      version: Date,
+      change: { visibility: Visibility; status?: 'published' | 'cancelled'; organizerIds?: readonly string[] | undefined },
+    ): Promise<boolean> {
+      const organizers = change.organizerIds ? { organizer_ids: sql<string[]>`${[...change.organizerIds]}::text[]` } : {};
+      const status = change.status ? { status: change.status } : {};
+      const rows = await db
         .insertInto('realtime_events')
-        .values({ event_id: eventId, visibility, status: status ?? 'published', ...organizers })
-        .onConflict((oc) => oc.column('event_id').doUpdateSet({ visibility, ...(status ? { status } : {}), ...organizers }))
+        .values({ event_id: eventId, visibility: change.visibility, status: change.status ?? 'published', version, ...organizers })
+        .onConflict((oc) =>
+          oc
+            .column('event_id')
+            .doUpdateSet({ visibility: change.visibility, version, ...status, ...organizers })
+            .where((eb) =>
+              eb.or([
+                eb('realtime_events.version', 'is', null),
+                eb('realtime_events.version', '<', version),
+                eb.and([
+                  eb('realtime_events.version', '=', version),
+                  change.status === 'cancelled' ? eb.lit(true) : eb('realtime_events.status', '<>', 'cancelled'),
+                ]),
+              ]),
+            ),
+        )
+        .returning('event_id')
         .execute();
+      return rows.length > 0;
     },
-    /** Like `seen`, but only inserts: the hot path (one per registration) writes nothing for a known event. */
+    /** Only inserts, without a version (any versioned message may then correct it): the hot path (one per registration) writes nothing for a known event. */
     async ensure(eventId: string, visibility: Visibility): Promise<void> {
       await db
         .insertInto('realtime_events')

@@ -1,6 +1,7 @@
+import { canManageEvent, canViewEvent } from '@secureevent/contracts';
 import type { AuthUser } from '@secureevent/shared';
 
-/** An event as the gateway knows it, seen from one caller. */
+/** An event as the gateway knows it (its projection of the event messages), seen from one caller. */
 export interface WatchedEvent {
   eventId: string;
   visibility: 'public' | 'internal' | 'private';
@@ -10,19 +11,19 @@ export interface WatchedEvent {
   registered: boolean;
 }
 
-/** Organizers, co-organizers and admins manage an event (and see its check-in progress). */
+/**
+ * Who manages the event (and so sees its check-in progress): the one rule in
+ * `@secureevent/contracts` — admins, and organizers listed on it who still hold an organizing role.
+ */
 export function canManage(event: WatchedEvent, viewer: AuthUser | undefined): boolean {
-  return !!viewer && (viewer.roles.includes('admin') || event.organizerIds.includes(viewer.id));
+  return canManageEvent(event, viewer);
 }
 
 /**
- * Who may watch an event's room, mirroring the event-service's `canView`: public events anyone
- * (anonymous too), internal ones any signed-in user, private ones only their managers and the
- * people registered for them (the invitation link is the event-service's business).
+ * Who may watch the event's room: whoever may see the event, by the one rule in
+ * `@secureevent/contracts`. A private event admits its registrants; the invitation code is the
+ * event-service's business, so it never admits anyone here.
  */
 export function canWatch(event: WatchedEvent, viewer: AuthUser | undefined): boolean {
-  if (canManage(event, viewer)) return true;
-  if (event.visibility === 'public') return true;
-  if (event.visibility === 'internal') return viewer !== undefined;
-  return viewer !== undefined && event.registered;
+  return canViewEvent(event, viewer, { registered: event.registered });
 }

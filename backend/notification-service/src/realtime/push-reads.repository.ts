@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { keysetPage } from '@secureevent/shared';
 import type { NotificationDto } from '@secureevent/contracts';
 import type { NotificationsDb } from '../db/schema.js';
 import { toNotificationDto } from '../inbox/notifications.repository.js';
@@ -42,19 +43,16 @@ export function pushReadsRepository(db: Kysely<NotificationsDb>) {
         .executeTakeFirst();
       const unread = (await unreadOf([userId])).get(userId) ?? 0;
       if (!anchor) return { items: [], unread };
-      const rows = await db
-        .selectFrom('notifications')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where((eb) => {
-          // Compared in SQL: a JS Date would drop the microseconds and replay the anchor itself.
-          const anchorAt = eb.selectFrom('notifications').select('created_at').where('id', '=', anchor.id);
-          return eb.or([eb('created_at', '>', anchorAt), eb.and([eb('created_at', '=', anchorAt), eb('id', '>', anchor.id)])]);
-        })
-        .orderBy('created_at', 'asc')
-        .orderBy('id', 'asc')
-        .limit(limit)
-        .execute();
+      // Oldest first after the anchor, compared in SQL: a JS Date would drop the microseconds and replay the anchor itself.
+      const anchorAt = db.selectFrom('notifications').select('created_at').where('id', '=', anchor.id);
+      const rows = await keysetPage(db.selectFrom('notifications').selectAll().where('user_id', '=', userId), {
+        keys: [
+          ['created_at', 'asc'],
+          ['id', 'asc'],
+        ],
+        after: [anchorAt, anchor.id],
+        limit,
+      }).execute();
       return { items: rows.map(toNotificationDto), unread };
     },
   };

@@ -15,12 +15,22 @@ export function realtimeConsumer(publish: (f: RoomFrame) => void): ConsumerDefin
   return defineConsumer<NotificationsDb>({
     name: 'realtime',
     handlers: {
+      // Each event message carries the time of its change: the projection applies only what is newer.
       [MessageType.EventPublished]: (trx, { data }) =>
-        eventAccessRepository(trx).published(data.eventId, data.visibility, data.organizerIds),
+        eventAccessRepository(trx).apply(data.eventId, new Date(data.publishedAt), {
+          visibility: data.visibility,
+          status: 'published',
+          organizerIds: data.organizerIds,
+        }),
       [MessageType.EventUpdated]: async (trx, { data, afterCommit }) => {
         const repo = eventAccessRepository(trx);
-        await repo.seen(data.eventId, data.visibility, undefined, data.organizerIds);
+        const applied = await repo.apply(data.eventId, new Date(data.updatedAt), {
+          visibility: data.visibility,
+          organizerIds: data.organizerIds,
+        });
         await repo.registered(data.eventId, data.registeredUserIds);
+        // A change older than what the room already heard is not news.
+        if (!applied) return;
         // Who may watch can have changed (narrower visibility, new co-organizers): every replica
         // checks its members of the room again before passing the change on.
         const recheck = data.changed.includes('visibility') || data.changed.includes('organizerIds');
@@ -33,7 +43,10 @@ export function realtimeConsumer(publish: (f: RoomFrame) => void): ConsumerDefin
         );
       },
       [MessageType.EventCancelled]: async (trx, { data, afterCommit }) => {
-        await eventAccessRepository(trx).seen(data.eventId, data.visibility, 'cancelled');
+        await eventAccessRepository(trx).apply(data.eventId, new Date(data.cancelledAt), {
+          visibility: data.visibility,
+          status: 'cancelled',
+        });
         afterCommit(() =>
           publish({
             room: `event:${data.eventId}`,
