@@ -118,5 +118,48 @@ test('when the main pages are shown, then each is saved as a screenshot', async 
   await adminPage.goto('/admin');
   await expect(adminPage.getByTestId('users')).toBeVisible();
   await shoot(adminPage, 'admin');
+  await adminPage.goto('/admin/audit');
+  await adminPage.getByTestId('audit-action').fill('event.updated');
+  await adminPage.getByTestId('audit-search').click();
+  await expect(adminPage.getByTestId('audit-entries').or(adminPage.getByTestId('audit-empty'))).toBeVisible();
+  await adminPage.getByTestId('audit-action').fill('');
+  await adminPage.getByTestId('audit-search').click();
+  await expect(adminPage.getByTestId('audit-entry').first()).toBeVisible();
+  await adminPage.getByTestId('audit-entry').first().locator('summary').click();
+  await adminPage.getByTestId('audit-verify').click();
+  await expect(adminPage.getByTestId('audit-verification')).toContainText('chain');
+  await shoot(adminPage, 'admin-audit');
+  await adminPage.setViewportSize({ width: 390, height: 844 });
+  await shoot(adminPage, 'admin-audit-phone');
+  await adminPage.setViewportSize({ width: 1280, height: 860 });
+  await adminPage.goto('/admin/overview');
+  await expect(adminPage.getByTestId('overview')).toBeVisible();
+  await adminPage.waitForTimeout(500); // the charts draw after Chart.js has loaded
+  await shoot(adminPage, 'admin-overview');
   await adminPage.context().close();
+
+  // The same pages in German (the language select in the toolbar, remembered across pages).
+  const german = await (
+    await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'de-DE', timezoneId: 'Europe/Berlin' })
+  ).newPage();
+  await german.goto('/events');
+  await expect(german.getByRole('heading', { level: 1 })).toHaveText('Kommende Veranstaltungen');
+  await expect(german.getByTestId('event-card').first()).toBeVisible();
+  await shoot(german, 'de-events');
+  await german.setViewportSize({ width: 390, height: 844 });
+  await shoot(german, 'de-events-phone');
+  await german.setViewportSize({ width: 1280, height: 860 });
+  await german.goto('/sign-in');
+  await german.getByLabel('E-Mail').fill(organizer.email);
+  await german.getByLabel('Passwort').fill(organizer.password);
+  await german.getByRole('button', { name: 'Anmelden', exact: true }).click();
+  await expect(german).toHaveURL(/\/dashboard$/);
+  await expect(german.getByTestId('organizer-event').first()).toBeVisible();
+  await shoot(german, 'de-dashboard-organizer');
+  await german.goto(`/events/${eventId}`);
+  await expect(german.getByTestId('attendees')).toBeVisible();
+  await shoot(german, 'de-event-organizer');
+  await german.goto(`/events/${eventId}/edit`);
+  await shoot(german, 'de-event-editor');
+  await german.context().close();
 });
