@@ -6,30 +6,22 @@ import { fileURLToPath } from 'node:url';
 import compression from 'compression';
 import express, { type Express } from 'express';
 import {
-  assertExternalAdapters,
   attachUpgrades,
   type TrustProxy,
   bootServices,
-  connectCache,
-  connectDatabase,
+  connectAdapters,
   createHttpApp,
-  createInProcessTransport,
   createMetricsApp,
-  createTokenVerifier,
-  persistentSecret,
-  startAmqpTransport,
   standardReadiness,
   type Adapters,
   type AttachedUpgrades,
-  type BootedService,
+  type RunningService,
   type Logger,
-  type ServiceDefinition,
-  type Transport,
 } from '@secureevent/shared';
 import { auditOptionsFrom, auditService } from '@secureevent/audit-service';
-import { assistOptionsFrom, eventService } from '@secureevent/event-service';
+import { eventService, eventServiceOptionsFrom } from '@secureevent/event-service';
 import { createNotificationService, notificationOptionsFrom } from '@secureevent/notification-service';
-import { loadKeyStore, oidcOptionsFrom, userService } from '@secureevent/user-service';
+import { keyStoreFrom, userService, userServiceOptionsFrom } from '@secureevent/user-service';
 import type { PlatformConfig } from './config.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -46,7 +38,7 @@ export interface Platform {
   metricsApp: Express;
   mode: 'embedded' | 'external';
   /** The booted services, in start order (their routers and OpenAPI documents; suites generated from them). */
-  services: readonly BootedService<unknown>[];
+  services: readonly RunningService[];
   /**
    * Routes HTTP upgrades on `server` (the one `app` listens on) to the services that take them:
    * `/ws` to the notification-service. Close the returned connections on shutdown.
@@ -65,58 +57,25 @@ export async function startPlatform(
   /** Adapters made by the caller (tests isolate the database and exchange this way). */
   injected: Partial<Pick<Adapters, 'database' | 'transport' | 'cache'>> = {},
 ): Promise<Platform> {
-  assertExternalAdapters(config);
   const external = Boolean(config.DATABASE_URL && config.AMQP_URL && config.REDIS_URL);
-  const database =
-    injected.database ??
-    (await connectDatabase({
-      url: config.DATABASE_URL,
-      dataDir: path.join(config.DATA_DIR, 'pglite'),
-      logger,
-      ...(config.DATABASE_TIMEOUT_MS ? { timeoutMs: config.DATABASE_TIMEOUT_MS } : {}),
-    }));
-  const transport: Transport =
-    injected.transport ??
-    (config.AMQP_URL
-      ? await startAmqpTransport({ url: config.AMQP_URL, logger, exchange: config.AMQP_EXCHANGE, queueType: config.AMQP_QUEUE_TYPE })
-      : createInProcessTransport(logger));
-  const keys = await loadKeyStore({ privateKeys: config.JWT_PRIVATE_KEY, file: path.join(config.DATA_DIR, 'jwt-signing-keys.json') });
-  const adapters: Adapters = {
-    database,
-    transport,
-    logger,
-    cache:
-      injected.cache ??
-      ((prefix: string) => connectCache({ url: config.REDIS_URL, prefix: `${config.REDIS_KEY_PREFIX}:${prefix}`, logger })),
-    // In one process the services verify tokens against the user-service's keys directly.
-    verifier: createTokenVerifier({ keys: keys.verificationKeys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
-  };
+  const keys = await keyStoreFrom(config);
+  // In one process the services verify tokens against the user-service's keys directly.
+  const adapters = await connectAdapters(config, { logger, pgliteDir: 'pglite', keys: keys.verificationKeys, injected });
+  const { database, transport } = adapters;
 
-  let services: BootedService<unknown>[];
+  let services: RunningService[];
   try {
     services = await bootServices(
       [
-        userService({
-          keys,
-          issuer: config.JWT_ISSUER,
-          audience: config.JWT_AUDIENCE,
-          admin: { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD },
-          registrationsPerHour: config.SIGNUPS_PER_IP_PER_HOUR,
-          oidc: oidcOptionsFrom(config),
-        }),
-        eventService({
-          ticketSecret: persistentSecret({ value: config.TICKET_SECRET, file: path.join(config.DATA_DIR, 'ticket-secret') }),
-          publicUrl: config.PUBLIC_URL,
-          assist: assistOptionsFrom(config),
-        }),
+        userService(userServiceOptionsFrom(config, keys)),
+        eventService(eventServiceOptionsFrom(config)),
         createNotificationService(notificationOptionsFrom(config)),
         auditService(auditOptionsFrom(config)),
-      ] as unknown as ServiceDefinition<unknown>[],
+      ],
       adapters,
     );
   } catch (err) {
-    if (!injected.transport) await transport.close().catch(() => undefined);
-    if (!injected.database) await database.close().catch(() => undefined);
+    await adapters.close().catch(() => undefined);
     throw err;
   }
 
@@ -157,8 +116,7 @@ export async function startPlatform(
     async stop() {
       for (const s of services.reverse()) await s.stop().catch((err: unknown) => logger.warn({ err }, 'service stop failed'));
       // Injected adapters belong to the caller, which closes them.
-      if (!injected.transport) await transport.close();
-      if (!injected.database) await database.close();
+      await adapters.close();
     },
   };
 }

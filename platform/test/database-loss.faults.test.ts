@@ -2,7 +2,8 @@ import type { Express } from 'express';
 import pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { connectCache, connectDatabase, createOutbox, type Cache, type DatabaseConnection } from '@secureevent/shared';
+import { MessageType } from '@secureevent/contracts';
+import { connectCache, connectDatabase, createOutbox, newId, type Cache, type DatabaseConnection } from '@secureevent/shared';
 import { createTestEnv, startServiceForTest, startTcpProxy, testMode, type TcpProxy, type TestEnv } from '@secureevent/shared/testing';
 import { eventService as eventServiceFor } from '@secureevent/event-service';
 
@@ -99,9 +100,13 @@ describe.skipIf(testMode() !== 'external')('event-service when PostgreSQL goes a
       expect((await request(app).post('/api/events').set(auth()).send({ title: 'x' })).status).not.toBe(500);
       // Committed by another writer while the service's listener is gone: its NOTIFY reaches no one.
       const direct = env.database.forSchema('events');
-      await direct.db
-        .transaction()
-        .execute((trx) => createOutbox('events', '/secureevent/test').add(trx, { type: 'test.database_loss.v1', data: { at: 1 } }));
+      await direct.db.transaction().execute((trx) =>
+        // Any valid message will do (the outbox checks it); enabling an unknown user changes nothing anywhere.
+        createOutbox('events', '/secureevent/test').add(trx, {
+          type: MessageType.UserEnabled,
+          data: { userId: newId('usr'), enabledBy: newId('usr'), enabledAt: new Date().toISOString() },
+        }),
+      );
       expect(await unpublished()).toBe(1);
     } finally {
       dbProxy.restore();

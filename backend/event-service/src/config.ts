@@ -1,6 +1,8 @@
+import path from 'node:path';
 import { z } from 'zod';
-import { commonEnv, loadConfig } from '@secureevent/shared';
-import { assistEnv } from './assist/assist.config.js';
+import { commonEnv, loadConfig, persistentSecret } from '@secureevent/shared';
+import { assistEnv, assistOptionsFrom, type AssistEnv } from './assist/assist.config.js';
+import type { EventServiceOptions } from './service.js';
 
 /** The event-service's environment: the common variables, the ticket signing secret and the assistant's settings. */
 export const eventServiceEnvSchema = z.object({
@@ -9,6 +11,17 @@ export const eventServiceEnvSchema = z.object({
   TICKET_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32, 'must be at least 32 characters').optional()),
 });
 export type EventServiceConfig = z.infer<typeof eventServiceEnvSchema>;
+
+/** The event-service's options from a validated config (standalone and in the platform alike). */
+export function eventServiceOptionsFrom(
+  config: Pick<EventServiceConfig, 'DATA_DIR' | 'TICKET_SECRET' | 'PUBLIC_URL'> & AssistEnv,
+): EventServiceOptions {
+  return {
+    ticketSecret: persistentSecret({ value: config.TICKET_SECRET, file: path.join(config.DATA_DIR, 'ticket-secret') }),
+    publicUrl: config.PUBLIC_URL,
+    assist: assistOptionsFrom(config),
+  };
+}
 
 /** The event-service's configuration, read from the environment once. */
 export const loadEventServiceConfig = (env: Record<string, string | undefined> = process.env) => loadConfig(eventServiceEnvSchema, env);

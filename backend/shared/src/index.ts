@@ -33,6 +33,7 @@ export * from './messaging/messaging.migration.js';
 export * from './lifecycle/shutdown.js';
 export * from './lifecycle/process-guard.js';
 export * from './service/service-module.js';
+export * from './service/adapters.js';
 export * from './service/boot.js';
 export * from './service/readiness.js';
 export * from './service/run-standalone.js';

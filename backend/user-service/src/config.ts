@@ -1,6 +1,9 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { commonEnv, emptyToUndefined, loadConfig } from '@secureevent/shared';
+import { loadKeyStore, type KeyStore } from './keys/key-store.js';
 import { isLoopbackHttp, type OidcOptions } from './oidc/identity-provider.js';
+import type { UserServiceOptions } from './service.js';
 
 const oidcIssuer = z.preprocess(
   emptyToUndefined,
@@ -83,6 +86,22 @@ export type UserServiceConfig = z.infer<typeof userServiceEnvSchema>;
 
 /** Reads and validates the environment once. */
 export const loadUserServiceConfig = (env: Record<string, string | undefined> = process.env) => loadConfig(userServiceEnvSchema, env);
+
+/** The token signing keys the config names: JWT_PRIVATE_KEY, or a key generated once under DATA_DIR. */
+export const keyStoreFrom = (config: Pick<UserServiceConfig, 'JWT_PRIVATE_KEY' | 'DATA_DIR'>): Promise<KeyStore> =>
+  loadKeyStore({ privateKeys: config.JWT_PRIVATE_KEY, file: path.join(config.DATA_DIR, 'jwt-signing-keys.json') });
+
+/** The user-service's options from a validated config and its keys (standalone and in the platform alike). */
+export function userServiceOptionsFrom(config: UserServiceConfig, keys: KeyStore): UserServiceOptions {
+  return {
+    keys,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    admin: { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD },
+    registrationsPerHour: config.SIGNUPS_PER_IP_PER_HOUR,
+    oidc: oidcOptionsFrom(config),
+  };
+}
 
 /** Enterprise sign-in settings from the validated config, or undefined when OIDC is not configured. */
 export function oidcOptionsFrom(config: UserServiceConfig): OidcOptions | undefined {

@@ -1,4 +1,11 @@
 export { userService, type UserServiceOptions } from './service.js';
 export { loadKeyStore, type KeyStore } from './keys/key-store.js';
-export { userServiceEnvSchema, loadUserServiceConfig, oidcOptionsFrom, type UserServiceConfig } from './config.js';
+export {
+  userServiceEnvSchema,
+  loadUserServiceConfig,
+  oidcOptionsFrom,
+  keyStoreFrom,
+  userServiceOptionsFrom,
+  type UserServiceConfig,
+} from './config.js';
 export type { UsersDb } from './db/schema.js';

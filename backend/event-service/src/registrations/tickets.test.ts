@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
 import { newId } from '@secureevent/shared';
 import { createTicketSigner, ticketSvg } from './tickets.js';
+
+// jsqr is a UMD bundle whose module.exports is the decoder itself (its types declare a default export instead).
+const jsQR = createRequire(import.meta.url)('jsqr') as (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
 
 describe('ticket tokens', () => {
   const signer = createTicketSigner(randomBytes(32).toString('hex'));
@@ -27,9 +32,24 @@ describe('ticket tokens', () => {
     expect(signer.verify(other.sign(reg, evt), evt)).toBeUndefined();
   });
 
-  it('when rendered, then the QR code is an SVG document', async () => {
-    const svg = await ticketSvg(signer.sign(reg, evt));
+  /** Renders the SVG as a scanner's camera would see it (a bitmap) and reads it with jsQR, the web app's door scanner. */
+  const scan = (svg: string) => {
+    const image = new Resvg(svg, { fitTo: { mode: 'width', value: 400 } }).render();
+    return jsQR(new Uint8ClampedArray(image.pixels), image.width, image.height)?.data;
+  };
+
+  it('when rendered, then the SVG QR code decodes to the ticket token, which verifies for its event', async () => {
+    const token = signer.sign(reg, evt);
+    const svg = await ticketSvg(token);
     expect(svg).toMatch(/^<svg[^>]+xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    expect(svg).toContain('<path');
+    const read = scan(svg);
+    expect(read).toBe(token);
+    expect(signer.verify(String(read), evt)).toBe(reg);
+  });
+
+  it('when another ticket is rendered, then it decodes to that ticket and not to the first', async () => {
+    const other = signer.sign(newId('reg'), evt);
+    expect(scan(await ticketSvg(other))).toBe(other);
+    expect(scan(await ticketSvg(other))).not.toBe(signer.sign(reg, evt));
   });
 });

@@ -36,30 +36,44 @@ export interface BootedService<DB> {
   stop(): Promise<void>;
 }
 
+/** What a launcher holds of a booted service, whatever its database type (several fit in one list). */
+export interface RunningService {
+  module: Pick<ServiceModule, 'name' | 'schema' | 'routers' | 'openapi' | 'upgrade'>;
+  router: Router;
+  cache: Cache;
+  stop(): Promise<void>;
+}
+
 /** Boots one service (see `bootServices`). */
 export async function bootService<DB>(
   definition: ServiceDefinition<DB>,
   adapters: Adapters,
   options: BootOptions = {},
 ): Promise<BootedService<DB>> {
-  const [booted] = await bootServices([definition as unknown as ServiceDefinition<unknown>], adapters, options);
-  return booted as BootedService<DB>;
+  const prepared = await prepareService(definition, adapters, options);
+  try {
+    return await prepared.activate();
+  } catch (err) {
+    await prepared.stop().catch(() => undefined);
+    throw err;
+  }
 }
 
 /**
  * Boots services in two phases: first every service is created, migrated and subscribed, then
  * relays and background work start. Every consumer queue therefore exists before the first
  * message is published, so nothing published at start-up (the bootstrap admin) is unroutable.
+ * Each definition keeps its own database type (`Defs` is inferred from the list).
  */
-export async function bootServices(
-  definitions: ServiceDefinition<unknown>[],
+export async function bootServices<const Defs extends readonly unknown[]>(
+  definitions: { readonly [K in keyof Defs]: ServiceDefinition<Defs[K]> },
   adapters: Adapters,
   options: BootOptions = {},
-): Promise<BootedService<unknown>[]> {
-  const prepared: Prepared<unknown>[] = [];
+): Promise<BootedService<Defs[number]>[]> {
+  const prepared: Prepared<Defs[number]>[] = [];
   try {
     for (const d of definitions) prepared.push(await prepareService(d, adapters, options));
-    const booted: BootedService<unknown>[] = [];
+    const booted: BootedService<Defs[number]>[] = [];
     for (const p of prepared) booted.push(await p.activate());
     return booted;
   } catch (err) {
@@ -76,9 +90,12 @@ interface Prepared<DB> {
 async function prepareService<DB>(definition: ServiceDefinition<DB>, adapters: Adapters, options: BootOptions): Promise<Prepared<DB>> {
   const logger = loggerFor(adapters.logger, definition.name);
   const sdb = adapters.database.forSchema<DB>(definition.schema);
+  // The same schema without the service's table types, for the kit's own tables (migrations,
+  // outbox, inbox, disabled users), which every service has whatever its DB type says.
+  const kit = adapters.database.forSchema<unknown>(definition.schema);
   const cache = await adapters.cache(`${definition.name}:`);
   // Every service refuses the tokens of disabled accounts at once (user.disabled.v1 / user.enabled.v1).
-  const disabledUsers = disabledUsersOf({ sdb: sdb as never, transport: adapters.transport, logger, service: definition.name });
+  const disabledUsers = disabledUsersOf({ sdb: kit, transport: adapters.transport, logger, service: definition.name });
   const module = await definition.create({
     sdb,
     outbox: createOutbox(definition.schema, `/secureevent/${definition.name}`),
@@ -86,9 +103,9 @@ async function prepareService<DB>(definition: ServiceDefinition<DB>, adapters: A
     logger,
     verifier: disabledUsers.guard(adapters.verifier),
   });
-  await migrate(sdb as never, module.migrations, logger);
+  await migrate(kit, module.migrations, logger);
   // Every service's audit records may carry personal values as keyed references (ADR 0021).
-  await migrateAuditSubjectKeys(sdb.forMigrations() as never, sdb.schema);
+  await migrateAuditSubjectKeys(kit.forMigrations(), kit.schema);
   await disabledUsers.start();
   await startConsumers({ sdb, transport: adapters.transport, logger, service: definition.name, consumers: module.consumers });
 
@@ -111,7 +128,7 @@ async function prepareService<DB>(definition: ServiceDefinition<DB>, adapters: A
     stop,
     async activate() {
       relay = await startOutboxRelay({
-        sdb: sdb as never,
+        sdb: kit,
         transport: adapters.transport,
         logger,
         service: definition.name,

@@ -1,19 +1,14 @@
 import { once } from 'node:events';
-import path from 'node:path';
 import type { JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
-import { connectCache } from '../cache/cache.js';
-import { assertExternalAdapters, commonEnv, ConfigError } from '../config/config.js';
-import { connectDatabase } from '../db/database.js';
+import { commonEnv, ConfigError } from '../config/config.js';
 import { createHttpApp } from '../http/create-app.js';
 import { guardAgainstConnectionErrors } from '../lifecycle/process-guard.js';
 import { closeServer, handleShutdown } from '../lifecycle/shutdown.js';
 import { createLogger, type Logger } from '../logging/logger.js';
-import { startAmqpTransport } from '../messaging/amqp-transport.js';
-import { createInProcessTransport } from '../messaging/in-process-transport.js';
-import type { Transport } from '../messaging/transport.js';
-import { createTokenVerifier, remoteJwks } from '../auth/token-verifier.js';
-import { bootService } from './boot.js';
+import { remoteJwks } from '../auth/token-verifier.js';
+import { connectAdapters } from './adapters.js';
+import { bootService, type BootedService } from './boot.js';
 import { standardReadiness } from './readiness.js';
 import type { ServiceDefinition } from './service-module.js';
 import { attachUpgrades, type TrustProxy } from './upgrade.js';
@@ -39,28 +34,19 @@ export interface StandaloneOptions<DB> {
 export async function runStandalone<DB>(options: StandaloneOptions<DB>): Promise<void> {
   const { config, definition } = options;
   const logger = options.logger ?? createLogger(definition.name, { level: config.LOG_LEVEL });
-  assertExternalAdapters(config);
   guardAgainstConnectionErrors(logger);
 
-  const database = await connectDatabase({
-    url: config.DATABASE_URL,
-    dataDir: path.join(config.DATA_DIR, `pglite-${definition.name}`),
-    logger,
-    ...(config.DATABASE_TIMEOUT_MS ? { timeoutMs: config.DATABASE_TIMEOUT_MS } : {}),
-  });
-  const transport: Transport = config.AMQP_URL
-    ? await startAmqpTransport({ url: config.AMQP_URL, logger, exchange: config.AMQP_EXCHANGE, queueType: config.AMQP_QUEUE_TYPE })
-    : createInProcessTransport(logger);
-  if (!config.AMQP_URL) logger.warn('AMQP_URL is not set: messages stay inside this process');
-
   const keys = options.keys ?? remoteJwks(config.JWKS_URL ?? 'http://127.0.0.1:8080/api/auth/.well-known/jwks.json');
-  const booted = await bootService(definition, {
-    database,
-    transport,
-    cache: (prefix) => connectCache({ url: config.REDIS_URL, prefix: `${config.REDIS_KEY_PREFIX}:${prefix}`, logger }),
-    logger,
-    verifier: createTokenVerifier({ keys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
-  });
+  const adapters = await connectAdapters(config, { logger, pgliteDir: `pglite-${definition.name}`, keys });
+  if (!config.AMQP_URL) logger.warn('AMQP_URL is not set: messages stay inside this process');
+  const { database, transport } = adapters;
+  let booted: BootedService<DB>;
+  try {
+    booted = await bootService(definition, adapters);
+  } catch (err) {
+    await adapters.close().catch(() => undefined);
+    throw err;
+  }
 
   const app = createHttpApp({
     service: definition.name,
@@ -85,8 +71,7 @@ export async function runStandalone<DB>(options: StandaloneOptions<DB>): Promise
       // Upgraded connections (WebSockets) count as the server's own: close them while it drains.
       { name: 'http', run: () => Promise.all([closeServer(server), upgrades.closeAll()]).then(() => undefined) },
       { name: 'service', run: () => booted.stop() },
-      { name: 'transport', run: () => transport.close() },
-      { name: 'database', run: () => database.close() },
+      { name: 'adapters', run: () => adapters.close() },
     ],
   });
 }
