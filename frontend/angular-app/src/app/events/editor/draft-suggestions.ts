@@ -28,7 +28,10 @@ export class DraftSuggestions {
 
   constructor(private readonly form: AbstractControl) {}
 
-  /** Marks `fields` (just filled from a draft) and places the draft's warnings. */
+  /**
+   * Marks `fields` (just filled from a draft) and places the draft's warnings. Fields an earlier
+   * draft filled and nobody has touched since stay marked; its warnings give way to the new ones.
+   */
   apply(
     fields: ReadonlySet<AssistField>,
     warnings: readonly DraftWarning[],
@@ -36,10 +39,11 @@ export class DraftSuggestions {
   ): void {
     this.stopWatching();
     const placed = placeWarnings(warnings);
-    this.marked.set(new Set(fields));
+    const marked = new Set<AssistField>([...this.marked(), ...fields]);
+    this.marked.set(marked);
     this.warnings.set(placed);
     this.providerName.set(provider);
-    const watched = new Set<AssistField>([...fields]);
+    const watched = new Set<AssistField>(marked);
     for (const key of placed.keys()) {
       if (key !== '') watched.add(key);
     }

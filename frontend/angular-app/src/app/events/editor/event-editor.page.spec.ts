@@ -271,6 +271,27 @@ describe('EventEditorPage with the assistant', () => {
     expect(note('title')?.textContent).toContain('Suggested by the assistant');
   });
 
+  it('when a second draft comes back, then untouched fields of the first stay marked and the new ones are marked too', async () => {
+    await fillIn(allHands);
+    await fillIn({
+      draft: { onlineUrl: 'https://teams.microsoft.com/l/meetup-join/abc' },
+      warnings: [],
+      provider: 'local',
+    });
+
+    expect(control('onlineUrl').value).toBe('https://teams.microsoft.com/l/meetup-join/abc');
+    expect(note('onlineUrl')?.textContent).toContain('Suggested by the assistant');
+    expect(note('venue')?.textContent).toContain('Suggested by the assistant');
+    // The first draft's warnings gave way to the second's (none).
+    expect(note('endsAt')?.textContent).not.toContain('2.5 hours');
+    expect(page().querySelectorAll('[data-testid="assist-general-warning"]')).toHaveLength(0);
+
+    control('venue').value = 'Main hall';
+    control('venue').dispatchEvent(new Event('input'));
+    await fixture.whenStable();
+    expect(note('venue')).toBeNull();
+  });
+
   it('when the organizer accepts all, then no field is marked and the draft is saved as shown', async () => {
     await fillIn({ ...allHands, provider: 'gpt-4o-mini' });
     expect(page().querySelector('[data-testid="assist-provider"]')?.textContent).toContain(
