@@ -90,3 +90,26 @@ test('when an organizer pastes a sentence and presses Fill in, then the form is 
   await expect(page.getByLabel(/dietary/i)).toBeVisible();
   expect(cspViolations(console)).toEqual([]);
 });
+
+test('when the app is in German, then the assistant panel and its marks are German too', async ({ page }, testInfo) => {
+  const organizer = await anOrganizer(page.request, 'Assist Organisatorin');
+  const year = new Date().getFullYear() + 1;
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, organizer);
+  await page.evaluate(() => localStorage.setItem('se_lang', 'de'));
+  await page.goto('/events/new');
+
+  await expect(page.getByRole('heading', { name: 'Aus Text ausfüllen' })).toBeVisible();
+  await page
+    .getByLabel('Beschreiben Sie die Veranstaltung')
+    .fill(`Lunch and learn on June 10 ${year} from 12:00 to 13:00 in Room Turing, max 25 people`);
+  await expect(page.getByTestId('assist-count')).toContainText('/ 20.000 Zeichen');
+  await page.getByRole('button', { name: 'Ausfüllen', exact: true }).click();
+
+  await expect(page.getByTestId('assist-provider')).toContainText('Entworfen vom eingebauten Assistenten');
+  await expect(page.getByTestId('assist-note-venue')).toContainText('Vorschlag des Assistenten');
+  await expect(page.getByLabel('Kapazität')).toHaveValue('25');
+  await expectNoAxeViolations(page);
+  await atRest(page);
+  await page.screenshot({ path: testInfo.outputPath('editor-assist-phone-de.png'), fullPage: true });
+});
