@@ -1,14 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Express } from 'express';
 import fc from 'fast-check';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, type TestEnv } from '@secureevent/shared/testing';
-import { loadPlatformConfig } from '../src/config.js';
-import { startPlatform, type Platform } from '../src/platform.js';
 import { operationsOf, requestsFor, type FuzzRequest, type Hints, type OpenApiDocument, type Operation } from './openapi-arbitraries.js';
+import { future, startTestPlatform, type TestPlatform } from './test-platform.js';
 
 /**
  * The OpenAPI-driven fuzz suite: every operation of every service's generated document is
@@ -21,8 +16,6 @@ const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 const SERVICES = ['users', 'events', 'notifications', 'audit'] as const;
 const PROBLEM_JSON = /^application\/problem\+json/;
 
-const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-
 interface Finding {
   operation: string;
   request: FuzzRequest;
@@ -32,9 +25,7 @@ interface Finding {
 }
 
 describe('fuzz: every operation of every OpenAPI document', () => {
-  let env: TestEnv;
-  let platform: Platform;
-  let dataDir: string;
+  let t: TestPlatform | undefined;
   let app: Express;
   const tokens: Record<string, string | undefined> = { anonymous: undefined };
   const hints: Hints = { byPrefix: {}, byField: {} };
@@ -42,36 +33,17 @@ describe('fuzz: every operation of every OpenAPI document', () => {
   let requests = 0;
   const serverErrors: Finding[] = [];
   const badProblems: Finding[] = [];
-  const admin = { email: 'fuzz-admin@secureevent.test', password: 'a long and unusual passphrase' };
-
-  async function signIn(email: string, password: string) {
-    const res = await request(app).post('/api/auth/login').send({ email, password }).expect(200);
-    return res.body.accessToken as string;
-  }
-  async function signUp(email: string, displayName: string) {
-    const res = await request(app).post('/api/auth/register').send({ email, password: 'a long user password', displayName }).expect(201);
-    return res.body.id as string;
-  }
   const as = (who: string) => ({ authorization: `Bearer ${tokens[who]}` });
 
   beforeAll(async () => {
-    env = await createTestEnv();
-    dataDir = mkdtempSync(path.join(tmpdir(), 'secureevent-fuzz-'));
-    const config = loadPlatformConfig({ DATA_DIR: dataDir, ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, SPA_DIR: dataDir });
-    platform = await startPlatform(config, env.logger, { database: env.database, transport: env.transport, cache: env.adapters.cache });
-    app = platform.app;
+    t = await startTestPlatform('fuzz');
+    app = t.app;
 
     // One user per role, so that authorised code paths are reached, not only the 401s.
-    tokens.admin = await signIn(admin.email, admin.password);
-    const organizerId = await signUp('fuzz-organizer@example.com', 'Fuzz Organizer');
-    const attendeeId = await signUp('fuzz-attendee@example.com', 'Fuzz Attendee');
-    await request(app)
-      .patch(`/api/users/${organizerId}/roles`)
-      .set(as('admin'))
-      .send({ roles: ['attendee', 'organizer'] })
-      .expect(200);
-    tokens.organizer = await signIn('fuzz-organizer@example.com', 'a long user password');
-    tokens.attendee = await signIn('fuzz-attendee@example.com', 'a long user password');
+    tokens.admin = await t.signIn(t.admin.email, t.admin.password);
+    tokens.organizer = (await t.userWithRoles('fuzz-organizer@example.com', ['attendee', 'organizer'])).token;
+    const attendeeId = await t.signUp('fuzz-attendee@example.com', 'Fuzz Attendee');
+    tokens.attendee = await t.signIn('fuzz-attendee@example.com');
 
     // Data for ids to point at: a published event with questions, a draft, a registration.
     const questions = [
@@ -132,9 +104,7 @@ describe('fuzz: every operation of every OpenAPI document', () => {
     console.log(
       `fuzz: operations ${operations.length}, requests ${requests}, 5xx ${serverErrors.length} (seed ${SEED}, ${RUNS} runs each)`,
     );
-    await platform?.stop();
-    await env?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await t?.stop();
   });
 
   async function send(op: Operation, r: FuzzRequest) {

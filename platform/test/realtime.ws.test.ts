@@ -1,45 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import type { AttachedUpgrades } from '@secureevent/shared';
-import { createTestEnv, type TestEnv } from '@secureevent/shared/testing';
-import { loadPlatformConfig } from '../src/config.js';
-import { startPlatform, type Platform } from '../src/platform.js';
-
-const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+import { future, startTestPlatform, type TestPlatform } from './test-platform.js';
 
 /** The embedded launcher's one HTTP server hands `/ws` upgrades to the notification-service. */
 describe('platform: WebSocket at /ws in embedded mode', () => {
-  let env: TestEnv;
-  let platform: Platform;
-  let server: http.Server;
-  let upgrades: AttachedUpgrades;
+  let t: TestPlatform;
+  let platform: TestPlatform['platform'];
+  let admin: TestPlatform['admin'];
   let base: string;
-  let dataDir: string;
-  const admin = { email: 'admin@secureevent.test', password: 'a long and unusual passphrase' };
 
   beforeAll(async () => {
-    env = await createTestEnv();
-    dataDir = mkdtempSync(path.join(tmpdir(), 'secureevent-platform-ws-'));
-    const config = loadPlatformConfig({ DATA_DIR: dataDir, ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, SPA_DIR: dataDir });
-    platform = await startPlatform(config, env.logger, { database: env.database, transport: env.transport, cache: env.adapters.cache });
-    server = http.createServer(platform.app);
-    upgrades = platform.attach(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    t = await startTestPlatform('platform-ws');
+    ({ platform, admin } = t);
+    ({ base } = await t.listen());
   });
-  afterAll(async () => {
-    await upgrades.closeAll();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await platform.stop();
-    await env.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => t.stop());
 
   it('when a signed-in browser watches an event and someone registers, then its seat count arrives over /ws', async () => {
     const login = await request(platform.app).post('/api/auth/login').send(admin).expect(200);
