@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { AppError, createRouteTable, cursorCodec, ErrorCode, toPage, type ServiceDeps } from '@secureevent/shared';
+import { createRouteTable, type ServiceDeps } from '@secureevent/shared';
 import { notificationPageSchema, pageQuerySchema, problemSchema } from '@secureevent/contracts';
 import type { NotificationsDb } from '../db/schema.js';
-import { notificationsRepository } from './notifications.repository.js';
+import { listInbox, markAllNotificationsRead, markNotificationRead } from './read-inbox.js';
 
-const cursor = cursorCodec(z.object({ createdAt: z.iso.datetime(), id: z.string().max(40) }));
 const idParams = z.object({ id: z.string().regex(/^ntf_[0-9a-z]{25}$/, 'must be a ntf_ id') });
 
 /**
@@ -13,7 +12,7 @@ const idParams = z.object({ id: z.string().regex(/^ntf_[0-9a-z]{25}$/, 'must be 
  * POST /api/notifications/read-all   mark all read
  */
 export function notificationsRoutes(deps: ServiceDeps<NotificationsDb>) {
-  const repo = notificationsRepository(deps.sdb.db);
+  const db = deps.sdb.db;
   const routes = createRouteTable(deps.verifier);
   routes.add({
     method: 'get',
@@ -27,11 +26,7 @@ export function notificationsRoutes(deps: ServiceDeps<NotificationsDb>) {
       200: { description: 'A page of notifications', schema: notificationPageSchema },
       401: { description: 'Not signed in', schema: problemSchema },
     },
-    handler: async ({ user, query }) => {
-      const items = await repo.listForUser(user.id, { before: cursor.decode(query.cursor), limit: query.limit + 1 });
-      const page = toPage(items, query.limit, (n) => ({ createdAt: n.createdAt, id: n.id }), cursor.encode);
-      return { status: 200, body: { ...page, unread: await repo.countUnread(user.id) } };
-    },
+    handler: async ({ user, query }) => ({ status: 200, body: await listInbox(db, user.id, query) }),
   });
   routes.add({
     method: 'post',
@@ -43,8 +38,7 @@ export function notificationsRoutes(deps: ServiceDeps<NotificationsDb>) {
     params: idParams,
     responses: { 204: { description: 'Marked read' }, 404: { description: 'Not yours, or no such notification', schema: problemSchema } },
     handler: async ({ user, params }) => {
-      // Someone else's notification is indistinguishable from a missing one.
-      if (!(await repo.markRead(user.id, params.id))) throw new AppError(ErrorCode.NOT_FOUND, 'No such notification.');
+      await markNotificationRead(db, user.id, params.id);
       return { status: 204 };
     },
   });
@@ -56,7 +50,7 @@ export function notificationsRoutes(deps: ServiceDeps<NotificationsDb>) {
     tags: ['notifications'],
     access: 'user',
     responses: { 200: { description: 'How many were marked', schema: z.object({ marked: z.number().int() }) } },
-    handler: async ({ user }) => ({ status: 200, body: { marked: await repo.markAllRead(user.id) } }),
+    handler: async ({ user }) => ({ status: 200, body: { marked: await markAllNotificationsRead(db, user.id) } }),
   });
   return routes;
 }

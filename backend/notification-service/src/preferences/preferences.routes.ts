@@ -1,15 +1,13 @@
 import { createRouteTable, problemResponse, type ServiceDeps } from '@secureevent/shared';
 import { notificationPreferencesSchema, updateNotificationPreferencesSchema } from '@secureevent/contracts';
 import type { NotificationsDb } from '../db/schema.js';
-import { preferencesRepository } from './preferences.repository.js';
-import { updatePreferences } from './update-preferences.js';
+import { preferencesOf, updatePreferences } from './update-preferences.js';
 
 /**
  * GET /api/notifications/preferences  the caller's channel (in_app, email, both) per notification kind
  * PUT /api/notifications/preferences  replace them; a kind left out returns to its default
  */
 export function preferencesRoutes(deps: ServiceDeps<NotificationsDb>) {
-  const repo = preferencesRepository(deps.sdb.db);
   const routes = createRouteTable(deps.verifier);
   routes.add({
     method: 'get',
@@ -22,7 +20,7 @@ export function preferencesRoutes(deps: ServiceDeps<NotificationsDb>) {
       200: { description: 'Every kind with its channel, defaults filled in', schema: notificationPreferencesSchema },
       401: problemResponse('Not signed in'),
     },
-    handler: async ({ user }) => ({ status: 200, body: await repo.forUser(user.id) }),
+    handler: async ({ user }) => ({ status: 200, body: await preferencesOf(deps.sdb.db, user.id) }),
   });
   routes.add({
     method: 'put',

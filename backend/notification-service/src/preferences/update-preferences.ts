@@ -14,3 +14,8 @@ export async function updatePreferences(
   await db.transaction().execute((trx) => preferencesRepository(trx).replace(trx, userId, prefs));
   return prefs;
 }
+
+/** The user's channel per notification kind, defaults filled in. */
+export function preferencesOf(db: Kysely<NotificationsDb>, userId: string): Promise<NotificationPreferences> {
+  return preferencesRepository(db).forUser(userId);
+}
