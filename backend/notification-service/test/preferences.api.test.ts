@@ -68,12 +68,6 @@ describe('notification preferences', () => {
     expect((await get(user.token).expect(200)).body).toEqual(DEFAULTS);
   });
 
-  it('when nobody is signed in, then both routes answer 401', async () => {
-    const res = await request(app).get('/api/notifications/preferences').expect(401);
-    expect(res.body.code).toBe('UNAUTHENTICATED');
-    await request(app).put('/api/notifications/preferences').send({}).expect(401);
-  });
-
   it('when the OpenAPI document is read, then it describes the preference and delivery routes', async () => {
     const doc = (await request(app).get('/api/notifications/openapi.json').expect(200)).body as {
       paths: Record<string, Record<string, unknown>>;
