@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { Router } from 'express';
 import { SignJWT } from 'jose';
 import request from 'supertest';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -74,6 +75,15 @@ describe('route security, generated from every route table', () => {
     const services = new Set(routes.map((r) => r.service));
     expect([...services].sort()).toEqual(['audit-service', 'event-service', 'notification-service', 'user-service']);
     for (const service of services) expect(routes.some((r) => r.service === service && r.access !== 'public')).toBe(true);
+  });
+
+  it('when a service serves a route outside its route tables, then the suite refuses to run', () => {
+    const service = t.platform.services[0]!.module;
+    const hidden = Router().get('/api/hidden', (_req, res) => void res.end());
+    const routers = [...service.routers, Router().use(hidden)];
+    expect(() => routesUnderTest({ name: service.name, openapi: service.openapi, routers })).toThrow(
+      /outside a route table: get \/api\/hidden\./,
+    );
   });
 
   runCommonRouteTests({

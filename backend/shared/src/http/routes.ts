@@ -205,13 +205,13 @@ export function createRouteTable(verifier: TokenVerifier) {
 function sendAndCache(
   req: Request,
   res: Response,
-  spec: { path: string; publicCache?: (result: never) => readonly string[] | undefined },
+  spec: { path: string; publicCache?(result: SentResult): readonly string[] | undefined },
   result: SentResult,
 ) {
   const mark = res.locals.responseCacheMark as number | undefined;
   const body = Buffer.from(JSON.stringify(result.body));
   res.status(result.status).type('application/json').send(body);
-  const tags = spec.publicCache?.(result as never);
+  const tags = spec.publicCache?.(result);
   if (mark === undefined || !tags || tags.length === 0 || req.method !== 'GET' || res.statusCode !== 200 || res.hasHeader('set-cookie'))
     return;
   const headers: Record<string, string | string[]> = {};

@@ -85,21 +85,21 @@ export function routesUnderTest(service: ServiceUnderTest): RouteUnderTest[] {
   return routes;
 }
 
-interface Layer {
-  route?: { path: string; methods: Record<string, boolean> };
-  handle?: { stack?: Layer[] };
-}
-
 /** `method path` of every route the routers (and the routers they mount) hold. */
 function mountedRoutes(routers: readonly Router[]): string[] {
   const found: string[] = [];
-  const walk = (stack: Layer[]) => {
+  const walk = (stack: readonly Router['stack'][number][]) => {
     for (const layer of stack) {
-      if (layer.route) for (const m of Object.keys(layer.route.methods)) found.push(`${m} ${layer.route.path}`);
-      else if (layer.handle?.stack) walk(layer.handle.stack);
+      const { route, handle } = layer;
+      if (route) {
+        const methods = 'methods' in route && typeof route.methods === 'object' && route.methods ? Object.keys(route.methods) : [];
+        for (const m of methods) found.push(`${m} ${route.path}`);
+      } else if ('stack' in handle && Array.isArray(handle.stack)) {
+        walk(handle.stack as Router['stack']);
+      }
     }
   };
-  for (const r of routers) walk((r as unknown as { stack: Layer[] }).stack);
+  for (const r of routers) walk(r.stack);
   return found;
 }
 
