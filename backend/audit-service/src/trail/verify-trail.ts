@@ -45,7 +45,6 @@ export async function verifyTrail(db: Kysely<AuditDb>, range: { fromSeq?: number
   let firstSeq: number | null = null;
   let lastSeq: number | null = null;
   let broken: number | null = null;
-  let afterSeq: number | undefined;
   const check = async (e: StoredEntry) => {
     if (prev === undefined) {
       firstSeq = e.seq;
@@ -53,16 +52,24 @@ export async function verifyTrail(db: Kysely<AuditDb>, range: { fromSeq?: number
     } else if (e.prevHash !== prev) return false;
     return entryHash(e.prevHash, e) === e.hash;
   };
-  for (;;) {
-    const batch = await entriesInChainOrder(db, { fromSeq: range.fromSeq, toSeq: range.toSeq }, { afterSeq, limit: BATCH });
+  const read = (after: number | undefined) => {
+    const next = entriesInChainOrder(db, { fromSeq: range.fromSeq, toSeq: range.toSeq }, { afterSeq: after, limit: BATCH });
+    // Awaited below; should the check fail first, the read's own failure must not go unhandled.
+    next.catch(() => undefined);
+    return next;
+  };
+  // The next batch is read while this one is hashed: the database's time and the CPU's overlap,
+  // and memory stays bounded by two batches.
+  let pending: Promise<StoredEntry[]> | undefined = read(undefined);
+  while (pending) {
+    const batch: StoredEntry[] = await pending;
+    pending = batch.length === BATCH ? read(batch.at(-1)!.seq) : undefined;
     for (const e of batch) {
       if (broken === null && !(await check(e))) broken = e.seq;
       prev = e.hash;
       lastSeq = e.seq;
       count++;
     }
-    if (batch.length < BATCH) break;
-    afterSeq = lastSeq ?? undefined;
   }
   return {
     valid: broken === null,
