@@ -1,4 +1,5 @@
 import type { Role } from './common.js';
+import type { EventStatus, EventVisibility } from './events.js';
 
 /**
  * Who may see and who may manage an event: the one definition, used by the event-service (which
@@ -25,8 +26,8 @@ export interface EventViewer {
 
 /** The parts of an event the rules read. */
 export interface AccessibleEvent {
-  status: 'draft' | 'published' | 'cancelled' | 'completed';
-  visibility: 'public' | 'internal' | 'private';
+  status: EventStatus;
+  visibility: EventVisibility;
   organizerIds: readonly string[];
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { eventIdSchema, roleSchema, userIdSchema } from './common.js';
+import { visibilitySchema } from './events.js';
 
 /** Every message type on the `secureevent` exchange: past tense and versioned. */
 export const MessageType = {
@@ -63,7 +64,7 @@ export const eventPublishedV1 = z.object({
   startsAt: z.string(),
   endsAt: z.string(),
   timeZone: z.string(),
-  visibility: z.enum(['public', 'internal', 'private']),
+  visibility: visibilitySchema,
   capacity: z.number().int(),
   organizerIds: z.array(userIdSchema),
   publishedBy: userIdSchema,
@@ -155,7 +156,7 @@ export const eventUpdatedV1 = z.object({
   startsAt: z.string(),
   endsAt: z.string(),
   timeZone: z.string(),
-  visibility: z.enum(['public', 'internal', 'private']),
+  visibility: visibilitySchema,
   changed: z.array(z.string()),
   /** Everyone holding a live registration, so they can be told (empty when nobody needs telling). */
   registeredUserIds: z.array(userIdSchema),
@@ -170,7 +171,7 @@ export type EventUpdatedV1 = z.infer<typeof eventUpdatedV1>;
 export const eventCancelledV1 = z.object({
   eventId: eventIdSchema,
   title: z.string(),
-  visibility: z.enum(['public', 'internal', 'private']),
+  visibility: visibilitySchema,
   /** Everyone whose registration the cancellation released. */
   registeredUserIds: z.array(userIdSchema),
   cancelledBy: userIdSchema,
@@ -181,7 +182,7 @@ export type EventCancelledV1 = z.infer<typeof eventCancelledV1>;
 /** `event.availability_changed.v1`: the counts after a registration change. */
 export const eventAvailabilityChangedV1 = z.object({
   eventId: eventIdSchema,
-  visibility: z.enum(['public', 'internal', 'private']),
+  visibility: visibilitySchema,
   capacity: z.number().int(),
   confirmed: z.number().int(),
   seatsLeft: z.number().int(),
