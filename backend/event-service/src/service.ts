@@ -40,7 +40,11 @@ export function eventService(options: EventServiceOptions): ServiceDefinition<Ev
         openapi: {
           path: '/api/events/openapi.json',
           document: buildOpenApi(
-            { title: 'SecureEvent event-service', version: '0.1.0', description: 'Events, registrations, tickets, check-in and the event-draft assistant.' },
+            {
+              title: 'SecureEvent event-service',
+              version: '0.1.0',
+              description: 'Events, registrations, tickets, check-in and the event-draft assistant.',
+            },
             [events.paths, registrations.paths, checkins.paths, calendar.paths, assist.paths],
           ),
         },
