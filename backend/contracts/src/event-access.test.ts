@@ -39,12 +39,12 @@ describe('who may manage an event', () => {
 describe('who may see an event', () => {
   it('when it is a draft, then only its managers see it', () => {
     const draft = event({ status: 'draft' });
-    expect([canViewEvent(draft, organizer), canViewEvent(draft, admin), canViewEvent(draft, attendee), canViewEvent(draft, undefined)]).toEqual([
-      true,
-      true,
-      false,
-      false,
-    ]);
+    expect([
+      canViewEvent(draft, organizer),
+      canViewEvent(draft, admin),
+      canViewEvent(draft, attendee),
+      canViewEvent(draft, undefined),
+    ]).toEqual([true, true, false, false]);
   });
   it('when it is public, then anyone sees it, anonymous too', () => {
     expect(canViewEvent(event(), undefined)).toBe(true);

@@ -40,10 +40,7 @@ export function mayOrganize(roles: readonly string[]): boolean {
 }
 
 /** True when `viewer` may manage the event: an admin, or one of its organizers who still may organize. */
-export function canManageEvent(
-  event: Pick<AccessibleEvent, 'organizerIds'>,
-  viewer: EventViewer | null | undefined,
-): boolean {
+export function canManageEvent(event: Pick<AccessibleEvent, 'organizerIds'>, viewer: EventViewer | null | undefined): boolean {
   if (!viewer) return false;
   if (viewer.roles.includes('admin')) return true;
   return mayOrganize(viewer.roles) && event.organizerIds.includes(viewer.id);
@@ -58,11 +55,7 @@ export interface PrivateEventPass {
 }
 
 /** True when `viewer` (undefined: anonymous) may see the event. */
-export function canViewEvent(
-  event: AccessibleEvent,
-  viewer: EventViewer | null | undefined,
-  pass: PrivateEventPass = {},
-): boolean {
+export function canViewEvent(event: AccessibleEvent, viewer: EventViewer | null | undefined, pass: PrivateEventPass = {}): boolean {
   if (canManageEvent(event, viewer)) return true;
   if (event.status === 'draft') return false;
   if (event.visibility === 'public') return true;
