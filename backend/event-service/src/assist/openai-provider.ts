@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
 import { TZDate } from '@date-fns/tz';
-import { EVENT_DRAFT_FIELDS, type DraftWarning, type EventDraft } from '@secureevent/contracts';
+import { EVENT_DRAFT_FIELDS, EVENT_VISIBILITIES, type DraftWarning, type EventDraft } from '@secureevent/contracts';
 import { validDraft } from './draft-rules.js';
 import type { ExtractionContext } from './local-extractor.js';
 
@@ -45,7 +45,7 @@ export const modelAnswerSchema = z.strictObject({
   venue: nullableText('Physical place, or null'),
   onlineUrl: nullableText('https URL of the online meeting, or null'),
   capacity: z.number().int().nullable().describe('Maximum number of attendees, or null'),
-  visibility: z.enum(['public', 'internal', 'private']).nullable().describe('Only when the text says so'),
+  visibility: z.enum(EVENT_VISIBILITIES).nullable().describe('Only when the text says so'),
   tags: z.array(z.string()).describe('A few lower-case topic tags the text supports'),
   registrationOpensAt: nullableText('When registration opens, ISO 8601 with offset, or null'),
   registrationClosesAt: nullableText('Registration deadline, ISO 8601 with offset, or null'),
