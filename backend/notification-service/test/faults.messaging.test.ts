@@ -189,7 +189,10 @@ describe('faults: a consumer dies after its database commit and before its ack',
             if (outcome !== 'ack' || !killAfterCommit.delete(id)) return outcome;
             if (inner.kind === 'amqp') {
               env.cutBroker();
-              setTimeout(() => env.restoreBroker(), 500);
+              // Back once the transport has seen the connection go (the ack is lost with it), not after a guessed delay.
+              void vi
+                .waitFor(() => expect(inner.ping()).rejects.toThrow(), { timeout: 15_000, interval: 50 })
+                .finally(() => env.restoreBroker());
               return 'ack';
             }
             return 'retry';
