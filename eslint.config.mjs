@@ -26,12 +26,6 @@ const sqlSyntax = [
   },
 ];
 
-/**
- * Files that still build SQL outside a repository while issue 10 moves it (temporary: each entry
- * is removed as soon as its file no longer matches; the list must only shrink).
- */
-const sqlNotYetInRepositories = ['backend/shared/src/db/database.ts'];
-
 const serviceImports = [
   '@secureevent/user-service',
   '@secureevent/event-service',
@@ -107,7 +101,6 @@ export default tseslint.config(
       'backend/shared/src/db/keyset.ts',
       '**/*.test.ts',
       'backend/shared/src/testing/**',
-      ...sqlNotYetInRepositories,
     ],
     rules: { 'no-restricted-syntax': ['error', noEnums, ...sqlSyntax] },
   },

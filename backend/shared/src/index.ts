@@ -3,6 +3,7 @@ export * from './logging/logger.js';
 export * from './errors/app-error.js';
 export * from './ids/ids.js';
 export * from './db/database.js';
+export * from './db/migrations/migrate.js';
 export * from './db/connection-errors.js';
 export * from './db/keyset.js';
 export * from './cache/cache.js';

@@ -1,5 +1,6 @@
 import express, { type Router } from 'express';
-import { migrate, type DatabaseConnection } from '../db/database.js';
+import type { DatabaseConnection } from '../db/database.js';
+import { migrate } from '../db/migrations/migrate.js';
 import { migrateAuditSubjectKeys } from '../audit/subject-keys.repository.js';
 import { answeredBy } from '../metrics/metrics.js';
 import type { Cache } from '../cache/cache.js';
