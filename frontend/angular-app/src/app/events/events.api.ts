@@ -1,6 +1,8 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import type {
+  Attendee,
+  Checkin,
   CreateEventRequest,
   EventDto,
   MyRegistrationDto,
@@ -21,23 +23,11 @@ export interface EventFilters {
   readonly mode?: 'online' | 'in_person';
 }
 
-/** An attendee as the event's managers see them. */
-export type Attendee = RegistrationDto & {
-  readonly displayName: string | null;
-  readonly email: string | null;
-};
+// The DTOs are declared once, in the contracts the services answer with.
+export type { Attendee, Checkin };
 
 /** One of the caller's registrations with the event it is for. */
 export type MyRegistration = MyRegistrationDto;
-
-/** The result of a check-in. */
-export interface Checkin {
-  readonly registrationId: string;
-  readonly userId: string;
-  readonly checkedInAt: string;
-  readonly checkedInBy: string;
-  readonly checkedIn: number;
-}
 
 /** HTTP access to the event service. */
 @Injectable({ providedIn: 'root' })
