@@ -1,10 +1,9 @@
 import type { Kysely } from 'kysely';
-import { newId } from '@secureevent/shared';
 import type { NotificationsDb } from '../db/schema.js';
+import { enqueueEmail } from '../email/enqueue-email.js';
 import type { EmailEvent } from '../email/email-payload.js';
-import { emailDeliveriesRepository } from '../email/email-deliveries.repository.js';
-import { notificationsRepository } from '../inbox/notifications.repository.js';
-import { remindersRepository } from '../reminders/reminders.repository.js';
+import { recordNotification } from '../inbox/record-notification.js';
+import { knownEventEnd } from '../reminders/event-times.js';
 import { channelsOf } from './notification-preferences.js';
 import { preferencesRepository } from './preferences.repository.js';
 
@@ -32,21 +31,11 @@ export async function deliverNote(trx: Kysely<NotificationsDb>, sourceKey: strin
   const { inApp, email } = channelsOf(note.kind, chosen);
   let notificationId: string | null = null;
   if (inApp) {
-    notificationId = newId('ntf');
-    await notificationsRepository(trx).insert({
-      id: notificationId,
-      user_id: note.userId,
-      kind: note.kind,
-      title: note.title,
-      body: note.body,
-      link: note.link,
-      source_message_id: sourceKey,
-    });
+    notificationId = await recordNotification(trx, { ...note, sourceKey });
   }
   if (email) {
     const event = note.event && !note.event.endsAt ? await withKnownEnd(trx, note.event) : note.event;
-    await emailDeliveriesRepository(trx).enqueue({
-      id: newId('eml'),
+    await enqueueEmail(trx, {
       userId: note.userId,
       kind: note.kind,
       sourceKey,
@@ -58,6 +47,6 @@ export async function deliverNote(trx: Kysely<NotificationsDb>, sourceKey: strin
 
 /** Registration messages carry no end time; the event projection may know it (for the invite). */
 async function withKnownEnd(trx: Kysely<NotificationsDb>, event: EmailEvent): Promise<EmailEvent> {
-  const known = await remindersRepository(trx).findEvent(event.id);
-  return known?.ends_at ? { ...event, endsAt: new Date(known.ends_at).toISOString() } : event;
+  const endsAt = await knownEventEnd(trx, event.id);
+  return endsAt ? { ...event, endsAt } : event;
 }
