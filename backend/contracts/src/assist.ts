@@ -1,16 +1,6 @@
 import { z } from 'zod';
-import { updateEventRequestSchema } from './events.js';
+import { isIanaTimeZone, updateEventRequestSchema } from './events.js';
 import { instant, singleLine, text } from './text.js';
-
-/** True when `tz` names a time zone this runtime knows (IANA, e.g. `Europe/Berlin`, or `UTC`). */
-export function isIanaTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The longest text the assistant reads (an invitation email or an .ics file fits easily). */
 export const ASSIST_TEXT_MAX = 20_000;

@@ -11,14 +11,15 @@ export const EVENT_VISIBILITIES = ['public', 'internal', 'private'] as const;
 export const visibilitySchema = z.enum(EVENT_VISIBILITIES);
 export type EventVisibility = (typeof EVENT_VISIBILITIES)[number];
 
-const isTimeZone = (tz: string) => {
+/** True when `tz` names a time zone this runtime knows (IANA, e.g. `Europe/Berlin`, or `UTC`). */
+export function isIanaTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;
   } catch {
     return false;
   }
-};
+}
 
 export const questionSchema = z
   .object({
@@ -49,7 +50,7 @@ const eventFields = {
   description: text({ max: 20_000 }),
   startsAt: instant(),
   endsAt: instant(),
-  timeZone: singleLine({ max: 100 }).refine(isTimeZone, 'must be an IANA time zone'),
+  timeZone: singleLine({ max: 100 }).refine(isIanaTimeZone, 'must be an IANA time zone'),
   venue: singleLine({ max: 300 }).nullable(),
   onlineUrl: z
     .url({ protocol: /^https$/ })

@@ -1,4 +1,5 @@
 import { tzOffset } from '@date-fns/tz';
+import { isIanaTimeZone } from '@secureevent/contracts';
 
 /**
  * Reading a time zone out of free text: an IANA name ("Europe/London"), a city ("Berlin time",
@@ -156,19 +157,10 @@ const WINDOWS_ZONES: Record<string, string> = {
   utc: 'UTC',
 };
 
-export function isKnownZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The IANA zone for a TZID as calendars write it: IANA already, a Windows name, or `/…` prefixed (old Mozilla). */
 export function zoneFromTzid(tzid: string): string | undefined {
   const cleaned = tzid.replace(/^\/(?:[^/]+\/){0,3}(?=[A-Z][a-z]+\/)/, '').replace(/^"|"$/g, '');
-  if (/^[A-Za-z_]+(?:\/[A-Za-z_+-]+){1,2}$/.test(cleaned) && isKnownZone(cleaned)) return cleaned;
+  if (/^[A-Za-z_]+(?:\/[A-Za-z_+-]+){1,2}$/.test(cleaned) && isIanaTimeZone(cleaned)) return cleaned;
   return WINDOWS_ZONES[cleaned.toLowerCase()] ?? (cleaned.toUpperCase() === 'UTC' ? 'UTC' : undefined);
 }
 
@@ -200,7 +192,7 @@ const OFFSET = /\b(?:UTC|GMT)\s*([+\-−])\s*(\d{1,2})(?::?(\d{2}))?\b/g;
 export function findZones(text: string): FoundZone[] {
   const found: FoundZone[] = [];
   for (const m of text.matchAll(IANA)) {
-    if (isKnownZone(m[0])) found.push({ zone: m[0], source: m[0], index: m.index, ambiguous: false });
+    if (isIanaTimeZone(m[0])) found.push({ zone: m[0], source: m[0], index: m.index, ambiguous: false });
   }
   for (const m of text.matchAll(CITY)) {
     const city = (m[1] ?? m[2] ?? '').toLowerCase().replace(/\s+/g, ' ');
