@@ -103,6 +103,13 @@ describe('the local extractor', () => {
     ]);
   });
 
+  it('when a text says "the last Thursday of March", then it is that day in the reference time’s year, whatever was asked before', () => {
+    const text = 'Book club, last Thursday of March, 5:30pm, library corner';
+    expect(extractLocally(text, ctx).draft.startsAt).toBe('2027-03-25T16:30:00.000Z');
+    const later = { ...ctx, referenceTime: new Date('2030-01-10T09:00:00Z') };
+    expect(extractLocally(text, later).draft.startsAt).toBe('2030-03-28T16:30:00.000Z');
+  });
+
   it('when a registration deadline is a day, then registration closes at the end of that day in the event’s zone', () => {
     const { draft } = extractLocally('Workshop on April 8 2027 14:00-17:00. Please register by April 1.', ctx);
     expect(draft.registrationClosesAt).toBe('2027-04-01T21:59:00.000Z');

@@ -100,7 +100,8 @@ function extractFromText(text: string, ctx: ExtractionContext): Extraction {
   const zones = findZones(stripped);
   const preliminary = chooseZone(zones, ctx.timeZone, ctx.referenceTime);
   const monthFirst = preliminary.zone.startsWith('America/');
-  const prepared = prepare(stripped, monthFirst);
+  const referenceYear = new Date(ctx.referenceTime.getTime() + offsetAt(preliminary.zone, ctx.referenceTime) * 60_000).getUTCFullYear();
+  const prepared = prepare(stripped, monthFirst, referenceYear);
   const spans = readSpans(prepared.text, ctx.referenceTime, offsetAt(preliminary.zone, ctx.referenceTime));
   const firstGuess = resolveWhen(spans, preliminary.zone, prepared, ctx.referenceTime);
   const offsetZones: FoundZone[] =

@@ -70,7 +70,7 @@ const DURATION =
 const DAYS_COUNT = /\b\d+\s*(?:days?|nights?|weeks?)\b(?!\s*(?:before|after|later|ago|from now))/gi;
 
 /** Rewrites and blanks what chrono would misread; see the module comment. */
-export function prepare(input: string, monthFirst: boolean): Prepared {
+export function prepare(input: string, monthFirst: boolean, referenceYear: number): Prepared {
   const warnings: DraftWarning[] = [];
   let durationMinutes: number | undefined;
   let text = input
@@ -124,7 +124,7 @@ export function prepare(input: string, monthFirst: boolean): Prepared {
       'gi',
     ),
     (m, which: string, weekday: string, month: string, year?: string) => {
-      const iso = nthWeekday(which, WEEKDAYS.indexOf(weekday.toLowerCase()), monthNumber(month), year ? +year : undefined);
+      const iso = nthWeekday(which, WEEKDAYS.indexOf(weekday.toLowerCase()), monthNumber(month), year ? +year : referenceYear);
       return iso ?? m;
     },
   );
@@ -135,9 +135,7 @@ function validDay(y: number, m: number, d: number): boolean {
   return m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
 }
 
-let referenceYear = new Date().getUTCFullYear();
-function nthWeekday(which: string, weekday: number, month: number, year?: number): string | undefined {
-  const y = year ?? referenceYear;
+function nthWeekday(which: string, weekday: number, month: number, y: number): string | undefined {
   const w = which.toLowerCase();
   if (w === 'last') {
     const last = new Date(Date.UTC(y, month, 0));
@@ -205,7 +203,6 @@ function instant(day: Day, clock: Clock, zone: string, offset?: number): string 
 
 /** Reads the event's time and the registration window from prepared text. */
 export function readSpans(prepared: string, reference: Date, referenceOffsetMinutes: number): Span[] {
-  referenceYear = new Date(reference.getTime() + referenceOffsetMinutes * 60_000).getUTCFullYear();
   const ref = { instant: reference, timezone: referenceOffsetMinutes };
   const results = chrono.en.casual.parse(prepared, ref, { forwardDate: true }).map((r) => {
     // "game night on Friday March 26": chrono takes "night" as the time of day and drops the date.
