@@ -23,23 +23,7 @@ export type EventDraftRequest = z.infer<typeof eventDraftRequestSchema>;
 /** The fields of an event a draft may fill: any subset of the create body, validated by the same rules. */
 export const eventDraftSchema = updateEventRequestSchema;
 export type EventDraft = z.infer<typeof eventDraftSchema>;
-/** The names of the fields a draft can hold. */
-export const EVENT_DRAFT_FIELDS = [
-  'title',
-  'description',
-  'startsAt',
-  'endsAt',
-  'timeZone',
-  'venue',
-  'onlineUrl',
-  'capacity',
-  'visibility',
-  'tags',
-  'registrationOpensAt',
-  'registrationClosesAt',
-  'questions',
-] as const satisfies readonly (keyof EventDraft)[];
-export type EventDraftField = (typeof EVENT_DRAFT_FIELDS)[number];
+export { EVENT_DRAFT_FIELDS, type EventDraftField } from './draft-fields.js';
 
 export const draftWarningSchema = z
   .object({

@@ -1,24 +1,11 @@
 import type { DraftWarning, EventDraft, Question } from '@secureevent/contracts';
+import { EVENT_DRAFT_FIELDS, type EventDraftField } from '@secureevent/contracts/draft-fields';
 
 import { isoToZonedLocal } from '../../time/zoned-time';
 
-/** The editor's controls an assistant draft can fill (the form's names; `questions` is the array). */
-export const ASSIST_FIELDS = [
-  'title',
-  'description',
-  'timeZone',
-  'startsAt',
-  'endsAt',
-  'venue',
-  'onlineUrl',
-  'capacity',
-  'visibility',
-  'tags',
-  'registrationOpensAt',
-  'registrationClosesAt',
-  'questions',
-] as const;
-export type AssistField = (typeof ASSIST_FIELDS)[number];
+/** The editor's controls an assistant draft can fill: the draft's fields (the form's names; `questions` is the array). */
+export const ASSIST_FIELDS = EVENT_DRAFT_FIELDS;
+export type AssistField = EventDraftField;
 
 /** The values a draft puts into the editor's simple controls, as the inputs hold them. */
 export interface DraftPatch {
