@@ -13,6 +13,11 @@ export async function migrate(sdb: ServiceDb<unknown>, migrations: Record<string
     db,
     provider: { getMigrations: async () => migrations },
     migrationTableSchema: sdb.schema,
+    // Features are built in parallel, each adding its own numbered migrations; a database that
+    // already ran a later-numbered one still applies an earlier-numbered newcomer instead of
+    // refusing to start. Every migration is written to be independent of its neighbours'
+    // order within a release (each touches its own tables or columns).
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   for (const r of results ?? []) {
