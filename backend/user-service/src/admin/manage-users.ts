@@ -11,7 +11,7 @@ import {
   type UserRolesChangedV1,
 } from '@secureevent/contracts';
 import type { AccountsContext } from '../accounts/accounts-context.js';
-import { usersRepository, type UserRow } from '../accounts/users.repository.js';
+import { accounts, type UserRow } from '../accounts/accounts.js';
 import { recordAudit, type RequestOrigin } from '../security/audit-trail.js';
 import { refreshTokens } from '../sessions/refresh-tokens.js';
 
@@ -34,7 +34,7 @@ function toAdminUser(r: UserRow): AdminUser {
  * also means two admins demoting each other at once cannot both succeed.
  */
 async function lockAdmins(trx: Kysely<UsersDb>, actor: AuthUser): Promise<string[]> {
-  const ids = await usersRepository(trx).lockEnabledAdminIds();
+  const ids = await accounts(trx).lockEnabledAdminIds();
   if (!ids.includes(actor.id)) throw new AppError(ErrorCode.FORBIDDEN, 'You are no longer an admin.');
   return ids;
 }
@@ -44,7 +44,7 @@ export async function listUsers(
   ctx: Pick<AccountsContext, 'db'>,
   query: { q?: string | undefined; cursor?: string | undefined; limit: number },
 ) {
-  const rows = await usersRepository(ctx.db).listPage({ search: query.q, after: cursor.decode(query.cursor), limit: query.limit + 1 });
+  const rows = await accounts(ctx.db).listPage({ search: query.q, after: cursor.decode(query.cursor), limit: query.limit + 1 });
   return toPage(rows.map(toAdminUser), query.limit, (u) => ({ createdAt: u.createdAt, id: u.id }), cursor.encode);
 }
 
@@ -61,7 +61,7 @@ export async function setRoles(
   origin: RequestOrigin,
 ): Promise<AdminUser> {
   return ctx.db.transaction().execute(async (trx) => {
-    const users = usersRepository(trx);
+    const users = accounts(trx);
     const admins = await lockAdmins(trx, actor);
     const target = await users.findForUpdate(targetId);
     if (!target) throw new AppError(ErrorCode.NOT_FOUND, 'No such user.');
@@ -110,7 +110,7 @@ export async function setAccountDisabled(
 ): Promise<AdminUser> {
   if (disabled && targetId === actor.id) throw new AppError(ErrorCode.CONFLICT, 'You cannot disable your own account.');
   return ctx.db.transaction().execute(async (trx) => {
-    const users = usersRepository(trx);
+    const users = accounts(trx);
     const admins = await lockAdmins(trx, actor);
     if (disabled && admins.includes(targetId) && admins.length <= 1) {
       throw new AppError(ErrorCode.LAST_ADMIN, 'This is the last admin; make someone else an admin first.');

@@ -1,7 +1,7 @@
 import type { Role, User } from '@secureevent/contracts';
 import type { AccountsContext } from '../accounts/accounts-context.js';
 import { createAccount } from '../accounts/register-user.js';
-import { toUser, usersRepository } from '../accounts/users.repository.js';
+import { accounts, toUser } from '../accounts/accounts.js';
 import { identitiesRepository } from './identities.repository.js';
 
 /** A person as the identity provider vouches for them; `email` is verified and normalised. */
@@ -37,7 +37,7 @@ export async function linkIdentity(
     const linked = await identities.findUser(identity.issuer, identity.subject);
     if (linked) return linked.disabled_at ? { outcome: 'disabled', userId: linked.id } : { outcome: 'linked', user: toUser(linked) };
 
-    const sameEmail = await usersRepository(trx).findByEmail(identity.email);
+    const sameEmail = await accounts(trx).findByEmail(identity.email);
     if (sameEmail) {
       if (sameEmail.disabled_at) return { outcome: 'disabled', userId: sameEmail.id };
       if (await identities.hasIdentityAt(sameEmail.id, identity.issuer)) return { outcome: 'identity_conflict', userId: sameEmail.id };

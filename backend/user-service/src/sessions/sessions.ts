@@ -1,7 +1,7 @@
 import { AppError, ErrorCode, type AuthUser } from '@secureevent/shared';
 import type { AccountsContext } from '../accounts/accounts-context.js';
 import { issueAccessToken } from '../accounts/sign-in.js';
-import { toUser, usersRepository } from '../accounts/users.repository.js';
+import { accounts, toUser } from '../accounts/accounts.js';
 import { recordAudit, type RequestOrigin } from '../security/audit-trail.js';
 import { refreshRefused, refreshTokens } from './refresh-tokens.js';
 
@@ -30,7 +30,7 @@ export async function refreshSession(ctx: AccountsContext, presented: string | u
       }
       return { refused: result.reason } as const;
     }
-    const row = await usersRepository(trx).findById(result.userId);
+    const row = await accounts(trx).findById(result.userId);
     if (!row || row.disabled_at) {
       await tokens.revokeFamily(result.familyId, 'account_disabled');
       return { refused: 'disabled' } as const;
@@ -75,7 +75,7 @@ export async function signOutEverywhere(ctx: AccountsContext, user: AuthUser, or
  * token (the same answer every service gives once it has heard `user.disabled.v1`).
  */
 export async function currentUser(ctx: Pick<AccountsContext, 'db'>, user: AuthUser) {
-  const row = await usersRepository(ctx.db).findById(user.id);
+  const row = await accounts(ctx.db).findById(user.id);
   if (!row) throw new AppError(ErrorCode.NOT_FOUND, 'No such user.');
   if (row.disabled_at) throw new AppError(ErrorCode.UNAUTHENTICATED, 'This account has been disabled.');
   return row;
