@@ -8,11 +8,11 @@ import {
   type Outbox,
   type RequestOrigin,
 } from '@secureevent/shared';
-import { canManageEvent, MessageType, mayOrganize, type EventDto, type UpdateEventRequest } from '@secureevent/contracts';
+import { canManageEvent, MessageType, type EventDto, type UpdateEventRequest } from '@secureevent/contracts';
 import type { Kysely, Transaction } from 'kysely';
 import type { EventsDb } from '../db/schema.js';
 import { fillFreedSeats, registrantsOf, releaseRegistrationsOf } from '../registrations/event-registrations.js';
-import { peopleRepository } from '../registrations/people.repository.js';
+import { mayBeCoOrganizer } from '../registrations/people.js';
 import { availabilityMessage } from '../registrations/registration-messages.js';
 import { addOrganizer, announcesChanges, applyChanges, cancel, publish, removeOrganizer, type FieldChanged } from './event.js';
 import { assertCanManage } from './event-access.js';
@@ -159,8 +159,7 @@ export function addCoOrganizer(
   origin: RequestOrigin,
 ): Promise<EventDto> {
   return manage(deps, actor, eventId, origin, { action: 'event.co_organizer_added', reason: () => userId }, async (trx, event) => {
-    const roles = await peopleRepository(trx).rolesOf(userId);
-    if (!roles || !mayOrganize(roles)) {
+    if (!(await mayBeCoOrganizer(trx, userId))) {
       throw new AppError(ErrorCode.VALIDATION_FAILED, 'Only an existing user with the organizer or admin role can be a co-organizer.', {
         errors: [{ field: 'body.userId', message: 'must be a user with the organizer or admin role' }],
       });
