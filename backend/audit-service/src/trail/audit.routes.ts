@@ -4,6 +4,8 @@ import {
   auditExportQuerySchema,
   auditPageSchema,
   auditSearchQuerySchema,
+  auditStatsQuerySchema,
+  auditStatsSchema,
   auditVerificationSchema,
   auditVerifyQuerySchema,
   jwksSchema,
@@ -12,7 +14,7 @@ import {
 import type { AuditDb } from '../db/schema.js';
 import type { EntryFilter } from './entries.repository.js';
 import { exportTrail } from './export-trail.js';
-import { searchTrail, verifyTrailRange } from './read-trail.js';
+import { countTrail, searchTrail, verifyTrailRange } from './read-trail.js';
 
 const cursor = cursorCodec(z.object({ seq: z.number().int().positive() }));
 
@@ -20,6 +22,7 @@ const filterOf = (q: z.output<typeof auditExportQuerySchema> | z.output<typeof a
   actor: q.actor,
   action: q.action,
   subject: q.subject,
+  type: q.type,
   outcome: q.outcome,
   from: q.from ? new Date(q.from) : undefined,
   to: q.to ? new Date(q.to) : undefined,
@@ -28,6 +31,7 @@ const filterOf = (q: z.output<typeof auditExportQuerySchema> | z.output<typeof a
 
 /**
  * GET /api/audit                        search the trail, newest first (admin)
+ * GET /api/audit/stats                  entries counted per hour, day, week or month, by action, outcome and type (admin)
  * GET /api/audit/export                 stream the trail as NDJSON or CSV with a signed chain head (admin)
  * GET /api/audit/verify                 recompute the hash chain, whole or a range (admin)
  * GET /api/audit/.well-known/jwks.json  the public keys that sign export chain heads (public)
@@ -51,6 +55,20 @@ export function auditRoutes(deps: ServiceDeps<AuditDb>, keys: SigningKeys) {
       const entries = await searchTrail(db, filterOf(query), { beforeSeq: cursor.decode(query.cursor)?.seq, limit: query.limit });
       return { status: 200, body: toPage(entries, query.limit, (e) => ({ seq: e.seq }), cursor.encode) };
     },
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/audit/stats',
+    operationId: 'countAuditEntries',
+    summary: 'Count the trail’s entries per hour, day, week or month, by action, outcome and type',
+    tags: ['audit'],
+    access: ['admin'],
+    query: auditStatsQuerySchema,
+    responses: {
+      200: { description: 'Exact counts, computed by the database', schema: auditStatsSchema },
+      403: { description: 'Not an admin', schema: problemSchema },
+    },
+    handler: async ({ query }) => ({ status: 200, body: await countTrail(db, query), headers: { 'cache-control': 'no-store' } }),
   });
   routes.add({
     method: 'get',

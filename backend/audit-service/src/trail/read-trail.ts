@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { AuditEntryDto } from '@secureevent/contracts';
+import type { AuditEntryDto, AuditStatsBucket, AuditStatsDto } from '@secureevent/contracts';
 import type { AuditDb } from '../db/schema.js';
-import { searchEntriesNewestFirst, seqRangeRecorded, type EntryFilter } from './entries.repository.js';
+import { countEntriesByBucket, searchEntriesNewestFirst, seqRangeRecorded, type EntryFilter } from './entries.repository.js';
 import { toEntryDto } from './export-trail.js';
 import { verifyTrail, type TrailVerification } from './verify-trail.js';
 
@@ -26,4 +26,15 @@ export async function verifyTrailRange(
   const fromSeq = typeof range.from === 'number' ? range.from : byTime.fromSeq;
   const toSeq = typeof range.to === 'number' ? range.to : byTime.toSeq;
   return verifyTrail(db, { ...(fromSeq !== undefined ? { fromSeq } : {}), ...(toSeq !== undefined ? { toSeq } : {}) });
+}
+
+/** Exact counts of the entries that occurred in [from, to) per bucket (in time zone `tz`), action, outcome and type. */
+export async function countTrail(
+  db: Kysely<AuditDb>,
+  q: { from: string; to: string; bucket: AuditStatsBucket; tz: string },
+): Promise<AuditStatsDto> {
+  const from = new Date(q.from);
+  const to = new Date(q.to);
+  const counts = await countEntriesByBucket(db, { from, to, bucket: q.bucket, tz: q.tz });
+  return { from: from.toISOString(), to: to.toISOString(), bucket: q.bucket, tz: q.tz, counts };
 }
