@@ -8,6 +8,8 @@ const why = {
     'A service never imports another service: services share nothing but contracts and messages (DESIGN.md §2). Put shared code in backend/shared, shared types in backend/contracts.',
   sharedToService:
     'backend/shared is the kit every service builds on; importing a service from it would make every service depend on that one.',
+  featureRepositories:
+    "A feature does not reach into another feature's repository: call that feature's use case (or a small service it exports) instead, so that its rules and side effects (outbox messages, audit) stay in one place (CONTRIBUTING.md).",
   contractsPure: 'backend/contracts is imported by the browser app: it may depend on zod only, never on server code.',
   sqlInRepositories:
     "SQL lives only in repositories: routes parse, authorize and call a use case; use cases orchestrate; a *.repository.ts (or a migration) builds every query and returns plain objects. Move this query into the feature's repository, see CONTRIBUTING.md.",
@@ -45,6 +47,7 @@ function serviceBoundary(own) {
             group: [...serviceImports.filter((s) => !s.endsWith(own)), ...servicePaths.filter((p) => !p.includes(`/${own}/`))],
             message: why.serviceToService,
           },
+          { group: ['../*/*.repository.js', '../../*/*.repository.js'], message: why.featureRepositories },
         ],
       },
     ],

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { startWorkLoop, type Listen, type Logger } from '@secureevent/shared';
 import type { NotificationsDb } from '../db/schema.js';
-import { usersRepository } from '../users/users.repository.js';
+import { recipients } from '../users/recipients.js';
 import { DELIVERY_CHANNEL, emailDeliveriesRepository, type ClaimedDelivery } from './email-deliveries.repository.js';
 import { emailDeliveries } from './email-metrics.js';
 import { renderEmail } from './email-templates.js';
@@ -55,7 +55,7 @@ export async function startDeliveryWorker(options: DeliveryWorkerOptions): Promi
   const { db, logger, mailer } = options;
   const retry = options.retry ?? DEFAULT_RETRY;
   const repo = emailDeliveriesRepository(db);
-  const users = usersRepository(db);
+  const users = recipients(db);
   const batchSize = options.batchSize ?? 20;
   const lease = options.leaseSeconds ?? 120;
 

@@ -1,5 +1,5 @@
 import { htmlEscape } from 'escape-goat';
-import type { Recipient } from '../users/users.repository.js';
+import type { Recipient } from '../users/recipients.js';
 import type { EmailPayload } from './email-payload.js';
 import { renderEventInvite } from './event-invite.js';
 

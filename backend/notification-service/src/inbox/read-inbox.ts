@@ -24,3 +24,22 @@ export async function markNotificationRead(db: Kysely<NotificationsDb>, userId: 
 export function markAllNotificationsRead(db: Kysely<NotificationsDb>, userId: string): Promise<number> {
   return notificationsRepository(db).markAllRead(userId);
 }
+
+/**
+ * The inbox's reads for pushing notifications over the WebSocket: what a message created, what a
+ * user missed since a notification they saw, and unread counts. The real-time part uses these
+ * instead of reading the inbox's table itself.
+ */
+export function inboxPushReads(db: Kysely<NotificationsDb>) {
+  const repo = notificationsRepository(db);
+  return {
+    /** Unread counts per user (users with none are absent). */
+    unreadOf: (userIds: string[]) => repo.unreadOf(userIds),
+    /** Notifications by id, for pushing those created outside a consumer (reminders). */
+    byIds: (ids: string[]) => repo.byIds(ids),
+    /** The notifications one message created. */
+    createdBy: (messageId: string) => repo.createdBy(messageId),
+    /** The user's notifications newer than `since`, oldest first, with their unread count. */
+    since: (userId: string, since: string, limit: number) => repo.since(userId, since, limit),
+  };
+}

@@ -4,7 +4,7 @@ import { createCoalescer } from './coalescer.js';
 import { eventAccessRepository } from './event-access.repository.js';
 import { createFanout, type RoomFrame } from './fanout.js';
 import { createGateway, type GatewayLimits } from './gateway.js';
-import { pushReadsRepository } from './push-reads.repository.js';
+import { inboxPushReads } from '../inbox/read-inbox.js';
 import { realtimeConsumer } from './realtime.consumer.js';
 
 /** Tunables of the real-time part; the defaults are the production values. */
@@ -23,7 +23,7 @@ export function createRealtime(deps: ServiceDeps<NotificationsDb>, options: Real
   const service = 'notification-service';
   const logger = deps.logger.child({ component: 'realtime' });
   const events = eventAccessRepository(deps.sdb.db);
-  const reads = pushReadsRepository(deps.sdb.db);
+  const reads = inboxPushReads(deps.sdb.db);
 
   const gateway = createGateway({
     service,
@@ -75,9 +75,9 @@ export function createRealtime(deps: ServiceDeps<NotificationsDb>, options: Real
       if (!handler) continue;
       handlers[type] = async (trx, message) => {
         await handler(trx, message);
-        const created = await pushReadsRepository(trx).createdBy(message.envelope.id);
+        const created = await inboxPushReads(trx).createdBy(message.envelope.id);
         if (created.length === 0) return;
-        const unread = await pushReadsRepository(trx).unreadOf([...new Set(created.map((c) => c.userId))]);
+        const unread = await inboxPushReads(trx).unreadOf([...new Set(created.map((c) => c.userId))]);
         message.afterCommit(() => {
           for (const { userId, notification } of created) {
             fanout.publish({ room: `user:${userId}`, frame: { type: 'notification', notification, unread: unread.get(userId) ?? 0 } });
@@ -91,7 +91,7 @@ export function createRealtime(deps: ServiceDeps<NotificationsDb>, options: Real
 
   /** Pushes notifications already committed to the inbox (e.g. by the reminder claimer) to their users. */
   async function pushNotifications(ids: string[]): Promise<void> {
-    const reads = pushReadsRepository(deps.sdb.db);
+    const reads = inboxPushReads(deps.sdb.db);
     const found = await reads.byIds(ids);
     const unread = await reads.unreadOf([...new Set(found.map((c) => c.userId))]);
     for (const { userId, notification } of found) {
