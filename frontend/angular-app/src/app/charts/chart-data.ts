@@ -41,3 +41,54 @@ export function cumulative(values: readonly number[]): number[] {
   let total = 0;
   return values.map((value) => (total += value));
 }
+
+/** The ranges the admin overview offers: the last 24 hours by hour, the last 7 or 30 days by day. */
+export type ChartRange = 'day' | 'week' | 'month';
+export const CHART_RANGES: readonly ChartRange[] = ['day', 'week', 'month'];
+
+/** The buckets of a range: their starts (instants) and the query that counts them. */
+export interface RangeBuckets {
+  readonly bucket: 'hour' | 'day';
+  /** Each bucket's start, oldest first, as `toISOString()`; `from` is the first, `to` the end of the last. */
+  readonly starts: readonly string[];
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * The buckets of `range` ending with the one `now` is in, in the browser's time zone (a day starts
+ * at local midnight, as PostgreSQL's `date_trunc(…, tz)` has it for the same zone).
+ */
+export function rangeBuckets(range: ChartRange, now: Date = new Date()): RangeBuckets {
+  const y = now.getFullYear();
+  const m = now.getMonth();
+  const d = now.getDate();
+  if (range === 'day') {
+    const h = now.getHours();
+    const starts = Array.from({ length: 25 }, (_, i) =>
+      new Date(y, m, d, h - 23 + i).toISOString(),
+    );
+    return { bucket: 'hour', starts: starts.slice(0, 24), from: starts[0], to: starts[24] };
+  }
+  const days = range === 'week' ? 7 : 30;
+  const starts = Array.from({ length: days + 1 }, (_, i) =>
+    new Date(y, m, d - days + 1 + i).toISOString(),
+  );
+  return { bucket: 'day', starts: starts.slice(0, days), from: starts[0], to: starts[days] };
+}
+
+/** Sums `counts` into the buckets that start at `starts` (counts at other instants are left out). */
+export function sumByBucket(
+  counts: readonly { readonly bucket: string; readonly count: number }[],
+  starts: readonly string[],
+): number[] {
+  const index = new Map(starts.map((start, i) => [start, i]));
+  const values = starts.map(() => 0);
+  for (const c of counts) {
+    const i = index.get(new Date(c.bucket).toISOString());
+    if (i !== undefined) {
+      values[i] += c.count;
+    }
+  }
+  return values;
+}

@@ -58,7 +58,7 @@ function loadChartJs(): Promise<typeof import('chart.js')> {
             <tr>
               <th scope="row">{{ label }}</th>
               @for (series of data().series; track series.name) {
-                <td>{{ i18n.number(series.values[i]) }}</td>
+                <td [attr.data-value]="series.values[i]">{{ i18n.number(series.values[i]) }}</td>
               }
             </tr>
           }

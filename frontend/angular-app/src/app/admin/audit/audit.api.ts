@@ -1,6 +1,6 @@
 import { HttpClient, HttpParams, HttpResponse } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type { AuditEntryDto } from '@secureevent/contracts';
+import type { AuditEntryDto, AuditStatsDto } from '@secureevent/contracts';
 import { Observable } from 'rxjs';
 
 export type AuditEntry = AuditEntryDto;
@@ -11,6 +11,8 @@ export interface AuditFilter {
   readonly actor?: string;
   readonly action?: string;
   readonly subject?: string;
+  /** The message type, e.g. `checkin.recorded.v1`. */
+  readonly type?: string;
   readonly outcome?: AuditOutcome;
   /** Occurred at or after (an ISO instant). */
   readonly from?: string;
@@ -35,9 +37,20 @@ export interface AuditVerification {
   readonly durationMs: number;
 }
 
+/** `GET /api/audit/stats`: exact counts per bucket, action, outcome and message type. */
+export type AuditStats = AuditStatsDto;
+
+/** What `GET /api/audit/stats` counts: `[from, to)` in buckets of the time zone `tz`. */
+export interface AuditStatsQuery {
+  readonly from: string;
+  readonly to: string;
+  readonly bucket: 'hour' | 'day' | 'week' | 'month';
+  readonly tz: string;
+}
+
 export type AuditExportFormat = 'ndjson' | 'csv';
 
-function filterParams(filter: AuditFilter): HttpParams {
+function filterParams(filter: AuditFilter | AuditStatsQuery): HttpParams {
   let params = new HttpParams();
   for (const [key, value] of Object.entries(filter)) {
     if (typeof value === 'string' && value !== '') {
@@ -59,6 +72,11 @@ export class AuditApi {
       params = params.set('cursor', cursor);
     }
     return this.http.get<AuditPage>('/api/audit', { params });
+  }
+
+  /** Entries counted by the audit-service per bucket, action, outcome and type (exact at any volume). */
+  stats(query: AuditStatsQuery): Observable<AuditStats> {
+    return this.http.get<AuditStats>('/api/audit/stats', { params: filterParams(query) });
   }
 
   /** Verifies the chain, whole or between two instants. */

@@ -1,10 +1,11 @@
-import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatCardModule } from '@angular/material/card';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { TranslocoPipe } from '@jsverse/transloco';
 
 import { ChartComponent } from '../../charts/chart';
-import { ChartData } from '../../charts/chart-data';
+import { CHART_RANGES, ChartData, ChartRange } from '../../charts/chart-data';
 import { I18n, t } from '../../i18n/i18n';
 import { OverviewStore } from './overview.store';
 
@@ -12,11 +13,18 @@ const STATUSES = ['draft', 'published', 'cancelled', 'completed'] as const;
 
 /**
  * `/admin/overview`: charts of events by status, the top events by registrations, and
- * registrations, check-ins, sign-ins and failed or denied actions per day over the last 30 days.
+ * registrations, check-ins, sign-ins and failed or denied actions over the last 24 hours (by
+ * hour), 7 days or 30 days (by day), in the browser's time zone.
  */
 @Component({
   selector: 'app-admin-overview-page',
-  imports: [TranslocoPipe, MatCardModule, MatProgressBarModule, ChartComponent],
+  imports: [
+    TranslocoPipe,
+    MatButtonToggleModule,
+    MatCardModule,
+    MatProgressBarModule,
+    ChartComponent,
+  ],
   providers: [OverviewStore],
   templateUrl: './overview.page.html',
   styleUrl: './overview.page.scss',
@@ -25,17 +33,34 @@ const STATUSES = ['draft', 'published', 'cancelled', 'completed'] as const;
 export class OverviewPage {
   protected readonly store = inject(OverviewStore);
   private readonly i18n = inject(I18n);
+  protected readonly ranges = CHART_RANGES;
+  protected readonly range = signal<ChartRange>('month');
 
   constructor() {
-    void this.store.load();
+    void this.store.load(this.range());
   }
 
-  /** The days as short dates in the active language. */
-  private readonly dayLabels = computed(() =>
-    (this.store.data()?.days ?? []).map((day) =>
-      this.i18n.dateTime(`${day}T12:00:00Z`, { month: 'short', day: 'numeric', timeZone: 'UTC' }),
-    ),
-  );
+  protected choose(range: ChartRange): void {
+    this.range.set(range);
+    void this.store.load(range);
+  }
+
+  /** The buckets as hours or short dates in the active language and the browser's time zone. */
+  private readonly bucketLabels = computed(() => {
+    const data = this.store.data();
+    if (!data) return [];
+    const options: Intl.DateTimeFormatOptions =
+      data.bucket === 'hour'
+        ? { hour: '2-digit', minute: '2-digit' }
+        : { month: 'short', day: 'numeric' };
+    return data.starts.map((start) => this.i18n.dateTime(start, options));
+  });
+
+  /** What the time charts cover, e.g. "per day, last 7 days". */
+  protected readonly rangeDescription = computed(() => {
+    this.i18n.lang();
+    return t(`overview.ranges.describe.${this.store.data()?.range ?? this.range()}`);
+  });
 
   protected readonly eventsByStatus = computed<ChartData | null>(() => {
     const data = this.store.data();
@@ -68,10 +93,10 @@ export class OverviewPage {
     const data = this.store.data();
     return data
       ? {
-          labels: this.dayLabels(),
+          labels: this.bucketLabels(),
           series: [
-            { name: t('overview.confirmed'), values: data.registrations.counts },
-            { name: t('overview.waitlisted'), values: data.waitlisted.counts },
+            { name: t('overview.confirmed'), values: data.registrations },
+            { name: t('overview.waitlisted'), values: data.waitlisted },
           ],
         }
       : null;
@@ -81,10 +106,10 @@ export class OverviewPage {
     const data = this.store.data();
     return data
       ? {
-          labels: this.dayLabels(),
+          labels: this.bucketLabels(),
           series: [
-            { name: t('overview.checkins'), values: data.checkins.counts },
-            { name: t('overview.signIns'), values: data.signIns.counts },
+            { name: t('overview.checkins'), values: data.checkins },
+            { name: t('overview.signIns'), values: data.signIns },
           ],
         }
       : null;
@@ -94,28 +119,12 @@ export class OverviewPage {
     const data = this.store.data();
     return data
       ? {
-          labels: this.dayLabels(),
+          labels: this.bucketLabels(),
           series: [
-            { name: t('audit.outcomes.failure'), values: data.failures.counts },
-            { name: t('audit.outcomes.denied'), values: data.denied.counts },
+            { name: t('audit.outcomes.failure'), values: data.failures },
+            { name: t('audit.outcomes.denied'), values: data.denied },
           ],
         }
       : null;
-  });
-
-  /** True when a chart's numbers were cut at the page limit. */
-  protected readonly partial = computed(() => {
-    const data = this.store.data();
-    if (!data) return false;
-    return (
-      ![
-        data.registrations,
-        data.waitlisted,
-        data.checkins,
-        data.signIns,
-        data.failures,
-        data.denied,
-      ].every((series) => series.complete) || !data.eventsComplete
-    );
   });
 }

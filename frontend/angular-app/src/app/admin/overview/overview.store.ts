@@ -2,39 +2,30 @@ import { Injectable, computed, inject, signal } from '@angular/core';
 import type { EventDto } from '@secureevent/contracts';
 import { firstValueFrom } from 'rxjs';
 
-import { countByDay, lastDays } from '../../charts/chart-data';
+import { ChartRange, rangeBuckets, sumByBucket } from '../../charts/chart-data';
 import { EventsApi } from '../../events/events.api';
 import { describeHttpError } from '../../http/problem-details';
-import { AuditApi, AuditEntry, AuditFilter, AuditPage } from '../audit/audit.api';
+import { AuditApi, AuditStats } from '../audit/audit.api';
 
-/** How many pages (of 100) one series may read; past that the chart says it is partial. */
-export const MAX_PAGES = 10;
-/** The days the time charts cover. */
-export const DAYS = 30;
-
-/** Entries of one series of the trail, and whether they are all of them. */
-interface Collected<T> {
-  readonly items: readonly T[];
-  readonly complete: boolean;
-}
-
-export interface DaySeries {
-  readonly counts: readonly number[];
-  readonly complete: boolean;
-}
+/** How many pages (of 100) of events the status and top-events charts read; past that they say so. */
+export const MAX_EVENT_PAGES = 10;
 
 export interface OverviewData {
-  readonly days: readonly string[];
+  readonly range: ChartRange;
+  readonly bucket: 'hour' | 'day';
+  /** Each bucket's start (an instant), oldest first. */
+  readonly starts: readonly string[];
   readonly eventsByStatus: Readonly<Record<EventDto['status'], number>>;
+  /** False when there were more events than `MAX_EVENT_PAGES` pages. */
   readonly eventsComplete: boolean;
   /** The five events with the most confirmed registrations. */
   readonly topEvents: readonly { readonly title: string; readonly confirmed: number }[];
-  readonly registrations: DaySeries;
-  readonly waitlisted: DaySeries;
-  readonly checkins: DaySeries;
-  readonly signIns: DaySeries;
-  readonly failures: DaySeries;
-  readonly denied: DaySeries;
+  readonly registrations: readonly number[];
+  readonly waitlisted: readonly number[];
+  readonly checkins: readonly number[];
+  readonly signIns: readonly number[];
+  readonly failures: readonly number[];
+  readonly denied: readonly number[];
 }
 
 interface OverviewState {
@@ -42,44 +33,48 @@ interface OverviewState {
   readonly error: string | null;
 }
 
+type StatsRow = AuditStats['counts'][number];
+
+/** The browser's IANA time zone, whose days the charts follow. */
+function browserTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
 /**
- * State of `/admin/overview`: the numbers behind the admin charts, from the APIs that exist —
- * events (by status, top by registrations) from the event list, and the counts over time from
- * the audit trail (every message is recorded there with the instant it happened). Each series
- * reads at most `MAX_PAGES` pages; a chart fed by more says so.
+ * State of `/admin/overview`. The counts over time are the audit-service's exact aggregates
+ * (`GET /api/audit/stats`: every message is recorded in the trail with the instant it happened,
+ * and PostgreSQL counts them per hour or day of the browser's time zone). Events by status and
+ * the top events are the events' current state, from the event list (at most `MAX_EVENT_PAGES`
+ * pages; the page says when there were more).
  */
 @Injectable()
 export class OverviewStore {
   private readonly events = inject(EventsApi);
   private readonly audit = inject(AuditApi);
   private readonly state = signal<OverviewState>({ data: null, error: null });
+  private loads = 0;
 
   readonly data = computed(() => this.state().data);
   readonly error = computed(() => this.state().error);
 
-  async load(now: Date = new Date()): Promise<void> {
-    const days = lastDays(DAYS, now);
-    const from = `${days[0]}T00:00:00.000Z`;
-    const since = (filter: AuditFilter, keep: (entry: AuditEntry) => boolean = () => true) =>
-      this.collectAudit({ ...filter, from }).then((collected) => ({
-        counts: countByDay(
-          collected.items.filter(keep).map((entry) => entry.occurredAt),
-          days,
-        ),
-        complete: collected.complete,
-      }));
+  async load(
+    range: ChartRange = 'month',
+    now: Date = new Date(),
+    tz: string = browserTimeZone(),
+  ): Promise<void> {
+    const load = ++this.loads;
+    const buckets = rangeBuckets(range, now);
     try {
-      const [events, registrations, waitlisted, checkins, signIns, failures, denied] =
-        await Promise.all([
-          this.collectEvents(),
-          since({ action: 'registration.confirmed' }),
-          since({ action: 'registration.waitlisted' }),
-          // A check-in is both a message and an audit record; count the message once.
-          since({ action: 'checkin.recorded' }, (entry) => entry.type === 'checkin.recorded.v1'),
-          since({ action: 'auth.login', outcome: 'success' }),
-          since({ outcome: 'failure' }),
-          since({ outcome: 'denied' }),
-        ]);
+      const [events, stats] = await Promise.all([
+        this.collectEvents(),
+        firstValueFrom(
+          this.audit.stats({ from: buckets.from, to: buckets.to, bucket: buckets.bucket, tz }),
+        ),
+      ]);
+      // A later choice of range wins over a slower earlier answer.
+      if (load !== this.loads) return;
+      const series = (keep: (row: StatsRow) => boolean) =>
+        sumByBucket(stats.counts.filter(keep), buckets.starts);
       const eventsByStatus = { draft: 0, published: 0, cancelled: 0, completed: 0 };
       for (const event of events.items) {
         eventsByStatus[event.status] += 1;
@@ -91,42 +86,34 @@ export class OverviewStore {
       this.state.set({
         error: null,
         data: {
-          days,
+          range,
+          bucket: buckets.bucket,
+          starts: buckets.starts,
           eventsByStatus,
           eventsComplete: events.complete,
           topEvents,
-          registrations,
-          waitlisted,
-          checkins,
-          signIns,
-          failures,
-          denied,
+          registrations: series((row) => row.action === 'registration.confirmed'),
+          waitlisted: series((row) => row.action === 'registration.waitlisted'),
+          // A check-in is both a message and an audit record; count the message once.
+          checkins: series((row) => row.type === 'checkin.recorded.v1'),
+          signIns: series((row) => row.action === 'auth.login' && row.outcome === 'success'),
+          failures: series((row) => row.outcome === 'failure'),
+          denied: series((row) => row.outcome === 'denied'),
         },
       });
     } catch (error) {
+      if (load !== this.loads) return;
       this.state.set({ data: null, error: describeHttpError(error) });
     }
   }
 
-  private async collectEvents(): Promise<Collected<EventDto>> {
+  private async collectEvents(): Promise<{ items: EventDto[]; complete: boolean }> {
     const items: EventDto[] = [];
     let cursor: string | null = null;
-    for (let page = 0; page < MAX_PAGES; page++) {
+    for (let page = 0; page < MAX_EVENT_PAGES; page++) {
       const next: { items: EventDto[]; nextCursor: string | null } = await firstValueFrom(
         this.events.listAllEvents(cursor),
       );
-      items.push(...next.items);
-      cursor = next.nextCursor;
-      if (cursor === null) return { items, complete: true };
-    }
-    return { items, complete: false };
-  }
-
-  private async collectAudit(filter: AuditFilter): Promise<Collected<AuditEntry>> {
-    const items: AuditEntry[] = [];
-    let cursor: string | null = null;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const next: AuditPage = await firstValueFrom(this.audit.search(filter, cursor, 100));
       items.push(...next.items);
       cursor = next.nextCursor;
       if (cursor === null) return { items, complete: true };
