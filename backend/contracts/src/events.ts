@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventIdSchema, pageOf, pageQuerySchema, userIdSchema } from './common.js';
+import { eventIdSchema, pageOf, pageQuerySchema, prefixedId, userIdSchema } from './common.js';
 import { instant, isStorableText, opaque, singleLine, text } from './text.js';
 
 export const EVENT_STATUSES = ['draft', 'published', 'cancelled', 'completed'] as const;
@@ -45,6 +45,47 @@ const questionsSchema = z
   .max(20)
   .refine((qs) => new Set(qs.map((q) => q.id)).size === qs.length, 'question ids must be unique');
 
+/** The most ticket types one event may have. */
+export const MAX_TICKET_TYPES = 20;
+export const ticketTypeIdSchema = prefixedId('tkt', 'Ticket type id.');
+
+/**
+ * A ticket type as organizers write it: without `id` a new type, with the id of one of the event's
+ * types an edit of it. `hidden` types are not shown to attendees; `hidden` and
+ * `accessCodeRequired` types open only with an access code.
+ */
+export const ticketTypeInputSchema = z
+  .object({
+    id: ticketTypeIdSchema.optional(),
+    name: singleLine({ min: 1, max: 100 }),
+    description: text({ max: 1000 }).nullable().default(null),
+    capacity: z.number().int().min(1).max(1_000_000),
+    hidden: z.boolean().default(false),
+    accessCodeRequired: z.boolean().default(false),
+    salesStart: instant().nullable().default(null),
+    salesEnd: instant().nullable().default(null),
+  })
+  .strict()
+  .refine((t) => !t.salesStart || !t.salesEnd || Date.parse(t.salesEnd) > Date.parse(t.salesStart), {
+    message: 'must be after salesStart',
+    path: ['salesEnd'],
+  })
+  .meta({ id: 'TicketTypeInput' });
+export type TicketTypeInput = z.infer<typeof ticketTypeInputSchema>;
+
+const ticketTypesInputSchema = z
+  .array(ticketTypeInputSchema)
+  .min(1)
+  .max(MAX_TICKET_TYPES)
+  .refine((ts) => {
+    const ids = ts.flatMap((t) => (t.id ? [t.id] : []));
+    return new Set(ids).size === ids.length;
+  }, 'ticket type ids must be unique')
+  .meta({
+    description:
+      'The whole list: types sent with an id are edited, without one created, and the event’s types left out are removed (only while nobody holds a registration for them).',
+  });
+
 const eventFields = {
   title: singleLine({ min: 3, max: 200 }),
   description: text({ max: 20_000 }),
@@ -57,7 +98,11 @@ const eventFields = {
     .max(2000)
     .refine(isStorableText, 'must not contain U+0000 or an unpaired surrogate')
     .nullable(),
-  capacity: z.number().int().min(1).max(1_000_000),
+  capacity: z.number().int().min(1).max(1_000_000).meta({
+    description:
+      'The overall limit across ticket types. Without `ticketTypes` on create, the size of the one "General admission" type; on an event with one type and no overall limit, editing it resizes that type.',
+  }),
+  ticketTypes: ticketTypesInputSchema,
   visibility: visibilitySchema,
   tags: z.array(singleLine({ min: 1, max: 40 }).toLowerCase()).max(20),
   registrationOpensAt: instant().nullable(),
@@ -83,7 +128,7 @@ function eventRules<T extends z.ZodType<Partial<Record<keyof typeof eventFields,
 
 export const updateEventRequestSchema = eventRules(z.object(eventFields).partial().strict()).meta({
   id: 'UpdateEventRequest',
-  description: 'Any subset of the event fields. Capacity cannot drop below the confirmed count.',
+  description: 'Any subset of the event fields. Neither the capacity nor a ticket type’s capacity can drop below its confirmed count.',
 });
 export type UpdateEventRequest = z.infer<typeof updateEventRequestSchema>;
 
@@ -91,6 +136,8 @@ export const createEventRequestSchema = eventRules(
   z
     .object({
       ...eventFields,
+      capacity: eventFields.capacity.optional(),
+      ticketTypes: eventFields.ticketTypes.optional(),
       description: eventFields.description.default(''),
       venue: eventFields.venue.default(null),
       onlineUrl: eventFields.onlineUrl.default(null),
@@ -103,13 +150,57 @@ export const createEventRequestSchema = eventRules(
     .strict(),
 )
   .refine((e) => e.venue !== null || e.onlineUrl !== null, { message: 'give a venue, an online URL, or both', path: ['venue'] })
+  .refine((e) => e.capacity !== undefined || e.ticketTypes !== undefined, {
+    message: 'give a capacity, ticket types, or both',
+    path: ['capacity'],
+  })
+  .refine((e) => e.ticketTypes === undefined || e.ticketTypes.every((t) => t.id === undefined), {
+    message: 'a new event’s ticket types have no ids yet',
+    path: ['ticketTypes'],
+  })
   .meta({ id: 'CreateEventRequest' });
 export type CreateEventRequest = z.infer<typeof createEventRequestSchema>;
 
+/** One ticket type's counts: its quota, confirmed and waitlisted registrations, and seats left (the overall limit included). */
+export const ticketTypeAvailabilitySchema = z
+  .object({
+    id: ticketTypeIdSchema,
+    capacity: z.number().int(),
+    confirmed: z.number().int(),
+    seatsLeft: z.number().int(),
+    waitlisted: z.number().int(),
+  })
+  .meta({ id: 'TicketTypeAvailability' });
+export type TicketTypeAvailability = z.infer<typeof ticketTypeAvailabilitySchema>;
+
 export const availabilitySchema = z
-  .object({ capacity: z.number().int(), confirmed: z.number().int(), seatsLeft: z.number().int(), waitlisted: z.number().int() })
+  .object({
+    capacity: z.number().int(),
+    confirmed: z.number().int(),
+    seatsLeft: z.number().int(),
+    waitlisted: z.number().int(),
+    ticketTypes: z
+      .array(ticketTypeAvailabilitySchema)
+      .optional()
+      .meta({ description: 'Per ticket type (those the caller may see). Absent only in messages from before ticket types.' }),
+  })
   .meta({ id: 'Availability' });
 export type Availability = z.infer<typeof availabilitySchema>;
+
+/** A ticket type as the API shows it. */
+export const ticketTypeSchema = z
+  .object({
+    id: ticketTypeIdSchema,
+    name: z.string(),
+    description: z.string().nullable(),
+    capacity: z.number().int(),
+    hidden: z.boolean(),
+    accessCodeRequired: z.boolean(),
+    salesStart: z.string().nullable(),
+    salesEnd: z.string().nullable(),
+  })
+  .meta({ id: 'TicketType' });
+export type TicketType = z.infer<typeof ticketTypeSchema>;
 
 export const eventSchema = z
   .object({
@@ -122,7 +213,18 @@ export const eventSchema = z
     timeZone: z.string(),
     venue: z.string().nullable(),
     onlineUrl: z.string().nullable(),
-    capacity: z.number().int(),
+    capacity: z
+      .number()
+      .int()
+      .meta({ description: 'The enforced total: the overall limit, or the sum of the ticket types’ quotas if smaller.' }),
+    overallCapacity: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'The organizer’s limit across ticket types; null: only the types’ own.' }),
+    ticketTypes: z
+      .array(ticketTypeSchema)
+      .meta({ description: 'In the organizer’s order. Hidden types are listed for the event’s managers only.' }),
     visibility: visibilitySchema,
     tags: z.array(z.string()),
     status: eventStatusSchema,
@@ -185,7 +287,10 @@ export const registrationIdSchema = z
   .meta({ description: 'Registration id.', example: 'reg_0123456789abcdefghijklmno' });
 
 export const registerRequestBodySchema = z
-  .object({ answers: z.record(singleLine({ max: 40, trim: false }), z.union([text({ max: 1000 }), z.boolean()])).default({}) })
+  .object({
+    answers: z.record(singleLine({ max: 40, trim: false }), z.union([text({ max: 1000 }), z.boolean()])).default({}),
+    ticketTypeId: ticketTypeIdSchema.optional().meta({ description: 'Required when the event offers more than one ticket type.' }),
+  })
   .strict()
   .meta({ id: 'RegistrationRequest' });
 
@@ -195,7 +300,8 @@ export const registrationSchema = z
     eventId: eventIdSchema,
     userId: userIdSchema,
     status: registrationStatusSchema,
-    waitlistPosition: z.number().int().optional(),
+    ticketTypeId: ticketTypeIdSchema,
+    waitlistPosition: z.number().int().optional().meta({ description: 'While waitlisted: the place in the ticket type’s own queue.' }),
     ticketToken: z.string().optional().meta({ description: 'Present while confirmed: the signed token the QR code encodes.' }),
     answers: z.record(z.string(), z.union([z.string(), z.boolean()])),
     createdAt: z.string(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { eventIdSchema, roleSchema, userIdSchema } from './common.js';
-import { visibilitySchema } from './events.js';
+import { ticketTypeAvailabilitySchema, ticketTypeIdSchema, visibilitySchema } from './events.js';
 
 /** Every message type on the `secureevent` exchange: past tense and versioned. */
 export const MessageType = {
@@ -187,6 +187,8 @@ export const eventAvailabilityChangedV1 = z.object({
   confirmed: z.number().int(),
   seatsLeft: z.number().int(),
   waitlisted: z.number().int(),
+  /** Per ticket type, hidden ones included (the real-time gateway shows attendees the visible ones). Absent from producers before ticket types. */
+  ticketTypes: z.array(ticketTypeAvailabilitySchema.extend({ hidden: z.boolean() })).optional(),
   at: z.string(),
 });
 export type EventAvailabilityChangedV1 = z.infer<typeof eventAvailabilityChangedV1>;
@@ -199,6 +201,8 @@ export const registrationChangedV1 = z.object({
   eventTitle: z.string(),
   startsAt: z.string(),
   status: z.enum(['confirmed', 'waitlisted', 'cancelled']),
+  /** Absent from producers before ticket types. */
+  ticketTypeId: ticketTypeIdSchema.optional(),
   waitlistPosition: z.number().int().optional(),
   at: z.string(),
 });

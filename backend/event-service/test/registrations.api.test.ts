@@ -289,7 +289,13 @@ describe('registrations, tickets and check-in API', () => {
     expect(tooLow.status).toBe(400);
     const raised = await request(app).patch(`/api/events/${id}`).set(bearer(organizer)).send({ capacity: 2 });
     expect(raised.status).toBe(200);
-    expect(raised.body.availability).toEqual({ capacity: 2, confirmed: 2, seatsLeft: 0, waitlisted: 0 });
+    expect(raised.body.availability).toEqual({
+      capacity: 2,
+      confirmed: 2,
+      seatsLeft: 0,
+      waitlisted: 0,
+      ticketTypes: [{ id: expect.any(String), capacity: 2, confirmed: 2, seatsLeft: 0, waitlisted: 0 }],
+    });
     expect((await outboxTypes(waiting.id)).filter((t) => t !== 'audit.recorded.v1')).toEqual([
       'registration.waitlisted.v1',
       'registration.promoted.v1',
@@ -416,7 +422,13 @@ describe('registrations, tickets and check-in API', () => {
     const person = await env.tokenFor({ roles: ['attendee'] });
     await request(app).post(`/api/events/${id}/registrations`).set(bearer(person)).send({}).expect(201);
     const after = await request(app).get(`/api/events/${id}`).expect(200);
-    expect(after.body.availability).toEqual({ capacity: 3, confirmed: 1, seatsLeft: 2, waitlisted: 0 });
+    expect(after.body.availability).toEqual({
+      capacity: 3,
+      confirmed: 1,
+      seatsLeft: 2,
+      waitlisted: 0,
+      ticketTypes: [{ id: expect.any(String), capacity: 3, confirmed: 1, seatsLeft: 2, waitlisted: 0 }],
+    });
   });
 
   it('when anonymous visitors read a public event again, then the whole answer comes from the response cache until the event changes', async () => {

@@ -56,7 +56,13 @@ describe('registration under concurrency', () => {
     );
 
     const event = await request(app).get(`/api/events/${id}`).set(auth).expect(200);
-    expect(event.body.availability).toEqual({ capacity: seats, confirmed: seats, seatsLeft: 0, waitlisted: 50 });
+    expect(event.body.availability).toEqual({
+      capacity: seats,
+      confirmed: seats,
+      seatsLeft: 0,
+      waitlisted: 50,
+      ticketTypes: [{ id: expect.any(String), capacity: seats, confirmed: seats, seatsLeft: 0, waitlisted: 50 }],
+    });
     const list = await request(app).get(`/api/events/${id}/registrations`).query({ limit: 100, status: 'confirmed' }).set(auth).expect(200);
     expect(list.body.items).toHaveLength(seats);
   });
@@ -91,7 +97,13 @@ describe('registration under concurrency', () => {
     expect(waitOrder.slice(0, 6).every((u) => confirmedIds.has(u))).toBe(true);
     expect(waitOrder.slice(6).some((u) => confirmedIds.has(u))).toBe(false);
     const event = await request(app).get(`/api/events/${id}`).set(auth).expect(200);
-    expect(event.body.availability).toEqual({ capacity: seats, confirmed: seats, seatsLeft: 0, waitlisted: 14 });
+    expect(event.body.availability).toEqual({
+      capacity: seats,
+      confirmed: seats,
+      seatsLeft: 0,
+      waitlisted: 14,
+      ticketTypes: [{ id: expect.any(String), capacity: seats, confirmed: seats, seatsLeft: 0, waitlisted: 14 }],
+    });
   });
 
   it('when the same person sends the same registration many times at once, then one registration exists', async () => {
@@ -137,7 +149,13 @@ describe('registration under concurrency', () => {
     expect([...byPerson.values()].every((ids) => ids.size === 1)).toBe(true);
 
     const event = await request(app).get(`/api/events/${id}`).set(auth).expect(200);
-    expect(event.body.availability).toEqual({ capacity: seats, confirmed: seats, seatsLeft: 0, waitlisted: 3 });
+    expect(event.body.availability).toEqual({
+      capacity: seats,
+      confirmed: seats,
+      seatsLeft: 0,
+      waitlisted: 3,
+      ticketTypes: [{ id: expect.any(String), capacity: seats, confirmed: seats, seatsLeft: 0, waitlisted: 3 }],
+    });
     // A later retry with the same key answers the stored registration, whatever happened since.
     for (const [i, p] of newcomers.entries()) {
       const replay = await request(app).post(`/api/events/${id}/registrations`).set(bearer(p)).set('idempotency-key', keyOf(i)).send({});
@@ -263,6 +281,8 @@ describe('registration under concurrency', () => {
     it('when a value only the database rejects gets past validation into a shared batch, then only its request fails and the others are registered', async () => {
       const people = await attendees(20);
       const { id } = await publishedEvent(10, withTextQuestion);
+      // Read from the database: a GET would fill the service's cache, which this batcher does not evict.
+      const { id: typeId } = await sdb.db.selectFrom('ticket_types').select('id').where('event_id', '=', id).executeTakeFirstOrThrow();
       // The seat-claiming half of registration, fed directly: no edge validation in front of it.
       const batched = createBatchedRegistration({
         db: sdb.db,
@@ -276,6 +296,7 @@ describe('registration under concurrency', () => {
         people.map((p, i) =>
           batched.submit(id, {
             userId: p.id,
+            ticketTypeId: typeId,
             answers: { q1: i === bad ? 'x\u0000y' : `team ${i}` },
             idempotencyKey: undefined,
             traceparent: undefined,
@@ -292,7 +313,13 @@ describe('registration under concurrency', () => {
       expect(statuses).toEqual([...Array.from({ length: 10 }, () => 'confirmed'), ...Array.from({ length: 9 }, () => 'waitlisted')]);
       expect(await confirmedCount(id)).toBe(19);
       const event = await request(app).get(`/api/events/${id}`).expect(200);
-      expect(event.body.availability).toEqual({ capacity: 10, confirmed: 10, seatsLeft: 0, waitlisted: 9 });
+      expect(event.body.availability).toEqual({
+        capacity: 10,
+        confirmed: 10,
+        seatsLeft: 0,
+        waitlisted: 9,
+        ticketTypes: [{ id: expect.any(String), capacity: 10, confirmed: 10, seatsLeft: 0, waitlisted: 9 }],
+      });
     });
   });
 });

@@ -35,12 +35,30 @@ export interface EventsDb extends MessagingTables {
     search: unknown;
     /** 16 random bytes (base64url, 22 chars): the invitation link's secret for private events. */
     invite_code: string | null;
+    /** The organizer's limit across ticket types; null: only the types' own. `capacity` is the enforced total. */
+    overall_capacity: number | null;
+  };
+  /** An event's ticket types, each with its own quota and counters (kept like the event's, in the same transactions). */
+  ticket_types: {
+    id: string;
+    event_id: string;
+    position: number;
+    name: string;
+    description: string | null;
+    capacity: number;
+    hidden: Generated<boolean>;
+    access_code_required: Generated<boolean>;
+    sales_start: Date | null;
+    sales_end: Date | null;
+    confirmed_count: Generated<number>;
+    waitlisted_count: Generated<number>;
   };
   registrations: {
     id: string;
     event_id: string;
     user_id: string;
     status: RegistrationStatus;
+    ticket_type_id: string;
     answers: Record<string, string | boolean>;
     /** Strictly increasing across the service: the waitlist order. */
     waitlist_seq: string | null;

@@ -131,6 +131,19 @@ describe('applying an edit', () => {
     venue: 'Barn',
     onlineUrl: null,
     capacity: 10,
+    overallCapacity: null,
+    ticketTypes: [
+      {
+        id: 'tkt_0123456789abcdefghijklmno',
+        name: 'General admission',
+        description: null,
+        capacity: 10,
+        hidden: false,
+        accessCodeRequired: false,
+        salesStart: null,
+        salesEnd: null,
+      },
+    ],
     visibility: 'public',
     tags: ['team'],
     status: 'published',
@@ -140,11 +153,18 @@ describe('applying an edit', () => {
     registrationOpensAt: '2026-05-05T00:00:00.000Z',
     registrationClosesAt: '2026-06-09T00:00:00.000Z',
     questions: [],
-    availability: { capacity: 10, confirmed: 6, seatsLeft: 4, waitlisted: 0 },
+    availability: {
+      capacity: 10,
+      confirmed: 6,
+      seatsLeft: 4,
+      waitlisted: 0,
+      ticketTypes: [{ id: 'tkt_0123456789abcdefghijklmno', capacity: 10, confirmed: 6, seatsLeft: 4, waitlisted: 0 }],
+    },
   };
+  const newTypeId = () => 'tkt_newnewnewnewnewnewnewnewn';
 
   it('when fields are sent, then only those whose value differs are changes, each from the stored value to the new one', () => {
-    const { event, changes } = applyChanges(stored, { title: 'Offsite 2026', venue: 'Barn', tags: ['team', 'outdoor'] });
+    const { event, changes } = applyChanges(stored, { title: 'Offsite 2026', venue: 'Barn', tags: ['team', 'outdoor'] }, newTypeId);
     expect(changes).toEqual([
       { field: 'title', from: 'Offsite', to: 'Offsite 2026' },
       { field: 'tags', from: ['team'], to: ['team', 'outdoor'] },
@@ -153,38 +173,63 @@ describe('applying an edit', () => {
   });
 
   it('when nothing sent differs from the stored event, then there are no changes and nothing to announce', () => {
-    const { changes } = applyChanges(stored, { title: 'Offsite', capacity: 10 });
+    const { changes } = applyChanges(stored, { title: 'Offsite', capacity: 10 }, newTypeId);
     expect(changes).toEqual([]);
     expect(announcesChanges(stored, changes)).toBe(false);
   });
 
   it('when registrationClosesAt alone is sent before the stored registrationOpensAt, then the edit is refused on that field', () => {
     const patch = { registrationClosesAt: '2026-05-04T00:00:00.000Z' };
-    expect(codeOf(() => applyChanges(stored, patch))).toBe('VALIDATION_FAILED');
-    expect(fieldsOf(() => applyChanges(stored, patch))).toEqual(['body.registrationClosesAt']);
+    expect(codeOf(() => applyChanges(stored, patch, newTypeId))).toBe('VALIDATION_FAILED');
+    expect(fieldsOf(() => applyChanges(stored, patch, newTypeId))).toEqual(['body.registrationClosesAt']);
   });
 
   it('when registrationOpensAt alone is moved after the stored registrationClosesAt, then the edit is refused on registrationClosesAt', () => {
-    expect(fieldsOf(() => applyChanges(stored, { registrationOpensAt: '2026-06-09T12:00:00.000Z' }))).toEqual([
+    expect(fieldsOf(() => applyChanges(stored, { registrationOpensAt: '2026-06-09T12:00:00.000Z' }, newTypeId))).toEqual([
       'body.registrationClosesAt',
     ]);
   });
 
   it('when the venue is cleared and there is no online URL, then the edit is refused', () => {
-    expect(fieldsOf(() => applyChanges(stored, { venue: null }))).toEqual(['body.venue']);
+    expect(fieldsOf(() => applyChanges(stored, { venue: null }, newTypeId))).toEqual(['body.venue']);
   });
 
   it('when capacity drops below the confirmed count, then the edit is refused; down to it is allowed', () => {
-    expect(fieldsOf(() => applyChanges(stored, { capacity: 5 }))).toEqual(['body.capacity']);
-    expect(applyChanges(stored, { capacity: 6 }).changes).toEqual([{ field: 'capacity', from: 10, to: 6 }]);
+    expect(fieldsOf(() => applyChanges(stored, { capacity: 5 }, newTypeId))).toEqual(['body.capacity']);
+    expect(applyChanges(stored, { capacity: 6 }, newTypeId).changes).toEqual([{ field: 'capacity', from: 10, to: 6 }]);
+  });
+
+  it('when the capacity of an event with one type and no overall limit changes, then that type is resized (clients without types keep working)', () => {
+    const { event, ticketTypes } = applyChanges(stored, { capacity: 25 }, newTypeId);
+    expect(ticketTypes).toMatchObject({ overallCapacity: null, capacity: 25, removed: [] });
+    expect(event.ticketTypes.map((t) => t.capacity)).toEqual([25]);
+    expect(event.capacity).toBe(25);
+  });
+
+  it('when ticket types are sent, then the list is the plan and a change of them is recorded', () => {
+    const { ticketTypes, changes } = applyChanges(
+      stored,
+      {
+        ticketTypes: [
+          { ...stored.ticketTypes[0]!, capacity: 8 },
+          { name: 'Speaker', description: null, capacity: 3, hidden: true, accessCodeRequired: false, salesStart: null, salesEnd: null },
+        ],
+      },
+      newTypeId,
+    );
+    expect(ticketTypes?.types.map((t) => [t.id, t.capacity])).toEqual([
+      ['tkt_0123456789abcdefghijklmno', 8],
+      ['tkt_newnewnewnewnewnewnewnewn', 3],
+    ]);
+    expect(changes.map((c) => c.field)).toEqual(['ticketTypes']);
   });
 
   it.each(['cancelled', 'completed'] as const)('when the event is %s, then no edit is allowed', (status) => {
-    expect(codeOf(() => applyChanges({ ...stored, status }, { title: 'Again' }))).toBe('INVALID_STATE_TRANSITION');
+    expect(codeOf(() => applyChanges({ ...stored, status }, { title: 'Again' }, newTypeId))).toBe('INVALID_STATE_TRANSITION');
   });
 
   it('when a draft changes, then nothing is announced; when a published event changes, then it is', () => {
-    const { changes } = applyChanges(stored, { title: 'New' });
+    const { changes } = applyChanges(stored, { title: 'New' }, newTypeId);
     expect(announcesChanges({ status: 'draft' }, changes)).toBe(false);
     expect(announcesChanges(stored, changes)).toBe(true);
   });

@@ -1,5 +1,6 @@
 import { AppError, ErrorCode, type FieldError } from '@secureevent/shared';
 import type { EventDto, EventStatus, UpdateEventRequest } from '@secureevent/contracts';
+import { planTicketTypeChanges, type TicketTypePlan } from './ticket-types.js';
 
 /**
  * The event aggregate's rules, as pure functions of plain data: its lifecycle, the invariants that
@@ -84,10 +85,12 @@ export function assertEventConsistent(event: EventSchedule): void {
   if (errors.length > 0) throw new AppError(ErrorCode.VALIDATION_FAILED, 'The event’s dates or place do not fit together.', { errors });
 }
 
-/** What an edit does to an event: the event as it becomes, and each field that changed. */
+/** What an edit does to an event: the event as it becomes, each field that changed, and its ticket types if they change. */
 export interface AppliedChanges {
   event: EventDto;
   changes: FieldChanged[];
+  /** Present when the edit touches the capacity or the ticket types (`planTicketTypeChanges`). */
+  ticketTypes?: TicketTypePlan;
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -96,24 +99,34 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  * Applies an edit to the stored event. Only drafts and published events can be edited; the result
  * must keep the event consistent, checked on the stored values merged with the patch, so that one
  * field sent alone is checked against the others it must fit (e.g. `registrationClosesAt` against
- * the stored `registrationOpensAt`); capacity cannot drop below the confirmed count. `changes` lists
- * each sent field whose value differs from the stored one, in the patch's order.
+ * the stored `registrationOpensAt`); the capacities follow `planTicketTypeChanges` (none below its
+ * confirmed count). `changes` lists each sent field whose value differs from the stored one, in the
+ * patch's order (`capacity` as the enforced total, `ticketTypes` as the whole list).
  */
-export function applyChanges(event: EventDto, patch: UpdateEventRequest): AppliedChanges {
+export function applyChanges(event: EventDto, patch: UpdateEventRequest, newTicketTypeId: () => string): AppliedChanges {
   if (event.status === 'cancelled' || event.status === 'completed') {
     throw new AppError(ErrorCode.INVALID_STATE_TRANSITION, `A ${event.status} event cannot be edited.`);
   }
-  const next: EventDto = { ...event, ...patch };
+  const { capacity: _capacity, ticketTypes: _types, ...fields } = patch;
+  const plan = planTicketTypeChanges(event, patch, newTicketTypeId);
+  const next: EventDto = {
+    ...event,
+    ...fields,
+    ...(plan ? { capacity: plan.capacity, overallCapacity: plan.overallCapacity, ticketTypes: plan.types } : {}),
+  };
   assertEventConsistent(next);
-  if (patch.capacity !== undefined && patch.capacity < event.availability.confirmed) {
-    throw new AppError(ErrorCode.VALIDATION_FAILED, 'Capacity cannot be lower than the number of confirmed attendees.', {
-      errors: [{ field: 'body.capacity', message: `must be at least ${event.availability.confirmed} (confirmed attendees)` }],
-    });
-  }
   const changes = (Object.keys(patch) as (keyof UpdateEventRequest)[])
-    .filter((field) => patch[field] !== undefined && !same(patch[field], event[field]))
-    .map((field) => ({ field, from: event[field], to: patch[field] }));
-  return { event: next, changes };
+    .filter((field) => patch[field] !== undefined)
+    .flatMap((field): FieldChanged[] => {
+      if (field === 'ticketTypes')
+        return same(next.ticketTypes, event.ticketTypes) ? [] : [{ field, from: event.ticketTypes, to: next.ticketTypes }];
+      if (field === 'capacity') {
+        const moved = next.capacity !== event.capacity || next.overallCapacity !== event.overallCapacity;
+        return moved ? [{ field, from: event.capacity, to: next.capacity }] : [];
+      }
+      return same(patch[field], event[field]) ? [] : [{ field, from: event[field], to: patch[field] }];
+    });
+  return { event: next, changes, ...(plan ? { ticketTypes: plan } : {}) };
 }
 
 /** Whether others must hear of a change (`event.updated.v1`): only published events announce, and only real changes. */

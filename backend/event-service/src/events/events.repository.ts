@@ -1,15 +1,29 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { keysetPage } from '@secureevent/shared';
-import type { EventDto, ListEventsQuery } from '@secureevent/contracts';
+import type { EventDto, ListEventsQuery, TicketType } from '@secureevent/contracts';
 import type { EventsDb } from '../db/schema.js';
 import { availabilityOf } from '../registrations/seats.js';
 import { renderDescription } from './description.js';
+import type { TicketTypePlan } from './ticket-types.js';
 
 export type EventRow = Selectable<EventsDb['events']>;
+export type TicketTypeRow = Selectable<EventsDb['ticket_types']>;
 
-/** Maps a row to the API shape. */
-export function toEventDto(row: EventRow): EventDto {
+const toTicketType = (row: TicketTypeRow): TicketType => ({
+  id: row.id,
+  name: row.name,
+  description: row.description,
+  capacity: row.capacity,
+  hidden: row.hidden,
+  accessCodeRequired: row.access_code_required,
+  salesStart: row.sales_start ? new Date(row.sales_start).toISOString() : null,
+  salesEnd: row.sales_end ? new Date(row.sales_end).toISOString() : null,
+});
+
+/** Maps a row and its ticket type rows (in order) to the API shape. */
+export function toEventDto(row: EventRow, types: readonly TicketTypeRow[]): EventDto {
+  const counts = { capacity: row.capacity, confirmed: row.confirmed_count, waitlisted: row.waitlisted_count };
   return {
     id: row.id,
     title: row.title,
@@ -21,6 +35,8 @@ export function toEventDto(row: EventRow): EventDto {
     venue: row.venue,
     onlineUrl: row.online_url,
     capacity: row.capacity,
+    overallCapacity: row.overall_capacity,
+    ticketTypes: types.map(toTicketType),
     visibility: row.visibility,
     tags: row.tags,
     status: row.status,
@@ -30,12 +46,26 @@ export function toEventDto(row: EventRow): EventDto {
     registrationOpensAt: row.registration_opens_at ? new Date(row.registration_opens_at).toISOString() : null,
     registrationClosesAt: row.registration_closes_at ? new Date(row.registration_closes_at).toISOString() : null,
     questions: row.questions,
-    availability: availabilityOf({ capacity: row.capacity, confirmed: row.confirmed_count, waitlisted: row.waitlisted_count }),
+    availability: availabilityOf(
+      counts,
+      types.map((t) => ({ id: t.id, capacity: t.capacity, confirmed: t.confirmed_count, waitlisted: t.waitlisted_count })),
+    ),
   };
 }
 
 /** An event as a use case creates it, before the database derives the rest. */
 export type NewEvent = Omit<EventDto, 'descriptionHtml' | 'availability' | 'createdAt' | 'publishedAt'>;
+
+const typeColumns = (t: TicketType, position: number) => ({
+  position,
+  name: t.name,
+  description: t.description,
+  capacity: t.capacity,
+  hidden: t.hidden,
+  access_code_required: t.accessCodeRequired,
+  sales_start: t.salesStart ? new Date(t.salesStart) : null,
+  sales_end: t.salesEnd ? new Date(t.salesEnd) : null,
+});
 
 function toColumns(e: Partial<EventDto>) {
   return {
@@ -48,6 +78,7 @@ function toColumns(e: Partial<EventDto>) {
     ...(e.venue !== undefined ? { venue: e.venue } : {}),
     ...(e.onlineUrl !== undefined ? { online_url: e.onlineUrl } : {}),
     ...(e.capacity !== undefined ? { capacity: e.capacity } : {}),
+    ...(e.overallCapacity !== undefined ? { overall_capacity: e.overallCapacity } : {}),
     ...(e.visibility !== undefined ? { visibility: e.visibility } : {}),
     ...(e.tags !== undefined ? { tags: e.tags } : {}),
     ...(e.registrationOpensAt !== undefined
@@ -72,8 +103,28 @@ async function refreshSearch(db: Kysely<EventsDb>, id: string): Promise<void> {
     .execute();
 }
 
-/** SQL for events; returns plain objects. */
+/** SQL for events and their ticket types' definitions (the registrations feature keeps their counters); returns plain objects. */
 export function eventsRepository(db: Kysely<EventsDb>) {
+  const typesOf = async (eventIds: readonly string[]): Promise<Map<string, TicketTypeRow[]>> => {
+    const byEvent = new Map<string, TicketTypeRow[]>(eventIds.map((id) => [id, []]));
+    if (eventIds.length === 0) return byEvent;
+    const rows = await db
+      .selectFrom('ticket_types')
+      .selectAll()
+      .where('event_id', 'in', [...eventIds])
+      .orderBy('event_id')
+      .orderBy('position')
+      .orderBy('id')
+      .execute();
+    for (const row of rows) byEvent.get(row.event_id)?.push(row);
+    return byEvent;
+  };
+  const withTypes = async (rows: readonly EventRow[]): Promise<EventDto[]> => {
+    const types = await typesOf(rows.map((r) => r.id));
+    return rows.map((r) => toEventDto(r, types.get(r.id) ?? []));
+  };
+  const one = async (row: EventRow) => (await withTypes([row]))[0]!;
+
   return {
     /** Inserts a new event; what the database derives (rendered description, counts, dates) is not passed in. */
     async insert(event: NewEvent, createdBy: string): Promise<EventDto> {
@@ -91,26 +142,58 @@ export function eventsRepository(db: Kysely<EventsDb>) {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
+      await db
+        .insertInto('ticket_types')
+        .values(event.ticketTypes.map((t, i) => ({ id: t.id, event_id: event.id, ...typeColumns(t, i) })))
+        .execute();
       await refreshSearch(db, row.id);
-      return toEventDto(row);
+      return one(row);
     },
 
     async findById(id: string, opts: { forUpdate?: boolean } = {}): Promise<EventDto | undefined> {
       let q = db.selectFrom('events').selectAll().where('id', '=', id);
       if (opts.forUpdate) q = q.forUpdate();
       const row = await q.executeTakeFirst();
-      return row ? toEventDto(row) : undefined;
+      return row ? one(row) : undefined;
     },
 
-    async update(id: string, changes: Partial<EventDto>): Promise<EventDto> {
+    /**
+     * Writes an edit: the event's fields, and with `ticketTypes` its types as planned (removed ones
+     * deleted, kept ones rewritten in their new order, new ones inserted) and its capacities. The
+     * caller holds the event row lock and checked the plan against the counters; the CHECK
+     * constraints refuse a quota below its confirmed count all the same.
+     */
+    async update(
+      id: string,
+      changes: Partial<Omit<EventDto, 'capacity' | 'ticketTypes'>>,
+      ticketTypes?: TicketTypePlan,
+    ): Promise<EventDto> {
+      if (ticketTypes) {
+        if (ticketTypes.removed.length > 0) await db.deleteFrom('ticket_types').where('id', 'in', ticketTypes.removed).execute();
+        const existing = new Set((await db.selectFrom('ticket_types').select('id').where('event_id', '=', id).execute()).map((r) => r.id));
+        for (const [i, t] of ticketTypes.types.entries()) {
+          if (existing.has(t.id)) {
+            await db.updateTable('ticket_types').set(typeColumns(t, i)).where('id', '=', t.id).where('event_id', '=', id).execute();
+          } else {
+            await db
+              .insertInto('ticket_types')
+              .values({ id: t.id, event_id: id, ...typeColumns(t, i) })
+              .execute();
+          }
+        }
+      }
       const row = await db
         .updateTable('events')
-        .set({ ...toColumns(changes), updated_at: new Date() })
+        .set({
+          ...toColumns(changes),
+          ...(ticketTypes ? { capacity: ticketTypes.capacity, overall_capacity: ticketTypes.overallCapacity } : {}),
+          updated_at: new Date(),
+        })
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
       if (changes.title !== undefined || changes.description !== undefined || changes.tags !== undefined) await refreshSearch(db, id);
-      return toEventDto(row);
+      return one(row);
     },
 
     /** Cancels the event; its registrations were released in the same transaction, so its counters drop to zero. */
@@ -121,7 +204,7 @@ export function eventsRepository(db: Kysely<EventsDb>) {
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      return toEventDto(row);
+      return one(row);
     },
 
     async addOrganizer(id: string, userId: string): Promise<EventDto> {
@@ -132,7 +215,7 @@ export function eventsRepository(db: Kysely<EventsDb>) {
         .where((eb) => eb.not(eb(eb.val(userId), '=', eb.fn.any('organizer_ids'))))
         .returningAll()
         .executeTakeFirst();
-      return row ? toEventDto(row) : ((await this.findById(id)) as EventDto);
+      return row ? one(row) : ((await this.findById(id)) as EventDto);
     },
 
     /** Takes `userId` off the event's organizers; undefined when they were not one of them. */
@@ -144,7 +227,7 @@ export function eventsRepository(db: Kysely<EventsDb>) {
         .where((eb) => eb(eb.val(userId), '=', eb.fn.any('organizer_ids')))
         .returningAll()
         .executeTakeFirst();
-      return row ? toEventDto(row) : undefined;
+      return row ? one(row) : undefined;
     },
 
     /**
@@ -188,7 +271,7 @@ export function eventsRepository(db: Kysely<EventsDb>) {
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      return toEventDto(row);
+      return one(row);
     },
 
     /** Upcoming published events of the given visibilities, or with `everything` every event (admins), in (startsAt, id) order after `after`. */
@@ -219,7 +302,7 @@ export function eventsRepository(db: Kysely<EventsDb>) {
         after: opts.after ? [new Date(opts.after.startsAt), opts.after.id] : undefined,
         limit: opts.limit,
       }).execute();
-      return rows.map(toEventDto);
+      return withTypes(rows);
     },
 
     /** Events `userId` is listed as organizing, except cancelled ones, soonest first (at most 200). */
@@ -232,7 +315,7 @@ export function eventsRepository(db: Kysely<EventsDb>) {
         .orderBy('starts_at')
         .limit(200)
         .execute();
-      return rows.map(toEventDto);
+      return withTypes(rows);
     },
   };
 }

@@ -1,6 +1,7 @@
 import {
   AppError,
   ErrorCode,
+  newId,
   recordAudit,
   type AuthUser,
   type Cache,
@@ -13,7 +14,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { EventsDb } from '../db/schema.js';
 import { fillFreedSeats, registrantsOf, releaseRegistrationsOf } from '../registrations/event-registrations.js';
 import { mayBeCoOrganizer } from '../registrations/people.js';
-import { availabilityMessage } from '../registrations/registration-messages.js';
+import { availabilityMessage, countsOf } from '../registrations/registration-messages.js';
 import { addOrganizer, announcesChanges, applyChanges, cancel, publish, removeOrganizer, type FieldChanged } from './event.js';
 import { assertCanManage } from './event-access.js';
 import { eventsRepository } from './events.repository.js';
@@ -92,8 +93,9 @@ export function publishEvent(deps: EventDeps, actor: AuthUser, eventId: string, 
 }
 
 /**
- * Edits an event (`applyChanges` decides what is allowed and what changed). Raising the capacity
- * promotes people from the waitlist at once; editing a published event tells everyone registered.
+ * Edits an event (`applyChanges` decides what is allowed and what changed, ticket types and
+ * capacities included). Raising a capacity or a ticket type's quota promotes people from the
+ * waitlists at once; editing a published event tells everyone registered.
  */
 export function updateEvent(
   deps: EventDeps,
@@ -104,17 +106,19 @@ export function updateEvent(
 ): Promise<EventDto> {
   const reason = (changes: readonly FieldChanged[]) => changes.map((c) => c.field).join(',') || null;
   return manage(deps, actor, eventId, origin, { action: 'event.updated', reason }, async (trx, event) => {
-    const { changes } = applyChanges(event, patch);
+    const { changes, ticketTypes } = applyChanges(event, patch, () => newId('tkt'));
     const repo = eventsRepository(trx);
-    let result = await repo.update(eventId, patch);
-    if (patch.capacity !== undefined && patch.capacity > event.capacity) {
+    const { capacity: _capacity, ticketTypes: _types, ...fields } = patch;
+    let result = await repo.update(eventId, fields, ticketTypes);
+    if (ticketTypes) {
+      // Any quota may have grown (or a new type come): let the waiting in where both limits allow.
       const { promoted } = await fillFreedSeats(deps.outbox, trx, eventId, { actorId: actor.id, origin });
       if (promoted > 0) result = (await repo.findById(eventId))!;
     }
     if (announcesChanges(event, changes)) {
       const changed = changes.map((c) => c.field);
       await deps.outbox.add(trx, eventUpdatedMessage(result, actor, changed, await registrantsOf(trx, eventId)));
-      if (patch.capacity !== undefined) await deps.outbox.add(trx, availabilityMessage(result, result.availability));
+      if (ticketTypes) await deps.outbox.add(trx, availabilityMessage(countsOf(result)));
     }
     return { event: result, changes };
   });
@@ -140,7 +144,7 @@ export function cancelEvent(deps: EventDeps, actor: AuthUser, eventId: string, o
           cancelledAt: new Date().toISOString(),
         },
       },
-      availabilityMessage(result, result.availability),
+      availabilityMessage(countsOf(result)),
     );
     return { event: result, changes };
   });

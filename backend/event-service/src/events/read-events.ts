@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { EventsDb } from '../db/schema.js';
 import { mayView } from './event-access.js';
 import { eventsRepository } from './events.repository.js';
+import { withoutHiddenTypes } from './ticket-types.js';
 import { EVENT_CACHE_TTL_SECONDS, eventDefinitionKey, eventKey } from './event-cache.js';
 
 const cursor = cursorCodec(z.object({ startsAt: z.iso.datetime(), id: z.string().max(40) }));
@@ -27,7 +28,8 @@ export async function listEvents(db: Kysely<EventsDb>, viewer: AuthUser | undefi
     limit: limit + 1,
     filter,
   });
-  return toPage(items, limit, (e) => ({ startsAt: e.startsAt, id: e.id }), cursor.encode);
+  const shown = items.map((e) => (canManageEvent(e, viewer) ? e : withoutHiddenTypes(e)));
+  return toPage(shown, limit, (e) => ({ startsAt: e.startsAt, id: e.id }), cursor.encode);
 }
 
 /**
@@ -49,8 +51,10 @@ export async function getEvent(
     (found) => found?.status === 'published' && found.visibility === 'public',
   );
   if (!event || !(await mayView(deps.db, event, viewer, invite))) throw new AppError(ErrorCode.NOT_FOUND, 'No such event.');
-  // The invitation link is for the event's managers; it never enters the shared cache.
-  if (event.visibility === 'private' && canManageEvent(event, viewer)) {
+  // Hidden ticket types and the invitation link are for the event's managers; neither is taken
+  // out of, nor put into, the shared cache.
+  if (!canManageEvent(event, viewer)) return withoutHiddenTypes(event);
+  if (event.visibility === 'private') {
     const code = await repo.inviteCode(id);
     if (code) return { ...event, inviteUrl: `/events/${id}?invite=${code}` };
   }
@@ -83,5 +87,5 @@ export async function getEventForRegistration(
 export async function listManagedEvents(db: Kysely<EventsDb>, user: AuthUser): Promise<EventDto[]> {
   // Listed on events but no longer allowed to organize: nothing to manage.
   if (!mayOrganize(user.roles)) return [];
-  return eventsRepository(db).listOrganizedBy(user.id);
+  return (await eventsRepository(db).listOrganizedBy(user.id)).map((e) => (canManageEvent(e, user) ? e : withoutHiddenTypes(e)));
 }

@@ -31,7 +31,7 @@ export async function cancelRegistration(
     // Someone else's registration is indistinguishable from a missing one.
     if (found.user_id !== actor.id && !canManageEvent(event, actor)) throw hidden();
     const row = (await registrations.findById(registrationId, { forUpdate: true }))!;
-    const cancellation = cancel(row.status);
+    const cancellation = cancel(row.status, row.ticket_type_id);
     if (!cancellation) return toRegistrationDto(row);
     const cancelled = await registrations.markCancelled(registrationId);
     await seats.adjust(event.id, cancellation.delta);
@@ -42,7 +42,7 @@ export async function cancelRegistration(
     await deps.outbox.add(
       trx,
       registrationMessage(MessageType.RegistrationCancelled, cancelled, ledger),
-      availabilityMessage(ledger, ledger),
+      availabilityMessage(ledger),
       ...audits,
     );
     return toRegistrationDto(cancelled);

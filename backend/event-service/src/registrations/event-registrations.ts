@@ -6,7 +6,7 @@ import { statusChange } from './registration.js';
 import { originOrNone, registrationAuditMessages, registrationMessage } from './registration-messages.js';
 import { registrationsRepository } from './registrations.repository.js';
 import { seatsRepository, type SeatLedger } from './seats.repository.js';
-import { seatsToPromote } from './seats.js';
+import { planPromotions, seatsLeft } from './seats.js';
 
 /**
  * What other features ask of registrations when an event changes (the events feature's cancel and
@@ -22,9 +22,11 @@ export interface Cause {
 }
 
 /**
- * Gives free seats to the head of the waitlist, in waitlist order: `registration.promoted.v1` and
- * an audit record (waitlisted → confirmed) for each. Takes the event row lock first (again, if the
- * caller holds it already). Returns the ledger afterwards and how many were promoted.
+ * Gives free seats to the heads of the ticket types' waitlists, in waitlist order across types,
+ * each only while both its type's quota and the event's capacity have a seat (`planPromotions`):
+ * `registration.promoted.v1` and an audit record (waitlisted → confirmed) for each. Takes the
+ * event row lock first (again, if the caller holds it already). Returns the ledger afterwards and
+ * how many were promoted.
  */
 export async function fillFreedSeats(
   outbox: Outbox,
@@ -34,9 +36,17 @@ export async function fillFreedSeats(
 ): Promise<{ ledger: SeatLedger; promoted: number }> {
   const seats = seatsRepository(trx);
   const ledger = (await seats.lock(eventId))!;
-  const promoted = await registrationsRepository(trx).promoteHead(eventId, seatsToPromote(ledger));
+  const registrations = registrationsRepository(trx);
+  const waiting = ledger.waitlisted > 0 ? await registrations.waitingHeads(eventId, seatsLeft(ledger)) : [];
+  const promoted = await registrations.promote(planPromotions(ledger, ledger.ticketTypes, waiting));
   if (promoted.length === 0) return { ledger, promoted: 0 };
-  const after = await seats.adjust(eventId, { confirmed: promoted.length, waitlisted: -promoted.length });
+  const perType = new Map<string, number>();
+  for (const row of promoted) perType.set(row.ticket_type_id, (perType.get(row.ticket_type_id) ?? 0) + 1);
+  const after = await seats.adjust(eventId, {
+    confirmed: promoted.length,
+    waitlisted: -promoted.length,
+    types: [...perType].map(([id, n]) => ({ id, confirmed: n, waitlisted: -n })),
+  });
   const audits = await registrationAuditMessages(
     outbox,
     trx,
@@ -54,11 +64,13 @@ export async function fillFreedSeats(
 
 /**
  * Releases every live registration of an event that is being cancelled, each audited
- * (confirmed|waitlisted → cancelled). Registrants are told by the event's own `event.cancelled.v1`,
- * which carries the returned user ids; the caller resets the counters with the event's status.
+ * (confirmed|waitlisted → cancelled), and clears the ticket types' counters. Registrants are told by
+ * the event's own `event.cancelled.v1`, which carries the returned user ids; the caller resets the
+ * event's counters with its status.
  */
 export async function releaseRegistrationsOf(outbox: Outbox, trx: Transaction<EventsDb>, eventId: string, cause: Cause): Promise<string[]> {
   const released = await registrationsRepository(trx).cancelAllOf(eventId);
+  await seatsRepository(trx).clearTypes(eventId);
   const audits = await registrationAuditMessages(
     outbox,
     trx,

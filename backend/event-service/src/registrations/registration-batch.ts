@@ -14,12 +14,12 @@ import type { Kysely } from 'kysely';
 import type { EventsDb } from '../db/schema.js';
 import { eventKey } from '../events/event-cache.js';
 import { registrationIdempotency, registrationScope } from './idempotency.js';
-import { eventNoLongerOpen, statusChange } from './registration.js';
+import { eventNoLongerOpen, statusChange, ticketTypeGone } from './registration.js';
 import { availabilityMessage, madeAs, originOrNone, registrationAuditMessages, registrationMessage } from './registration-messages.js';
 import { presentRegistration } from './registration-view.js';
 import { registrationsRepository, toRegistrationDto } from './registrations.repository.js';
 import { seatsRepository } from './seats.repository.js';
-import { claimSeats } from './seats.js';
+import { claimTypedSeats } from './seats.js';
 import type { Answers } from './answers.js';
 import type { TicketSigner } from './tickets.js';
 
@@ -40,6 +40,8 @@ export interface Registered {
 /** One registration waiting for its event's next batch; already checked against the event. */
 export interface PendingRegistration {
   userId: string;
+  /** One of the event's ticket types, chosen when the request was screened. */
+  ticketTypeId: string;
   answers: Answers;
   idempotencyKey: string | undefined;
   traceparent: string | undefined;
@@ -108,10 +110,12 @@ export async function registerBatch(
 }
 
 /**
- * One transaction for the batch: the event row lock, the seat arithmetic (`claimSeats`) on the
- * locked counters, one counter UPDATE, one INSERT of the registrations, one outbox INSERT (their
- * messages, the availability and their audit records), one INSERT of Idempotency-Keys, one WAL
- * flush. The batch keeps the arrival order, so the waitlist stays strictly first come first served.
+ * One transaction for the batch: the event row lock and its ticket types' locks, the seat
+ * arithmetic (`claimTypedSeats`: a seat only where both the type's quota and the event's capacity
+ * allow it) on the locked counters, the counter UPDATEs, one INSERT of the registrations, one
+ * outbox INSERT (their messages, the availability and their audit records), one INSERT of
+ * Idempotency-Keys, one WAL flush. The batch keeps the arrival order, so each type's waitlist
+ * stays strictly first come first served.
  */
 async function tryRegisterBatch(
   deps: SeatClaimDeps,
@@ -132,21 +136,38 @@ async function tryRegisterBatch(
       const seats = seatsRepository(trx);
       const locked = await seats.lock(eventId);
       if (!locked || locked.status !== 'published') throw eventNoLongerOpen();
-      const claim = claimSeats(locked, fresh.length);
-      const after = await seats.adjust(eventId, { confirmed: claim.granted, waitlisted: fresh.length - claim.granted });
-      const confirmedAt = (i: number) => i < claim.granted;
+      if (fresh.some((item) => !locked.ticketTypes.some((t) => t.id === item.ticketTypeId))) throw ticketTypeGone();
+      const claim = claimTypedSeats(
+        locked,
+        locked.ticketTypes,
+        fresh.map((item) => item.ticketTypeId),
+      );
+      const after = await seats.adjust(eventId, {
+        confirmed: claim.event.confirmed - locked.confirmed,
+        waitlisted: claim.event.waitlisted - locked.waitlisted,
+        types: claim.types.map((t, i) => ({
+          id: t.id,
+          confirmed: t.confirmed - locked.ticketTypes[i]!.confirmed,
+          waitlisted: t.waitlisted - locked.ticketTypes[i]!.waitlisted,
+        })),
+      });
+      const confirmedAt = (i: number) => claim.outcomes[i]!.confirmed;
       const inserted = await registrationsRepository(trx).insertMany(
         eventId,
-        fresh.map((item, i) => ({ userId: item.userId, answers: item.answers, status: confirmedAt(i) ? 'confirmed' : 'waitlisted' })),
+        fresh.map((item, i) => ({
+          userId: item.userId,
+          ticketTypeId: item.ticketTypeId,
+          answers: item.answers,
+          status: confirmedAt(i) ? 'confirmed' : 'waitlisted',
+        })),
       );
-      const dtos = inserted.map((row, i) =>
-        toRegistrationDto(
+      const dtos = inserted.map((row, i) => {
+        const outcome = claim.outcomes[i]!;
+        return toRegistrationDto(
           row,
-          confirmedAt(i)
-            ? { ticketToken: deps.tickets.sign(row.id, eventId) }
-            : { waitlistPosition: claim.firstWaitlistPlace + (i - claim.granted) },
-        ),
-      );
+          outcome.confirmed ? { ticketToken: deps.tickets.sign(row.id, eventId) } : { waitlistPosition: outcome.waitlistPlace },
+        );
+      });
       const audits = await registrationAuditMessages(
         deps.outbox,
         trx,
@@ -169,7 +190,7 @@ async function tryRegisterBatch(
           ),
           traceparent: fresh[i]!.traceparent,
         })),
-        availabilityMessage(after, after),
+        availabilityMessage(after),
         ...audits,
       );
       await registrationIdempotency(trx).remember(

@@ -2,21 +2,50 @@ import { recordAudit, type OutgoingMessage, type Outbox, type RequestOrigin } fr
 import { MessageType, type EventDto, type RegistrationStatus } from '@secureevent/contracts';
 import type { Transaction } from 'kysely';
 import type { FieldChanged } from '../events/event.js';
-import { availabilityOf, type SeatCounts } from './seats.js';
+import { seatsLeft, ticketTypeAvailabilityOf } from './seats.js';
 import type { RegistrationRow } from './registrations.repository.js';
+import type { SeatLedger } from './seats.repository.js';
 
 /** The event fields registration messages carry. */
 export type AnnouncedEvent = Pick<EventDto, 'id' | 'title' | 'startsAt' | 'visibility'>;
 
-/** `event.availability_changed.v1` for an event's counters after a change. */
-export function availabilityMessage(
-  event: Pick<EventDto, 'id' | 'visibility'>,
-  counts: SeatCounts,
-): OutgoingMessage<typeof MessageType.EventAvailabilityChanged> {
+/** What an availability message tells: the event's counters and every ticket type's. */
+export type AnnouncedCounts = Pick<SeatLedger, 'id' | 'visibility' | 'capacity' | 'confirmed' | 'waitlisted' | 'ticketTypes'>;
+
+/** `event.availability_changed.v1` for an event's counters after a change, per ticket type too. */
+export function availabilityMessage(counts: AnnouncedCounts): OutgoingMessage<typeof MessageType.EventAvailabilityChanged> {
   return {
     type: MessageType.EventAvailabilityChanged,
-    subject: event.id,
-    data: { eventId: event.id, visibility: event.visibility, ...availabilityOf(counts), at: new Date().toISOString() },
+    subject: counts.id,
+    data: {
+      eventId: counts.id,
+      visibility: counts.visibility,
+      capacity: counts.capacity,
+      confirmed: counts.confirmed,
+      seatsLeft: seatsLeft(counts),
+      waitlisted: counts.waitlisted,
+      ticketTypes: counts.ticketTypes.map((t) => ({ ...ticketTypeAvailabilityOf(counts, t), hidden: t.hidden })),
+      at: new Date().toISOString(),
+    },
+  };
+}
+
+/** An event as the API shows it (to its managers: every type), as the counts an availability message tells. */
+export function countsOf(event: EventDto): AnnouncedCounts {
+  const hidden = new Map(event.ticketTypes.map((t) => [t.id, t.hidden]));
+  return {
+    id: event.id,
+    visibility: event.visibility,
+    capacity: event.availability.capacity,
+    confirmed: event.availability.confirmed,
+    waitlisted: event.availability.waitlisted,
+    ticketTypes: (event.availability.ticketTypes ?? []).map((t) => ({
+      id: t.id,
+      capacity: t.capacity,
+      confirmed: t.confirmed,
+      waitlisted: t.waitlisted,
+      hidden: hidden.get(t.id) ?? false,
+    })),
   };
 }
 
@@ -40,6 +69,7 @@ export function registrationMessage(
       eventTitle: event.title,
       startsAt: event.startsAt,
       status: row.status,
+      ticketTypeId: row.ticket_type_id,
       ...(waitlistPosition !== undefined ? { waitlistPosition } : {}),
       at: new Date().toISOString(),
     },

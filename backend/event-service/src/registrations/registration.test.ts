@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppError } from '@secureevent/shared';
-import { assertRegistrationOpen, cancel } from './registration.js';
+import type { TicketType } from '@secureevent/contracts';
+import { assertRegistrationOpen, cancel, chooseTicketType } from './registration.js';
 
 const codeOf = (fn: () => unknown) => {
   try {
@@ -38,17 +39,80 @@ describe('registration window', () => {
 
 describe('cancelling a registration', () => {
   it('when a confirmed registration is cancelled, then it frees a seat', () => {
-    expect(cancel('confirmed')).toEqual({
+    expect(cancel('confirmed', 'tkt_a')).toEqual({
       changes: [{ field: 'status', from: 'confirmed', to: 'cancelled' }],
-      delta: { confirmed: -1, waitlisted: 0 },
+      delta: { confirmed: -1, waitlisted: 0, types: [{ id: 'tkt_a', confirmed: -1, waitlisted: 0 }] },
     });
   });
 
   it('when a waitlisted registration is cancelled, then it frees a place in the queue', () => {
-    expect(cancel('waitlisted')?.delta).toEqual({ confirmed: 0, waitlisted: -1 });
+    expect(cancel('waitlisted', 'tkt_a')?.delta).toEqual({
+      confirmed: 0,
+      waitlisted: -1,
+      types: [{ id: 'tkt_a', confirmed: 0, waitlisted: -1 }],
+    });
   });
 
   it('when it is already cancelled, then cancelling again changes nothing', () => {
-    expect(cancel('cancelled')).toBeUndefined();
+    expect(cancel('cancelled', 'tkt_a')).toBeUndefined();
+  });
+});
+
+describe('choosing a ticket type', () => {
+  const type = (id: string, extra: Partial<TicketType> = {}): TicketType => ({
+    id,
+    name: id,
+    description: null,
+    capacity: 10,
+    hidden: false,
+    accessCodeRequired: false,
+    salesStart: null,
+    salesEnd: null,
+    ...extra,
+  });
+  const now = new Date('2026-06-01T12:00:00Z');
+  const fieldOf = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (err) {
+      return (err as AppError).extra.errors?.map((e) => e.field);
+    }
+    return [];
+  };
+
+  it('when the event has one type and none is named, then it is that one', () => {
+    expect(chooseTicketType([type('tkt_a')], undefined, { now }).id).toBe('tkt_a');
+  });
+
+  it('when the event has several types, then the one named is chosen; none named is VALIDATION_FAILED on body.ticketTypeId', () => {
+    const types = [type('tkt_a'), type('tkt_b')];
+    expect(chooseTicketType(types, 'tkt_b', { now }).id).toBe('tkt_b');
+    expect(codeOf(() => chooseTicketType(types, undefined, { now }))).toBe('VALIDATION_FAILED');
+    expect(fieldOf(() => chooseTicketType(types, undefined, { now }))).toEqual(['body.ticketTypeId']);
+  });
+
+  it('when one type is visible and another hidden, then naming none picks the visible one', () => {
+    expect(chooseTicketType([type('tkt_a'), type('tkt_h', { hidden: true })], undefined, { now }).id).toBe('tkt_a');
+  });
+
+  it("when the type is not one of the event's, then VALIDATION_FAILED", () => {
+    expect(codeOf(() => chooseTicketType([type('tkt_a')], 'tkt_z', { now }))).toBe('VALIDATION_FAILED');
+  });
+
+  it.each([
+    ['hidden', { hidden: true }],
+    ['behind an access code', { accessCodeRequired: true }],
+  ] as const)('when the type is %s and no code was accepted, then FORBIDDEN on body.accessCode; with one, it is chosen', (_what, extra) => {
+    const types = [type('tkt_a'), type('tkt_s', extra)];
+    expect(codeOf(() => chooseTicketType(types, 'tkt_s', { now }))).toBe('FORBIDDEN');
+    expect(fieldOf(() => chooseTicketType(types, 'tkt_s', { now }))).toEqual(['body.accessCode']);
+    expect(chooseTicketType(types, 'tkt_s', { now, codeAccepted: true }).id).toBe('tkt_s');
+  });
+
+  it.each([
+    ['before its sales start', { salesStart: '2026-06-01T12:00:01Z' }],
+    ['at its sales end', { salesEnd: '2026-06-01T12:00:00Z' }],
+  ] as const)('when it is %s, then REGISTRATION_CLOSED', (_what, extra) => {
+    expect(codeOf(() => chooseTicketType([type('tkt_a', extra)], 'tkt_a', { now }))).toBe('REGISTRATION_CLOSED');
   });
 });

@@ -17,8 +17,10 @@ export function toRegistrationDto(row: RegistrationRow, extra: { waitlistPositio
     eventId: row.event_id,
     userId: row.user_id,
     status: row.status,
+    ticketTypeId: row.ticket_type_id,
     ...(extra.waitlistPosition !== undefined ? { waitlistPosition: extra.waitlistPosition } : {}),
     ...(extra.ticketToken !== undefined ? { ticketToken: extra.ticketToken } : {}),
+    ...(extra.ticketToken !== undefined ? { ticketCode: row.ticket_code } : {}),
     answers: row.answers,
     createdAt: new Date(row.created_at).toISOString(),
     checkedInAt: row.checked_in_at ? new Date(row.checked_in_at).toISOString() : null,
@@ -77,13 +79,13 @@ export function registrationsRepository(db: Kysely<EventsDb>) {
       return q.orderBy('e.starts_at').orderBy('r.created_at', 'desc').limit(500).execute();
     },
 
-    /** 1-based place in the waitlist (the count of people still waiting ahead, plus one). */
+    /** 1-based place in the ticket type's waitlist (the count of people still waiting ahead for that type, plus one). */
     async waitlistPosition(row: RegistrationRow): Promise<number | undefined> {
       if (row.status !== 'waitlisted' || row.waitlist_seq === null) return undefined;
       const r = await db
         .selectFrom('registrations')
         .select((eb) => eb.fn.countAll<string>().as('n'))
-        .where('event_id', '=', row.event_id)
+        .where('ticket_type_id', '=', row.ticket_type_id)
         .where('status', '=', 'waitlisted')
         .where('waitlist_seq', '<=', row.waitlist_seq)
         .executeTakeFirstOrThrow();
@@ -96,7 +98,7 @@ export function registrationsRepository(db: Kysely<EventsDb>) {
      */
     async insertMany(
       eventId: string,
-      people: readonly { userId: string; status: 'confirmed' | 'waitlisted'; answers: Answers }[],
+      people: readonly { userId: string; ticketTypeId: string; status: 'confirmed' | 'waitlisted'; answers: Answers }[],
     ): Promise<RegistrationRow[]> {
       const now = new Date();
       const rows = await db
@@ -106,6 +108,7 @@ export function registrationsRepository(db: Kysely<EventsDb>) {
             id: newId('reg'),
             event_id: eventId,
             user_id: r.userId,
+            ticket_type_id: r.ticketTypeId,
             status: r.status,
             answers: JSON.stringify(r.answers) as unknown as Answers,
             // The sequence lives in the service's own schema (events).
@@ -123,23 +126,49 @@ export function registrationsRepository(db: Kysely<EventsDb>) {
       return people.map((p) => byUser.get(p.userId)!);
     },
 
-    /** Confirms up to `seats` people from the head of the event's waitlist, in waitlist order. */
-    async promoteHead(eventId: string, seats: number): Promise<RegistrationRow[]> {
-      if (seats <= 0) return [];
-      return db
-        .updateTable('registrations')
-        .set({ status: 'confirmed', promoted_at: new Date(), confirmed_at: new Date(), waitlist_seq: null })
-        .where('id', 'in', (eb) =>
+    /**
+     * The first `perType` people waiting for each of the event's ticket types, in waitlist order
+     * across types (who a promotion may let in: never more than the seats left).
+     */
+    async waitingHeads(eventId: string, perType: number): Promise<{ id: string; ticketTypeId: string }[]> {
+      if (perType <= 0) return [];
+      const rows = await db
+        .selectFrom((eb) =>
           eb
             .selectFrom('registrations')
-            .select('id')
+            .select((w) => [
+              'id',
+              'ticket_type_id',
+              'waitlist_seq',
+              w.fn
+                .agg<string>('row_number')
+                .over((o) => o.partitionBy('ticket_type_id').orderBy('waitlist_seq'))
+                .as('place'),
+            ])
             .where('event_id', '=', eventId)
             .where('status', '=', 'waitlisted')
-            .orderBy('waitlist_seq')
-            .limit(seats),
+            .as('w'),
         )
+        .select(['w.id', 'w.ticket_type_id'])
+        .where('w.place', '<=', String(perType))
+        .orderBy('w.waitlist_seq')
+        .execute();
+      return rows.map((r) => ({ id: r.id, ticketTypeId: r.ticket_type_id }));
+    },
+
+    /** Confirms these waitlisted registrations (the caller chose them with the seat arithmetic). */
+    async promote(ids: readonly string[]): Promise<RegistrationRow[]> {
+      if (ids.length === 0) return [];
+      const now = new Date();
+      const rows = await db
+        .updateTable('registrations')
+        .set({ status: 'confirmed', promoted_at: now, confirmed_at: now, waitlist_seq: null })
+        .where('id', 'in', [...ids])
+        .where('status', '=', 'waitlisted')
         .returningAll()
         .execute();
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
     },
 
     async markCancelled(id: string): Promise<RegistrationRow> {

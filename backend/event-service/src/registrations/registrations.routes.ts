@@ -47,9 +47,10 @@ export function registrationsRoutes(deps: ServiceDeps<EventsDb>, tickets: Ticket
     responses: {
       201: { description: 'Registered: confirmed with a ticket, or waitlisted with a position', schema: registrationSchema },
       200: { description: 'Already registered (or a retried Idempotency-Key): the existing registration', schema: registrationSchema },
-      400: problem('Missing or invalid answers'),
+      400: problem('Missing or invalid answers, or no such ticket type'),
+      403: problem('The ticket type opens only with an access code'),
       404: problem('No such event'),
-      409: problem('Registration closed'),
+      409: problem('Registration closed (or the ticket type is not on sale)'),
     },
     handler: async ({ params, query, body, user, req }) => {
       const header = req.get('idempotency-key');
@@ -59,6 +60,7 @@ export function registrationsRoutes(deps: ServiceDeps<EventsDb>, tickets: Ticket
         });
       }
       const { created, registration } = await registrar.register(user, params.id, body.answers, {
+        ticketTypeId: body.ticketTypeId,
         idempotencyKey: header,
         invite: query.invite,
         origin: originOf(req),

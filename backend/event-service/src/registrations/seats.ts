@@ -1,4 +1,4 @@
-import type { Availability } from '@secureevent/contracts';
+import type { Availability, TicketTypeAvailability } from '@secureevent/contracts';
 
 /**
  * Seat arithmetic: who of a batch gets a seat, who waits and where, and how many waiting people a
@@ -55,7 +55,101 @@ export function seatsToPromote(counts: SeatCounts): number {
   return Math.min(counts.waitlisted, seatsLeft(counts));
 }
 
+/** One ticket type's counters (its quota, and its confirmed and waitlisted registrations). */
+export interface TicketTypeCounts extends SeatCounts {
+  id: string;
+}
+
+/** Where one newcomer of a batch ends up: a seat, or a place in their ticket type's waitlist. */
+export type SeatOutcome = { confirmed: true } | { confirmed: false; waitlistPlace: number };
+
+/** What claiming seats of several ticket types for a batch decides. */
+export interface TypedSeatClaim {
+  /** One per newcomer, in arrival order. */
+  outcomes: SeatOutcome[];
+  /** The event's counters after the claim. */
+  event: SeatCounts;
+  /** Every type's counters after the claim, in the order given. */
+  types: TicketTypeCounts[];
+}
+
+/**
+ * Claims seats for newcomers who each asked for a ticket type (`requested`, in arrival order): a
+ * seat is granted only when both limits allow it. Newcomer i of type t, with the counters as they
+ * stand after the newcomers before i:
+ * - waits when anyone waits for t (t's waitlist is strictly first come, first served), when t has
+ *   no seat left (its quota), or when the event has none (the overall capacity);
+ * - else takes a seat of t, which is also one of the event's;
+ * - a place is t's waitlist length after joining it: t's queue is its own.
+ * Other types' waitlists do not hold a newcomer back: after every change the promotions have run
+ * (`planPromotions`), so while the event has room nobody waits for a type that has room.
+ * Afterwards every type's confirmed ≤ its capacity and the event's confirmed ≤ its capacity.
+ * An unknown type is a programming error (the request was screened against the event).
+ */
+export function claimTypedSeats(event: SeatCounts, types: readonly TicketTypeCounts[], requested: readonly string[]): TypedSeatClaim {
+  const e = { ...event };
+  const byId = new Map(types.map((t) => [t.id, { ...t }]));
+  const outcomes = requested.map((typeId): SeatOutcome => {
+    const t = byId.get(typeId);
+    if (!t) throw new RangeError(`no ticket type ${typeId} on this event`);
+    if (t.waitlisted === 0 && seatsLeft(t) > 0 && seatsLeft(e) > 0) {
+      t.confirmed += 1;
+      e.confirmed += 1;
+      return { confirmed: true };
+    }
+    t.waitlisted += 1;
+    e.waitlisted += 1;
+    return { confirmed: false, waitlistPlace: t.waitlisted };
+  });
+  return { outcomes, event: e, types: types.map((t) => byId.get(t.id)!) };
+}
+
+/** Someone waiting for a ticket type, as the waitlist's head lists them (in waitlist order). */
+export interface Waiting {
+  id: string;
+  ticketTypeId: string;
+}
+
+/**
+ * Who of the waiting goes in after a change (a cancelled seat, a raised quota or overall
+ * capacity): in waitlist order across types, each person whose type still has a seat while the
+ * event still has one. Greedy in that order keeps every type's queue strict (a type's later
+ * people are passed over only once that type is full). `waiting` must hold, for every type, at
+ * least its first `seatsLeft(event)` people in order (no more can go in).
+ */
+export function planPromotions(event: SeatCounts, types: readonly TicketTypeCounts[], waiting: readonly Waiting[]): string[] {
+  let eventLeft = seatsLeft(event);
+  const typeLeft = new Map(types.map((t) => [t.id, seatsLeft(t)]));
+  const promoted: string[] = [];
+  for (const w of waiting) {
+    if (eventLeft === 0) break;
+    const left = typeLeft.get(w.ticketTypeId) ?? 0;
+    if (left === 0) continue;
+    typeLeft.set(w.ticketTypeId, left - 1);
+    eventLeft -= 1;
+    promoted.push(w.id);
+  }
+  return promoted;
+}
+
+/** A ticket type's counts as shown: its seats left are also bounded by the event's. */
+export function ticketTypeAvailabilityOf(event: SeatCounts, type: TicketTypeCounts): TicketTypeAvailability {
+  return {
+    id: type.id,
+    capacity: type.capacity,
+    confirmed: type.confirmed,
+    seatsLeft: Math.min(seatsLeft(type), seatsLeft(event)),
+    waitlisted: type.waitlisted,
+  };
+}
+
 /** The counters as the API and `event.availability_changed.v1` show them. */
-export function availabilityOf(counts: SeatCounts): Availability {
-  return { capacity: counts.capacity, confirmed: counts.confirmed, seatsLeft: seatsLeft(counts), waitlisted: counts.waitlisted };
+export function availabilityOf(counts: SeatCounts, types: readonly TicketTypeCounts[] = []): Availability {
+  return {
+    capacity: counts.capacity,
+    confirmed: counts.confirmed,
+    seatsLeft: seatsLeft(counts),
+    waitlisted: counts.waitlisted,
+    ticketTypes: types.map((t) => ticketTypeAvailabilityOf(counts, t)),
+  };
 }
