@@ -313,6 +313,20 @@ describe('real-time gateway at /ws', () => {
   });
 
   describe('availability', () => {
+    it('when availability carries ticket types, then the room hears the visible types’ counts and never a hidden one', async () => {
+      const pub = await publishedEvent('public');
+      const c = await open();
+      await c.subscribe(pub.room);
+      const shown = { id: 'tkt_0123456789abcdefghijklmno', capacity: 60, confirmed: 7, seatsLeft: 53, waitlisted: 0, hidden: false };
+      const hidden = { id: 'tkt_zyxwvutsrqponmlkjihgfedcb', capacity: 5, confirmed: 2, seatsLeft: 3, waitlisted: 0, hidden: true };
+      const m = messages.availability(pub.eventId, 9);
+      await env.publishRaw(m.type, { ...m, data: { ...m.data, ticketTypes: [shown, hidden] } });
+      const frame = await c.next('availability');
+      expect(frame.type === 'availability' && frame.availability.ticketTypes).toEqual([
+        { id: shown.id, capacity: 60, confirmed: 7, seatsLeft: 53, waitlisted: 0 },
+      ]);
+    });
+
     it('when a burst of availability changes arrives, then the room gets fewer pushes, in order, ending on the latest counts', async () => {
       const pub = await publishedEvent('public');
       const c = await open();

@@ -57,13 +57,15 @@ export function realtimeConsumer(publish: (f: RoomFrame) => void): ConsumerDefin
       [MessageType.EventAvailabilityChanged]: async (trx, { data, afterCommit }) => {
         await eventAccessRepository(trx).ensure(data.eventId, data.visibility);
         const { capacity, confirmed, seatsLeft, waitlisted } = data;
+        // The room is everyone's who may see the event: hidden ticket types are not announced to it.
+        const ticketTypes = data.ticketTypes?.filter((t) => !t.hidden).map(({ hidden: _hidden, ...t }) => t);
         afterCommit(() =>
           publish({
             room: `event:${data.eventId}`,
             frame: {
               type: 'availability',
               eventId: data.eventId,
-              availability: { capacity, confirmed, seatsLeft, waitlisted },
+              availability: { capacity, confirmed, seatsLeft, waitlisted, ...(ticketTypes ? { ticketTypes } : {}) },
               at: data.at,
             },
           }),
