@@ -30,8 +30,7 @@ test('when an organizer has published an event, then a visitor sees it on the ev
   page.on('console', (msg) => {
     if (msg.type() === 'error') violations.push(msg.text());
   });
-  await page.goto('/');
-  await expect(page).toHaveURL(/\/events$/);
+  await page.goto('/events');
   const card = page.getByTestId('event-card').filter({ hasText: title });
   await expect(card).toBeVisible();
   await expect(card).toContainText('Room E2E');

@@ -1,11 +1,18 @@
 import { Routes } from '@angular/router';
 
 import { requireRole, requireSignIn, requireSignedOut } from './auth/auth.guards';
+import { landingOrDashboard } from './landing/landing.guard';
 
 // Titles are translation keys (see TranslatedTitleStrategy). Every feature is lazy-loaded so the initial bundle holds only the shell, the auth state, the
 // interceptor and the WebSocket client.
 export const routes: Routes = [
-  { path: '', pathMatch: 'full', redirectTo: 'events' },
+  {
+    path: '',
+    pathMatch: 'full',
+    title: 'titles.landing',
+    canActivate: [landingOrDashboard],
+    loadComponent: () => import('./landing/landing.page').then((m) => m.LandingPage),
+  },
   {
     path: 'sign-in',
     title: 'titles.signIn',
