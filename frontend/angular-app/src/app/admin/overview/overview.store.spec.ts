@@ -60,6 +60,8 @@ describe('OverviewStore', () => {
       tz: 'Europe/Berlin',
       counts: [
         row(yesterday, 1, { action: 'registration.confirmed', type: 'registration.confirmed.v1' }),
+        // The same registration as an audit record: counted once, as the message.
+        row(yesterday, 1, { action: 'registration.confirmed', outcome: 'success' }),
         // Far more than a page of entries: counted by the server, taken as they are.
         row(today, 2_345, { action: 'registration.confirmed', type: 'registration.confirmed.v1' }),
         row(today, 3, { action: 'registration.waitlisted', type: 'registration.waitlisted.v1' }),

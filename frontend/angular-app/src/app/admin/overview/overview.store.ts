@@ -92,9 +92,10 @@ export class OverviewStore {
           eventsByStatus,
           eventsComplete: events.complete,
           topEvents,
-          registrations: series((row) => row.action === 'registration.confirmed'),
-          waitlisted: series((row) => row.action === 'registration.waitlisted'),
-          // A check-in is both a message and an audit record; count the message once.
+          // A registration and a check-in are each both a message and an audit record of the same
+          // action: count the message, once.
+          registrations: series((row) => row.type === 'registration.confirmed.v1'),
+          waitlisted: series((row) => row.type === 'registration.waitlisted.v1'),
           checkins: series((row) => row.type === 'checkin.recorded.v1'),
           signIns: series((row) => row.action === 'auth.login' && row.outcome === 'success'),
           failures: series((row) => row.outcome === 'failure'),
