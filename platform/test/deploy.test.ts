@@ -5,6 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
+import { Job } from 'kubernetes-models/batch/v1/Job';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
@@ -44,7 +46,7 @@ interface Container {
   name: string;
   image?: string;
   ports?: { name?: string; containerPort: number }[];
-  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string } } }[];
+  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
   envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
   livenessProbe?: Probe;
   readinessProbe?: Probe;
@@ -60,7 +62,7 @@ interface Container {
     capabilities?: { drop?: string[]; add?: string[] };
     seccompProfile?: { type: string };
   };
-  volumeMounts?: { name: string; mountPath: string }[];
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean; subPath?: string }[];
 }
 interface SpreadConstraint {
   maxSkew: number;
@@ -70,18 +72,30 @@ interface SpreadConstraint {
 }
 interface PodSpec {
   automountServiceAccountToken?: boolean;
+  serviceAccountName?: string;
   terminationGracePeriodSeconds?: number;
   topologySpreadConstraints?: SpreadConstraint[];
   hostNetwork?: boolean;
   securityContext?: { runAsNonRoot?: boolean; runAsUser?: number; seccompProfile?: { type: string } };
   containers: Container[];
   initContainers?: Container[];
-  volumes?: { name: string; secret?: { secretName: string }; emptyDir?: object }[];
+  volumes?: {
+    name: string;
+    secret?: { secretName: string; items?: { key: string }[] };
+    configMap?: { name: string; items?: { key: string }[] };
+    emptyDir?: object;
+  }[];
 }
 interface Workload {
   kind: string;
   metadata: Meta;
-  spec: { replicas?: number; selector: { matchLabels: Record<string, string> }; template: { metadata: Meta; spec: PodSpec } };
+  spec: {
+    replicas?: number;
+    selector: { matchLabels: Record<string, string> };
+    template: { metadata: Meta; spec: PodSpec };
+    serviceName?: string;
+    volumeClaimTemplates?: { metadata: { name: string } }[];
+  };
 }
 interface K8sObject {
   apiVersion: string;
@@ -146,6 +160,8 @@ const models: Record<string, new (data: never) => { validate(): void }> = {
   ConfigMap,
   Service,
   Deployment,
+  StatefulSet,
+  Job,
   PodDisruptionBudget,
   HorizontalPodAutoscaler,
   Ingress,
@@ -155,6 +171,10 @@ const models: Record<string, new (data: never) => { validate(): void }> = {
 };
 
 const workloadKinds = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'];
+const workloadsOf = (objects: K8sObject[]) => objects.filter((o) => workloadKinds.includes(o.kind)) as unknown as Workload[];
+/** The dev overlay's own data stores and the Job that generates the credentials (ADR 0025); prod has none. */
+const DEV_EXTRA_WORKLOADS = ['Job/dev-secrets', 'StatefulSet/postgres', 'StatefulSet/rabbitmq', 'StatefulSet/redis'];
+const DATA_STORES = { postgres: 5432, rabbitmq: 5672, redis: 6379 } as const;
 const selects = (selector: Record<string, string> | undefined, labels: Record<string, string> | undefined) =>
   Object.entries(selector ?? {}).every(([k, v]) => labels?.[k] === v);
 
@@ -189,11 +209,19 @@ describe.each(Object.keys(OVERLAYS) as (keyof typeof OVERLAYS)[])('k8s/overlays/
   });
 
   it('then every workload runs non-root, read-only, without capabilities or privilege escalation, with seccomp RuntimeDefault', () => {
-    const workloads = byKind<Workload>(render(overlay), 'Deployment');
-    expect(render(overlay).filter((o) => workloadKinds.includes(o.kind) && o.kind !== 'Deployment')).toEqual([]);
+    const workloads = workloadsOf(render(overlay));
+    expect(
+      workloads
+        .filter((w) => w.kind !== 'Deployment')
+        .map((w) => `${w.kind}/${w.metadata.name}`)
+        .sort(),
+    ).toEqual(overlay === 'dev' ? DEV_EXTRA_WORKLOADS : []);
     for (const w of workloads) {
       const pod = w.spec.template.spec;
-      expect(pod.automountServiceAccountToken, `${w.metadata.name}: service-account token`).toBe(false);
+      // Only the credentials Job talks to the API server (as its own ServiceAccount, bound to a Role limited to Secrets).
+      const isGenerator = w.kind === 'Job' && w.metadata.name === 'dev-secrets';
+      expect(pod.automountServiceAccountToken, `${w.metadata.name}: service-account token`).toBe(isGenerator);
+      if (isGenerator) expect(pod.serviceAccountName).toBe('dev-secrets');
       expect(pod.hostNetwork ?? false).toBe(false);
       for (const c of [...pod.containers, ...(pod.initContainers ?? [])]) {
         const where = `${w.metadata.name}/${c.name}`;
@@ -210,6 +238,13 @@ describe.each(Object.keys(OVERLAYS) as (keyof typeof OVERLAYS)[])('k8s/overlays/
         const tmp = c.volumeMounts?.find((m) => m.mountPath === '/tmp');
         expect(tmp, `${where}: /tmp mount`).toBeDefined();
         expect(pod.volumes?.find((v) => v.name === tmp?.name)?.emptyDir, `${where}: /tmp is an emptyDir`).toBeDefined();
+        // Any other mount is an emptyDir, a claim of the StatefulSet, or read-only (config and Secrets).
+        for (const m of c.volumeMounts ?? []) {
+          const volume = pod.volumes?.find((v) => v.name === m.name);
+          const claim = w.spec.volumeClaimTemplates?.some((t) => t.metadata.name === m.name);
+          if (volume?.configMap || volume?.secret) expect(m.readOnly, `${where}: ${m.mountPath} read-only`).toBe(true);
+          else expect(Boolean(volume?.emptyDir) || Boolean(claim), `${where}: ${m.mountPath}`).toBe(true);
+        }
       }
     }
   });
@@ -293,25 +328,32 @@ describe.each(Object.keys(OVERLAYS) as (keyof typeof OVERLAYS)[])('k8s/overlays/
     const objects = render(overlay);
     expect(byKind(objects, 'Secret')).toEqual([]);
     const referenced = new Set<string>();
-    for (const w of byKind<Workload>(objects, 'Deployment')) {
+    for (const w of workloadsOf(objects)) {
       const pod = w.spec.template.spec;
       for (const c of pod.containers) {
         for (const e of c.envFrom ?? []) if (e.secretRef) referenced.add(e.secretRef.name);
         for (const e of c.env ?? []) {
           if (e.valueFrom?.secretKeyRef) referenced.add(e.valueFrom.secretKeyRef.name);
-          // Literal values in a Deployment are never credentials.
-          expect(e.name, `${w.metadata.name}: env ${e.name}`).not.toMatch(/SECRET|PASSWORD|PRIVATE|TOKEN|API_KEY|_URL$/);
+          // Literal values in a workload are never credentials.
+          else expect(e.name, `${w.metadata.name}: env ${e.name}`).not.toMatch(/SECRET|PASSWORD|PRIVATE|TOKEN|API_KEY|_URL$/);
         }
       }
       for (const v of pod.volumes ?? []) if (v.secret) referenced.add(v.secret.secretName);
     }
     for (const ing of byKind<{ spec: IngressSpec }>(objects, 'Ingress')) for (const t of ing.spec.tls ?? []) referenced.add(t.secretName);
-    expect([...referenced].sort()).toEqual([...serviceNames.map((s) => `${s}-secrets`), 'secureevent-tls'].sort());
+    // Dev: the data stores read theirs (generated in the cluster by the Job dev-secrets, like the services').
+    const expected = [...serviceNames.map((s) => `${s}-secrets`), 'secureevent-tls', ...(overlay === 'dev' ? ['dev-data-stores'] : [])];
+    expect([...referenced].sort()).toEqual(expected.sort());
     // Operators learn every Secret's name and keys from docs/deployment.md.
     const docs = fs.readFileSync(path.join(root, 'docs', 'deployment.md'), 'utf8');
     for (const name of referenced) expect(docs, `docs/deployment.md names ${name}`).toContain(name);
 
-    const [config] = byKind(objects, 'ConfigMap');
+    const config = byKind(objects, 'ConfigMap').find((c) => c.metadata.name.startsWith('secureevent-config'));
+    expect(
+      byKind(objects, 'ConfigMap')
+        .map((c) => c.metadata.name.replace(/-[a-z0-9]{10}$/, ''))
+        .sort(),
+    ).toEqual(overlay === 'dev' ? ['dev-data-stores', 'secureevent-config'] : ['secureevent-config']);
     expect(config?.metadata.name).toMatch(/^secureevent-config-[a-z0-9]+$/);
     for (const [key, value] of Object.entries(config?.data ?? {})) {
       expect(key).not.toMatch(/SECRET|PASSWORD|PRIVATE|TOKEN|API_KEY|DATABASE_URL|AMQP_URL|REDIS_URL|SMTP_URL/);
@@ -337,7 +379,7 @@ describe.each(Object.keys(OVERLAYS) as (keyof typeof OVERLAYS)[])('k8s/overlays/
       objects,
       'Service',
     )) {
-      const targets = deployments.filter((w) => selects(svc.spec.selector, w.spec.template.metadata.labels));
+      const targets = workloadsOf(objects).filter((w) => selects(svc.spec.selector, w.spec.template.metadata.labels));
       expect(
         targets.map((w) => w.metadata.name),
         `Service/${svc.metadata.name}`,
@@ -379,7 +421,7 @@ describe.each(Object.keys(OVERLAYS) as (keyof typeof OVERLAYS)[])('k8s/overlays/
     expect(denyAll.spec.ingress ?? []).toEqual([]);
     expect(denyAll.spec.egress ?? []).toEqual([]);
     // Every pod is let in somewhere (or nothing could reach it), and only on its own port.
-    for (const w of byKind<Workload>(objects, 'Deployment')) {
+    for (const w of workloadsOf(objects).filter((x) => x.kind !== 'Job')) {
       const labels = w.spec.template.metadata.labels;
       const port = w.spec.template.spec.containers[0]!.ports![0]!.containerPort;
       const allowing = policies.filter((p) => p.spec.ingress?.length && selects(p.spec.podSelector.matchLabels, labels));
@@ -445,6 +487,122 @@ describe.each(Object.keys(OVERLAYS) as (keyof typeof OVERLAYS)[])('k8s/overlays/
     const jwksIngress = ingresses.find((i) => i.spec.rules[0]!.http.paths.some((p) => p.path === '/api/auth/.well-known/jwks.json'))!;
     expect(jwksIngress.metadata.annotations?.['nginx.ingress.kubernetes.io/limit-rps']).toBeUndefined();
     expect(annotations('secureevent')['nginx.ingress.kubernetes.io/proxy-body-size']).toBe('1m');
+  });
+});
+
+describe('k8s/overlays/dev: its own data stores and generated credentials (ADR 0025)', () => {
+  type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
+  type Peer = Record<string, unknown>;
+  type Policy = { metadata: Meta; spec: NetworkPolicySpec & { ingress?: { from?: Peer[]; ports?: { port: number }[] }[] } };
+  const objects = () => render('dev');
+  const policies = () => byKind<Policy>(objects(), 'NetworkPolicy');
+
+  it.each(Object.entries(DATA_STORES))(
+    'when %s is rendered, then it is one StatefulSet with a claim, a headless Service on port %i, a readiness probe and a mirrored image',
+    (name, port) => {
+      const set = named(byKind<Workload>(objects(), 'StatefulSet'), name);
+      expect(set.spec.replicas).toBe(1);
+      expect(set.spec.serviceName).toBe(name);
+      const pod = set.spec.template;
+      expect(pod.metadata.labels?.['app.kubernetes.io/component']).toBe('data-store');
+      const c = pod.spec.containers[0]!;
+      expect(c.image).toMatch(new RegExp(`^registry\\.example\\.com/secureevent/mirror/${name}:[\\w.-]+$`));
+      expect(c.ports?.[0]?.containerPort).toBe(port);
+      expect((c as { readinessProbe?: object }).readinessProbe, `${name}: readiness`).toBeDefined();
+      for (const kind of ['requests', 'limits'] as const) for (const r of ['cpu', 'memory']) expect(c.resources?.[kind]?.[r]).toBeTruthy();
+      expect(set.spec.volumeClaimTemplates?.map((t) => t.metadata.name)).toEqual(['data']);
+      expect(c.volumeMounts?.some((m) => m.name === 'data')).toBe(true);
+      const svc = named(
+        byKind<{ metadata: Meta; spec: { clusterIP?: string; ports: { port: number; targetPort: string }[] } }>(objects(), 'Service'),
+        name,
+      );
+      expect(svc.spec.clusterIP).toBe('None');
+      expect(svc.spec.ports.map((p) => p.port)).toEqual([port]);
+      expect(c.ports?.[0]?.name).toBe(svc.spec.ports[0]!.targetPort);
+      // The services reach it: their egress allows component=data-store on this port.
+      const egress = named(policies(), 'services-egress').spec.egress as { to: Peer[]; ports: { port: number }[] }[];
+      expect(
+        egress.some(
+          (r) =>
+            r.ports.some((p) => p.port === port) &&
+            r.to.some((t) => JSON.stringify(t).includes('"app.kubernetes.io/component":"data-store"')),
+        ),
+      ).toBe(true);
+    },
+  );
+
+  it('then only the four services may connect to the data stores, each store on its own port, and nothing may connect to the Job', () => {
+    const dataStoreLabels = { 'app.kubernetes.io/component': 'data-store', 'app.kubernetes.io/name': 'postgres' };
+    const admitting = policies().filter((p) => p.spec.ingress?.length && selects(p.spec.podSelector.matchLabels, dataStoreLabels));
+    expect(admitting.map((p) => p.metadata.name)).toEqual(['data-stores-ingress']);
+    const [policy] = admitting;
+    expect(policy!.spec.ingress).toEqual([
+      {
+        from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'api' } } }],
+        ports: Object.values(DATA_STORES).map((port) => ({ protocol: 'TCP', port })),
+      },
+    ]);
+    // component=api is exactly the four services' pods.
+    const api = workloadsOf(objects()).filter((w) => w.spec.template.metadata.labels?.['app.kubernetes.io/component'] === 'api');
+    expect(api.map((w) => w.metadata.name).sort()).toEqual([...serviceNames].sort());
+    const job = named(byKind<Workload>(objects(), 'Job'), 'dev-secrets').spec.template.metadata.labels;
+    expect(policies().filter((p) => p.spec.ingress?.length && selects(p.spec.podSelector.matchLabels, job))).toEqual([]);
+  });
+
+  it('then the Job may only get and create Secrets in its namespace, and reach nothing but the API server’s ports', () => {
+    const role = named(byKind<K8sObject & { rules: Rule[] }>(objects(), 'Role'), 'dev-secrets');
+    expect(role.rules).toEqual([
+      { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+      { apiGroups: [''], resources: ['secrets'], resourceNames: ['dev-data-stores'], verbs: ['get'] },
+    ]);
+    const binding = named(
+      byKind<K8sObject & { roleRef: { kind: string; name: string }; subjects: { kind: string; name: string; namespace: string }[] }>(
+        objects(),
+        'RoleBinding',
+      ),
+      'dev-secrets',
+    );
+    expect(binding.roleRef).toMatchObject({ kind: 'Role', name: 'dev-secrets' });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'dev-secrets', namespace: 'secureevent-dev' }]);
+    named(byKind(objects(), 'ServiceAccount'), 'dev-secrets');
+    const jobPod = named(byKind<Workload>(objects(), 'Job'), 'dev-secrets').spec.template;
+    const egress = policies().filter((p) => p.spec.egress?.length && selects(p.spec.podSelector.matchLabels, jobPod.metadata.labels));
+    expect(egress.map((p) => p.metadata.name).sort()).toEqual(['allow-dns', 'dev-secrets-egress']);
+    const rules = named(policies(), 'dev-secrets-egress').spec.egress as { ports: { port: number }[]; to: Peer[] }[];
+    expect(rules.flatMap((r) => r.ports.map((p) => p.port)).sort()).toEqual([443, 6443]);
+    expect(JSON.stringify(rules)).toContain('169.254.0.0/16');
+    // Its script is the file the test runs (platform/test/dev-secrets.test.ts), loaded into the ConfigMap as it is.
+    const script = jobPod.spec.volumes?.find((v) => v.configMap)?.configMap;
+    const configMap = named(byKind(objects(), 'ConfigMap'), script!.name);
+    expect(configMap.data?.['generate-secrets.mjs']).toBe(
+      fs.readFileSync(path.join(root, 'ci-cd', 'helm-charts', 'secureevent', 'files', 'dev-data-stores', 'generate-secrets.mjs'), 'utf8'),
+    );
+    expect(jobPod.spec.containers[0]!.image).toMatch(/^registry\.example\.com\/secureevent\/mirror\/node:20-[\w.-]+$/);
+  });
+
+  it('then PostgreSQL gives every service a role and a database of its own, from the passwords the data stores’ Secret holds', () => {
+    const set = named(byKind<Workload>(objects(), 'StatefulSet'), 'postgres');
+    const env = set.spec.template.spec.containers[0]!.env ?? [];
+    const fromSecret = env.filter((e) => e.valueFrom?.secretKeyRef?.name === 'dev-data-stores').map((e) => e.name);
+    expect(fromSecret.sort()).toEqual(
+      ['POSTGRES_PASSWORD', ...serviceNames.map((s) => `${s.replace('-', '_').toUpperCase()}_POSTGRES_PASSWORD`)].sort(),
+    );
+    const init = named(byKind(objects(), 'ConfigMap'), 'dev-data-stores').data?.['postgres-init.sh'] ?? '';
+    for (const [role, database] of [
+      ['user_service', 'users'],
+      ['event_service', 'events'],
+      ['notification_service', 'notifications'],
+      ['audit_service', 'audit'],
+    ])
+      expect(init).toContain(`${role}:${database}`);
+    expect(init).toContain('CREATE DATABASE :"database" OWNER :"role"');
+    expect(init).toContain('REVOKE ALL ON DATABASE :"database" FROM PUBLIC');
+  });
+
+  it('when prod is rendered, then none of it is there (production uses operators or managed services)', () => {
+    const prod = render('prod');
+    expect(prod.filter((o) => o.kind === 'StatefulSet' || o.kind === 'Job')).toEqual([]);
+    expect(prod.some((o) => o.metadata.name.startsWith('dev-'))).toBe(false);
   });
 });
 

@@ -90,6 +90,9 @@ describe('ci-cd/helm-charts/secureevent', () => {
       const kustomized = normalise(kustomize(`k8s/overlays/${env}`));
       expect(helm.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(kustomized.map((o) => `${o.kind}/${o.metadata.name}`));
       for (let i = 0; i < helm.length; i++) expect(helm[i], `${helm[i]!.kind}/${helm[i]!.metadata.name}`).toEqual(kustomized[i]);
+      // Dev brings its own data stores and credentials Job (devDataStores, files/dev-data-stores); prod none.
+      const extra = helm.filter((o) => ['StatefulSet', 'Job'].includes(o.kind)).map((o) => `${o.kind}/${o.metadata.name}`);
+      expect(extra).toEqual(env === 'dev' ? ['Job/dev-secrets', 'StatefulSet/postgres', 'StatefulSet/rabbitmq', 'StatefulSet/redis'] : []);
     },
   );
 
@@ -152,6 +155,7 @@ describe('ci-cd/helm-charts/secureevent', () => {
       ['policies.trustedImages.registries[0]=docker.io', 'registries'],
       ['config.DATABASE_URL=postgres://u:p@db/x', 'config'],
       ['audit.retentionDays=0', 'retentionDays'],
+      ['devDataStores.enabled=maybe', 'devDataStores'],
     ];
     for (const [set, field] of bad) {
       const r = tool('helm', ['template', 'secureevent', chart, '--set', set!]);

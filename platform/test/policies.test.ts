@@ -191,9 +191,11 @@ describe.each(ENV_NAMES)('k8s/overlays/%s: Pod Security and RBAC', (env) => {
   it("when Prometheus discovers targets, then its ServiceAccount may read exactly what its 'endpoints' role lists, in this namespace only", () => {
     const objects = rendered(`k8s/overlays/${env}`);
     expect(objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding')).toEqual([]);
-    const role = one<Obj & { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] }>(objects, 'Role');
+    // Dev also has the credentials Job's Role (checked in deploy.test.ts): this is Prometheus'.
+    const prometheusOnly = objects.filter((o) => !['Role', 'RoleBinding'].includes(o.kind) || o.metadata.name === 'prometheus-discovery');
+    const role = one<Obj & { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] }>(prometheusOnly, 'Role');
     const binding = one<Obj & { roleRef: { kind: string; name: string }; subjects: { kind: string; name: string; namespace: string }[] }>(
-      objects,
+      prometheusOnly,
       'RoleBinding',
     );
     expect(role.metadata.namespace).toBe(ENVS[env]);
