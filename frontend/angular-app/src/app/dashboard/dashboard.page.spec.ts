@@ -28,7 +28,8 @@ describe('DashboardPage', () => {
           useValue: {
             accessToken: () => null,
             user: () => ({ id: 'usr_me', displayName: 'Grace', roles }),
-            isOrganizer: () => roles.includes('organizer'),
+            isOrganizer: () => roles.includes('organizer') || roles.includes('admin'),
+            isAdmin: () => roles.includes('admin'),
           },
         },
       ],
@@ -115,5 +116,48 @@ describe('DashboardPage', () => {
     expect(row().textContent).toContain('5 seats left');
     expect(row().textContent).toContain('3 of 5 checked in');
     http.verify();
+  });
+
+  describe('first run', () => {
+    async function openWithNothing(roles: string[]) {
+      const http = setUp(roles);
+      const fixture = TestBed.createComponent(DashboardPage);
+      await fixture.whenStable();
+      http.expectOne('/api/registrations/mine').flush({ items: [] });
+      if (roles.includes('organizer') || roles.includes('admin')) {
+        http.expectOne('/api/events/mine').flush({ items: [] });
+      }
+      await fixture.whenStable();
+      http.verify();
+      return fixture.nativeElement as HTMLElement;
+    }
+
+    it('when a new admin opens it, then they are told to make someone an organizer, with a link to the users page', async () => {
+      const page = await openWithNothing(['attendee', 'admin']);
+
+      const hint = page.querySelector('[data-testid="empty-admin"]');
+      expect(hint?.textContent).toContain('Make someone an organizer');
+      expect(hint?.querySelector('a')?.getAttribute('href')).toBe('/admin');
+      expect(page.querySelector('[data-testid="empty-organizer"]')).toBeNull();
+    });
+
+    it('when an organizer with no events opens it, then they are offered to create their first event', async () => {
+      const page = await openWithNothing(['attendee', 'organizer']);
+
+      const hint = page.querySelector('[data-testid="empty-organizer"]');
+      expect(hint?.textContent).toContain('Create your first event');
+      expect(hint?.querySelector('a')?.getAttribute('href')).toBe('/events/new');
+      expect(page.querySelector('[data-testid="empty-admin"]')).toBeNull();
+    });
+
+    it('when an attendee with no registrations opens it, then it says no upcoming events yet and links to the events', async () => {
+      const page = await openWithNothing(['attendee']);
+
+      const hint = page.querySelector('[data-testid="empty-attendee"]');
+      expect(hint?.textContent).toContain('No upcoming events yet');
+      expect(hint?.querySelector('a')?.getAttribute('href')).toBe('/events');
+      expect(page.querySelector('[data-testid="empty-organizer"]')).toBeNull();
+      expect(page.querySelector('[data-testid="empty-admin"]')).toBeNull();
+    });
   });
 });

@@ -29,6 +29,7 @@ import { I18n } from '../i18n/i18n';
   ],
   providers: [DashboardStore],
   templateUrl: './dashboard.page.html',
+  styleUrl: './dashboard.page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class DashboardPage {
