@@ -120,5 +120,8 @@ describe('route security, generated from every route table', () => {
       updateEvent: { title: 'Renamed by someone else' },
       addCoOrganizer: { userId: mallory.id },
     },
+    queries: {
+      searchCheckinAttendees: { q: 'alice' },
+    },
   });
 });

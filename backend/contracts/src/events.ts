@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { eventIdSchema, pageOf, pageQuerySchema, prefixedId, userIdSchema } from './common.js';
-import { instant, isStorableText, opaque, singleLine, text } from './text.js';
+import { instant, isStorableText, singleLine, text } from './text.js';
 
 export const EVENT_STATUSES = ['draft', 'published', 'cancelled', 'completed'] as const;
 export const eventStatusSchema = z.enum(EVENT_STATUSES);
@@ -303,6 +303,10 @@ export const registrationSchema = z
     ticketTypeId: ticketTypeIdSchema,
     waitlistPosition: z.number().int().optional().meta({ description: 'While waitlisted: the place in the ticket type’s own queue.' }),
     ticketToken: z.string().optional().meta({ description: 'Present while confirmed: the signed token the QR code encodes.' }),
+    ticketCode: z.string().optional().meta({
+      description: 'Present while confirmed: the short code printed under the QR (8 characters of Crockford base32).',
+      example: '7K3M-9QXD',
+    }),
     answers: z.record(z.string(), z.union([z.string(), z.boolean()])),
     createdAt: z.string(),
     checkedInAt: z.string().nullable(),
@@ -330,24 +334,3 @@ export type AttendeePage = z.infer<typeof attendeePageSchema>;
 /** `GET /api/events/:id/registrations`: a page, optionally of one status. */
 export const listAttendeesQuerySchema = pageQuerySchema.extend({ status: registrationStatusSchema.optional() });
 export type ListAttendeesQuery = z.infer<typeof listAttendeesQuerySchema>;
-
-export const checkinRequestSchema = z
-  .object({ ticketToken: opaque({ min: 10, max: 200 }) })
-  .strict()
-  .meta({ id: 'CheckinRequest' });
-export const checkinSchema = z
-  .object({
-    registrationId: registrationIdSchema,
-    userId: userIdSchema,
-    checkedInAt: z.string(),
-    checkedInBy: userIdSchema,
-    checkedIn: z.number().int(),
-  })
-  .meta({ id: 'Checkin' });
-/** A ticket checked in at the door. */
-export type Checkin = z.infer<typeof checkinSchema>;
-export type CheckinRequest = z.infer<typeof checkinRequestSchema>;
-
-/** `GET /api/events/:id/checkins/stats`: the door dashboard's counts. */
-export const checkinStatsSchema = z.object({ checkedIn: z.number().int(), confirmed: z.number().int() }).meta({ id: 'CheckinStats' });
-export type CheckinStats = z.infer<typeof checkinStatsSchema>;

@@ -1,28 +1,57 @@
-import { AppError, ErrorCode, recordAudit, type AuthUser, type Outbox, type RequestOrigin } from '@secureevent/shared';
-import { MessageType, type Checkin, type CheckinStats } from '@secureevent/contracts';
+import { recordAudit, type AuthUser, type Outbox, type RequestOrigin } from '@secureevent/shared';
+import {
+  MessageType,
+  normaliseTicketCode,
+  type Checkin,
+  type CheckinRequest,
+  type CheckinSearchQuery,
+  type CheckinSearchResult,
+  type CheckinStats,
+} from '@secureevent/contracts';
 import type { Kysely } from 'kysely';
 import type { EventsDb } from '../db/schema.js';
 import { assertCanManage } from '../events/event-access.js';
 import type { TicketSigner } from '../registrations/tickets.js';
+import { parseAttendeeQuery } from './attendee-search.js';
 import { checkinsRepository } from './checkins.repository.js';
-import { refusal } from './ticket-scan.js';
+import { notATicket, refusal } from './ticket-scan.js';
 
 type Deps = { db: Kysely<EventsDb>; outbox: Outbox; tickets: TicketSigner };
 
+/** The registration a presented ticket stands for: a signed token is checked without the database, a short code is looked up. */
+async function registrationOf(deps: Deps, eventId: string, presented: CheckinRequest): Promise<string> {
+  if ('ticketToken' in presented) {
+    const id = deps.tickets.verify(presented.ticketToken, eventId);
+    if (!id) throw notATicket();
+    return id;
+  }
+  const code = normaliseTicketCode(presented.code);
+  const id = code ? await checkinsRepository(deps.db).findIdByCode(eventId, code) : undefined;
+  if (!id) throw notATicket();
+  return id;
+}
+
 /**
- * Checks a ticket in at the door. The signature is verified without touching the database; the
- * check-in itself is one conditional UPDATE, so a ticket is valid exactly once even when two
- * scanners read it at the same moment. A second scan answers ALREADY_CHECKED_IN with when and by whom.
+ * Checks a ticket in at the door, by its QR's signed token or by its short code. The check-in is
+ * one conditional UPDATE, so a ticket is valid exactly once even when two scanners read it at the
+ * same moment. A second scan answers ALREADY_CHECKED_IN with when, by whom, and whose ticket it is.
  */
-export async function checkIn(deps: Deps, actor: AuthUser, eventId: string, ticketToken: string, origin: RequestOrigin): Promise<Checkin> {
+export async function checkIn(
+  deps: Deps,
+  actor: AuthUser,
+  eventId: string,
+  presented: CheckinRequest,
+  origin: RequestOrigin,
+): Promise<Checkin> {
+  // Managers only, before anything else: a code look-up must not answer strangers.
   await assertCanManage(deps, eventId, actor, origin);
-  const registrationId = deps.tickets.verify(ticketToken, eventId);
-  if (!registrationId) throw new AppError(ErrorCode.INVALID_TICKET, 'This is not a valid ticket for this event.');
+  const registrationId = await registrationOf(deps, eventId, presented);
   return deps.db.transaction().execute(async (trx) => {
     const checkins = checkinsRepository(trx);
     const done = await checkins.checkIn(registrationId, eventId, actor.id, new Date());
-    if (!done) throw refusal(await checkins.findScanned(registrationId));
+    if (!done) throw refusal(await checkins.findScanned(registrationId), await checkins.holderOf(registrationId));
     const count = await checkins.checkedInCount(eventId);
+    const attendee = (await checkins.holderOf(registrationId))!;
     const checkedInAt = done.checkedInAt.toISOString();
     await deps.outbox.add(trx, {
       type: MessageType.CheckinRecorded,
@@ -37,7 +66,7 @@ export async function checkIn(deps: Deps, actor: AuthUser, eventId: string, tick
       origin,
       changes: [{ field: 'checkedInAt', from: null, to: checkedInAt }],
     });
-    return { registrationId: done.id, userId: done.userId, checkedInAt, checkedInBy: actor.id, checkedIn: count };
+    return { registrationId: done.id, userId: done.userId, checkedInAt, checkedInBy: actor.id, checkedIn: count, attendee };
   });
 }
 
@@ -45,4 +74,19 @@ export async function checkIn(deps: Deps, actor: AuthUser, eventId: string, tick
 export async function checkinStats(deps: Deps, actor: AuthUser, eventId: string, origin: RequestOrigin): Promise<CheckinStats> {
   const event = await assertCanManage(deps, eventId, actor, origin);
   return { checkedIn: await checkinsRepository(deps.db).checkedInCount(eventId), confirmed: event.availability.confirmed };
+}
+
+/** The door's search: confirmed attendees of the event by the start of their name, email or code, for its managers. */
+export async function searchAttendees(
+  deps: Deps,
+  actor: AuthUser,
+  eventId: string,
+  query: CheckinSearchQuery,
+  origin: RequestOrigin,
+): Promise<CheckinSearchResult> {
+  await assertCanManage(deps, eventId, actor, origin);
+  const found = await checkinsRepository(deps.db).search(eventId, parseAttendeeQuery(query.q), query.limit);
+  return {
+    items: found.map((a) => ({ ...a, checkedInAt: a.checkedInAt ? a.checkedInAt.toISOString() : null })),
+  };
 }

@@ -1,12 +1,20 @@
 import { createRouteTable, originOf, type ServiceDeps, problemResponse as problem } from '@secureevent/shared';
-import { checkinRequestSchema, checkinSchema, checkinStatsSchema, eventIdParamsSchema } from '@secureevent/contracts';
+import {
+  checkinRequestSchema,
+  checkinSchema,
+  checkinSearchQuerySchema,
+  checkinSearchResultSchema,
+  checkinStatsSchema,
+  eventIdParamsSchema,
+} from '@secureevent/contracts';
 import type { EventsDb } from '../db/schema.js';
 import type { TicketSigner } from '../registrations/tickets.js';
-import { checkIn, checkinStats } from './check-in.js';
+import { checkIn, checkinStats, searchAttendees } from './check-in.js';
 
 /**
  * POST /api/events/:id/checkins        check a ticket in (managers)
  * GET  /api/events/:id/checkins/stats  live counts for the door dashboard (managers)
+ * GET  /api/events/:id/checkins/search find attendees by name, email or code (managers)
  */
 export function checkinsRoutes(deps: ServiceDeps<EventsDb>, tickets: TicketSigner) {
   const ctx = { db: deps.sdb.db, outbox: deps.outbox, tickets };
@@ -15,20 +23,20 @@ export function checkinsRoutes(deps: ServiceDeps<EventsDb>, tickets: TicketSigne
     method: 'post',
     path: '/api/events/:id/checkins',
     operationId: 'checkIn',
-    summary: 'Check a ticket in; valid once',
+    summary: 'Check a ticket in by its QR token or its short code; valid once',
     tags: ['checkins'],
     access: 'user',
     params: eventIdParamsSchema,
     body: checkinRequestSchema,
     responses: {
       201: { description: 'Checked in', schema: checkinSchema },
-      400: problem('Not a valid ticket for this event'),
+      400: problem('Not a valid ticket or code for this event'),
       403: problem('Not a manager'),
       409: problem('Already checked in (with when and by whom)'),
     },
     handler: async ({ params, body, user, req }) => ({
       status: 201,
-      body: await checkIn(ctx, user, params.id, body.ticketToken, originOf(req)),
+      body: await checkIn(ctx, user, params.id, body, originOf(req)),
     }),
   });
   routes.add({
@@ -44,6 +52,24 @@ export function checkinsRoutes(deps: ServiceDeps<EventsDb>, tickets: TicketSigne
       403: problem('Not a manager'),
     },
     handler: async ({ params, user, req }) => ({ status: 200, body: await checkinStats(ctx, user, params.id, originOf(req)) }),
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/events/:id/checkins/search',
+    operationId: 'searchCheckinAttendees',
+    summary: 'Find confirmed attendees by the start of their name, email or ticket code',
+    tags: ['checkins'],
+    access: 'user',
+    params: eventIdParamsSchema,
+    query: checkinSearchQuerySchema,
+    responses: {
+      200: { description: 'Matches, by name', schema: checkinSearchResultSchema },
+      403: problem('Not a manager'),
+    },
+    handler: async ({ params, query, user, req }) => ({
+      status: 200,
+      body: await searchAttendees(ctx, user, params.id, query, originOf(req)),
+    }),
   });
   return routes;
 }

@@ -8,6 +8,8 @@ import { calendar } from './0006-calendar.js';
 import { descriptionHtml } from './0007-description-html.js';
 import { millisecondSortKeys } from './0008-millisecond-sort-keys.js';
 import { peopleRoles } from './0009-people-roles.js';
+import { ticketCodes } from './0020-ticket-codes.js';
+import { attendeeSearch } from './0021-attendee-search.js';
 import { ticketTypes } from './0010-ticket-types.js';
 
 /**
@@ -26,5 +28,7 @@ export const migrations: Record<string, Migration> = {
   '0007_description_html': descriptionHtml,
   '0008_millisecond_sort_keys': millisecondSortKeys,
   '0009_people_roles': peopleRoles,
+  '0020_ticket_codes': ticketCodes,
+  '0021_attendee_search': attendeeSearch,
   '0010_ticket_types': ticketTypes,
 };

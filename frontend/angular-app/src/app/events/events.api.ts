@@ -3,6 +3,7 @@ import { Injectable, inject } from '@angular/core';
 import type {
   Attendee,
   Checkin,
+  CheckinRequest,
   CreateEventRequest,
   EventDto,
   MyRegistrationDto,
@@ -90,17 +91,21 @@ export class EventsApi {
     return this.http.post<EventDto>(`/api/events/${encodeURIComponent(id)}/organizers`, { userId });
   }
 
-  /** Registers the caller; the idempotency key makes a retried click register only once. */
+  /**
+   * Registers the caller, for `ticketTypeId` when the event offers several types; the idempotency
+   * key makes a retried click register only once.
+   */
   register(
     id: string,
     answers: Record<string, string | boolean>,
     idempotencyKey: string,
     invite?: string,
+    ticketTypeId?: string,
   ): Observable<RegistrationDto> {
     const params = invite ? new HttpParams().set('invite', invite) : undefined;
     return this.http.post<RegistrationDto>(
       `/api/events/${encodeURIComponent(id)}/registrations`,
-      { answers },
+      ticketTypeId ? { answers, ticketTypeId } : { answers },
       { params, headers: { 'Idempotency-Key': idempotencyKey } },
     );
   }
@@ -150,10 +155,9 @@ export class EventsApi {
     });
   }
 
-  checkIn(id: string, ticketToken: string): Observable<Checkin> {
-    return this.http.post<Checkin>(`/api/events/${encodeURIComponent(id)}/checkins`, {
-      ticketToken,
-    });
+  /** Checks a ticket in by its QR's signed token or its short code. */
+  checkIn(id: string, presented: CheckinRequest): Observable<Checkin> {
+    return this.http.post<Checkin>(`/api/events/${encodeURIComponent(id)}/checkins`, presented);
   }
 
   checkinStats(id: string): Observable<{ checkedIn: number; confirmed: number }> {

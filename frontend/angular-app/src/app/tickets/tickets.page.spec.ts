@@ -13,7 +13,9 @@ function aRegistration(overrides: Partial<MyRegistration>): MyRegistration {
     eventId: 'evt_1',
     userId: 'usr_1',
     status: 'confirmed',
+    ticketTypeId: 'tkt_general',
     ticketToken: 'reg_1.signature',
+    ticketCode: '7K3M9QXD',
     answers: {},
     createdAt: '2030-01-01T00:00:00Z',
     checkedInAt: null,
@@ -57,6 +59,7 @@ describe('TicketsPage', () => {
           status: 'waitlisted',
           waitlistPosition: 3,
           ticketToken: undefined,
+          ticketCode: undefined,
           eventTitle: 'Full talk',
         }),
         aRegistration({ id: 'reg_3', status: 'cancelled', eventTitle: 'Dropped' }),
@@ -73,6 +76,10 @@ describe('TicketsPage', () => {
     expect(img.alt).toBe('QR code of your ticket for Security meetup');
     expect(page().querySelector('[data-testid="ticket-code"]')?.textContent).toContain(
       'reg_1.signature',
+    );
+    // The short code for the door, in two groups of four, right under the QR.
+    expect(page().querySelector('[data-testid="ticket-short-code"]')?.textContent?.trim()).toBe(
+      '7K3M-9QXD',
     );
     const tickets = page().querySelectorAll('[data-testid="ticket"]');
     expect(tickets).toHaveLength(2);

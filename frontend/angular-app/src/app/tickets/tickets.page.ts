@@ -3,6 +3,7 @@ import { MatCardModule } from '@angular/material/card';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
 import { TranslocoPipe } from '@jsverse/transloco';
+import { formatTicketCode } from '@secureevent/contracts/ticket-code';
 
 import { MyRegistration } from '../events/events.api';
 import { describeEventSchedule } from '../events/event-schedule';
@@ -37,5 +38,9 @@ export class TicketsPage {
     return schedule.inEventZone
       ? t('tickets.withEventTime', { time: schedule.inViewerZone, eventTime: schedule.inEventZone })
       : schedule.inViewerZone;
+  }
+
+  protected printedCode(code: string): string {
+    return formatTicketCode(code);
   }
 }

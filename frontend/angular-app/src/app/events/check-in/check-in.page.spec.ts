@@ -64,11 +64,14 @@ describe('CheckInPage', () => {
       checkedInAt: '2030-03-10T08:05:00Z',
       checkedInBy: 'usr_me',
       checkedIn: 4,
+      attendee: { displayName: 'Ada Lovelace', email: 'ada@example.test', ticketCode: '7K3M9QXD' },
     });
     await done;
     await fixture.whenStable();
 
     expect(result()).toContain('Valid ticket');
+    expect(result()).toContain('Ada Lovelace');
+    expect(result()).toContain('7K3M-9QXD');
     expect(text()).toContain('4 of 10 checked in');
   });
 
@@ -82,6 +85,7 @@ describe('CheckInPage', () => {
         checkedInAt: '2030-03-10T08:05:00.000Z',
         checkedInBy: 'usr_colleague',
         checkedInByName: 'Grace Hopper',
+        attendee: { displayName: 'Ada Lovelace', email: null, ticketCode: '7K3M9QXD' },
       },
       { status: 409, statusText: 'Conflict' },
     );
@@ -89,6 +93,7 @@ describe('CheckInPage', () => {
     await fixture.whenStable();
 
     expect(result()).toContain('by Grace Hopper');
+    expect(result()).toContain('Ada Lovelace');
     expect(result()).not.toContain('usr_colleague');
   });
 

@@ -13,13 +13,15 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { NgTemplateOutlet } from '@angular/common';
 import { RouterLink } from '@angular/router';
+import { formatTicketCode } from '@secureevent/contracts/ticket-code';
 import { TranslocoPipe } from '@jsverse/transloco';
 
 import { AuthStore } from '../../auth/auth.store';
 import { I18n, t } from '../../i18n/i18n';
 import { CameraScanner } from './camera-scanner';
-import { CheckInStore, MIN_TICKET_CODE_LENGTH } from './check-in.store';
+import { CheckInStore, presentedTicket } from './check-in.store';
 
 /**
  * `/events/:id/check-in`: the door. Type or scan a ticket code; see at once whether it is valid.
@@ -31,6 +33,7 @@ import { CheckInStore, MIN_TICKET_CODE_LENGTH } from './check-in.store';
     TranslocoPipe,
     ReactiveFormsModule,
     RouterLink,
+    NgTemplateOutlet,
     MatButtonModule,
     MatFormFieldModule,
     MatIconModule,
@@ -58,7 +61,7 @@ export class CheckInPage {
   protected readonly hasCamera = signal(false);
   protected readonly code = new FormControl('', {
     nonNullable: true,
-    validators: [Validators.required, Validators.minLength(MIN_TICKET_CODE_LENGTH)],
+    validators: [Validators.required],
   });
 
   constructor() {
@@ -79,11 +82,15 @@ export class CheckInPage {
   }
 
   async checkInTicket(ticketCode: string = this.code.value): Promise<void> {
-    if (ticketCode.trim().length < MIN_TICKET_CODE_LENGTH) {
+    if (presentedTicket(ticketCode) === null) {
       this.code.markAsTouched();
     }
     await this.store.checkIn(ticketCode);
     this.code.reset();
+  }
+
+  protected printedCode(code: string): string {
+    return formatTicketCode(code);
   }
 
   protected time(iso: string | null): string {

@@ -54,10 +54,15 @@ describe('CheckInStore', () => {
       checkedInAt: '2030-03-10T08:05:00Z',
       checkedInBy: 'usr_me',
       checkedIn: 2,
+      attendee: { displayName: 'Ada', email: 'ada@example.test', ticketCode: '7K3M9QXD' },
     });
     await done;
 
-    expect(store.result()).toEqual({ kind: 'valid', checkedInAt: '2030-03-10T08:05:00Z' });
+    expect(store.result()).toEqual({
+      kind: 'valid',
+      checkedInAt: '2030-03-10T08:05:00Z',
+      attendee: { displayName: 'Ada', email: 'ada@example.test', ticketCode: '7K3M9QXD' },
+    });
     expect(store.stats()).toEqual({ checkedIn: 2, confirmed: 5 });
     expect(store.checking()).toBe(false);
   });
@@ -72,6 +77,7 @@ describe('CheckInStore', () => {
         checkedInAt: '2030-03-10T08:00:00Z',
         checkedInBy: 'usr_door',
         checkedInByName: 'Dora',
+        attendee: { displayName: 'Ada', email: null, ticketCode: '7K3M9QXD' },
       },
       { status: 409, statusText: 'Conflict' },
     );
@@ -82,7 +88,20 @@ describe('CheckInStore', () => {
       checkedInAt: '2030-03-10T08:00:00Z',
       checkedInBy: 'usr_door',
       checkedInByName: 'Dora',
+      attendee: { displayName: 'Ada', email: null, ticketCode: '7K3M9QXD' },
     });
+  });
+
+  it('when a short code is typed in lower case with a dash and an O for a zero, then the canonical code is sent', async () => {
+    const done = store.checkIn(' 7k3m-9qod ');
+    const request = http.expectOne(`/api/events/${eventId}/checkins`);
+    expect(request.request.body).toEqual({ code: '7K3M9Q0D' });
+    request.flush(
+      { title: 'Bad Request', status: 400, code: 'INVALID_TICKET', detail: 'Not a ticket.' },
+      { status: 400, statusText: 'Bad Request' },
+    );
+    await done;
+    expect(store.result()).toEqual({ kind: 'invalid', reason: 'Not a ticket.' });
   });
 
   it('when loading fails, then the reason is kept in words', () => {

@@ -1,6 +1,7 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import type { EventDto } from '@secureevent/contracts';
+import type { CheckinRequest, EventDto } from '@secureevent/contracts';
+import { normaliseTicketCode } from '@secureevent/contracts/ticket-code';
 import { Subscription, firstValueFrom } from 'rxjs';
 
 import { describeHttpError } from '../../http/problem-details';
@@ -9,8 +10,18 @@ import { RealtimeClient } from '../../realtime/realtime.client';
 import { EventsApi } from '../events.api';
 import { CheckInResult, refusedResult, validResult } from './check-in-result';
 
-/** The shortest text that can be a ticket code (a signed token is far longer). */
-export const MIN_TICKET_CODE_LENGTH = 10;
+/** The shortest text that can be a signed ticket token (a short code is read first). */
+export const MIN_TICKET_TOKEN_LENGTH = 10;
+
+/** What was typed or scanned, as the API takes it: a short code, a signed token, or neither. */
+export function presentedTicket(typed: string): CheckinRequest | null {
+  const text = typed.trim();
+  const code = normaliseTicketCode(text);
+  if (code !== undefined) {
+    return { code };
+  }
+  return text.length >= MIN_TICKET_TOKEN_LENGTH ? { ticketToken: text } : null;
+}
 
 interface CheckInState {
   readonly event: EventDto | null;
@@ -77,14 +88,17 @@ export class CheckInStore {
       });
   }
 
-  /** Checks a ticket code in; the result says valid, already checked in (when, by whom) or why not. */
-  async checkIn(ticketCode: string): Promise<void> {
-    const token = ticketCode.trim();
+  /**
+   * Checks a ticket in by its short code or its QR's token; the result says valid (whose ticket),
+   * already checked in (when, by whom) or why not.
+   */
+  async checkIn(typed: string): Promise<void> {
+    const presented = presentedTicket(typed);
     const id = this.eventId;
     if (id === null) {
       return;
     }
-    if (token.length < MIN_TICKET_CODE_LENGTH) {
+    if (presented === null) {
       this.state.update((s) => ({
         ...s,
         result: { kind: 'invalid', reason: t('checkIn.notACode') },
@@ -93,7 +107,7 @@ export class CheckInStore {
     }
     this.state.update((s) => ({ ...s, checking: true }));
     try {
-      const checkin = await firstValueFrom(this.api.checkIn(id, token));
+      const checkin = await firstValueFrom(this.api.checkIn(id, presented));
       this.state.update((s) => ({ ...s, result: validResult(checkin) }));
       this.updateStats((stats) => ({ ...stats, checkedIn: checkin.checkedIn }));
     } catch (error) {
