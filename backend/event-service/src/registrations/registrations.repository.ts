@@ -21,7 +21,6 @@ export function toRegistrationDto(row: RegistrationRow, extra: { waitlistPositio
     ...(extra.waitlistPosition !== undefined ? { waitlistPosition: extra.waitlistPosition } : {}),
     ...(extra.ticketToken !== undefined ? { ticketToken: extra.ticketToken } : {}),
     ...(extra.ticketToken !== undefined ? { ticketCode: row.ticket_code } : {}),
-    ...(extra.ticketToken !== undefined ? { ticketCode: row.ticket_code } : {}),
     answers: row.answers,
     createdAt: new Date(row.created_at).toISOString(),
     checkedInAt: row.checked_in_at ? new Date(row.checked_in_at).toISOString() : null,

@@ -8,9 +8,9 @@ import { calendar } from './0006-calendar.js';
 import { descriptionHtml } from './0007-description-html.js';
 import { millisecondSortKeys } from './0008-millisecond-sort-keys.js';
 import { peopleRoles } from './0009-people-roles.js';
+import { ticketTypes } from './0010-ticket-types.js';
 import { ticketCodes } from './0020-ticket-codes.js';
 import { attendeeSearch } from './0021-attendee-search.js';
-import { ticketTypes } from './0010-ticket-types.js';
 
 /**
  * The event-service's migrations, one file each, applied in key order at start. The keys are the
@@ -28,7 +28,7 @@ export const migrations: Record<string, Migration> = {
   '0007_description_html': descriptionHtml,
   '0008_millisecond_sort_keys': millisecondSortKeys,
   '0009_people_roles': peopleRoles,
+  '0010_ticket_types': ticketTypes,
   '0020_ticket_codes': ticketCodes,
   '0021_attendee_search': attendeeSearch,
-  '0010_ticket_types': ticketTypes,
 };
