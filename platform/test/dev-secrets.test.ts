@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerRequestSchema } from '@secureevent/contracts';
@@ -32,6 +33,13 @@ const NAMESPACE = 'secureevent-dev';
 const TOKEN = 'service-account-token-for-the-test';
 const SERVICES = ['user-service', 'event-service', 'notification-service', 'audit-service'] as const;
 const run = promisify(execFile);
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
 
 interface Secret {
   metadata: { name: string; labels?: Record<string, string> };
@@ -338,12 +346,7 @@ describe('the generated Redis ACL', () => {
   });
 
   it('when a real redis-server loads it, then each service signs in with its REDIS_URL and the default user is off', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const s = net.createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as AddressInfo).port;
-        s.close(() => resolve(p));
-      });
-    });
+    const port = await freePort();
     const acl = path.join(dir, 'users.acl');
     fs.writeFileSync(acl, api.decoded('dev-data-stores')['redis-users.acl']!);
     const binary = ['/usr/bin/redis-server', 'redis-server'].find((b) => spawnSync(b, ['--version']).status === 0);
@@ -379,5 +382,97 @@ describe('the generated Redis ACL', () => {
       await expect(client.flushall()).rejects.toThrow(/NOPERM/);
       client.disconnect();
     }
+  });
+});
+
+describe('postgres-init.sh (what the postgres image runs at its first start)', () => {
+  const bin = fs.existsSync('/usr/lib/postgresql')
+    ? fs
+        .readdirSync('/usr/lib/postgresql')
+        .map((v) => `/usr/lib/postgresql/${v}/bin`)
+        .find((b) => fs.existsSync(`${b}/initdb`))
+    : undefined;
+  // initdb refuses to run as root: as root (CI), the server runs as the postgres user, as in the image.
+  const asUser = (cmd: string, args: string[]) =>
+    process.getuid?.() === 0
+      ? spawnSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { encoding: 'utf8' })
+      : spawnSync(cmd, args, { encoding: 'utf8' });
+  let cluster: string | undefined;
+  afterAll(() => {
+    if (cluster && bin) asUser(`${bin}/pg_ctl`, ['-D', path.join(cluster, 'data'), '-m', 'immediate', 'stop']);
+    if (cluster) fs.rmSync(cluster, { recursive: true, force: true });
+  });
+
+  it('when run on a scratch PostgreSQL with the generated passwords, then each service owns its database and reaches no other', async () => {
+    if (!bin)
+      throw new Error('PostgreSQL server binaries (initdb) are not installed: `apt-get install -y postgresql` (real mode needs them too)');
+    cluster = fs.mkdtempSync(path.join(os.tmpdir(), 'secureevent-pg-'));
+    fs.chmodSync(cluster, 0o755);
+    if (process.getuid?.() === 0) spawnSync('chown', ['postgres', cluster]);
+    const stores = api.decoded('dev-data-stores');
+    fs.writeFileSync(path.join(cluster, 'pw'), stores.POSTGRES_PASSWORD!);
+    if (process.getuid?.() === 0) spawnSync('chown', ['postgres', path.join(cluster, 'pw')]);
+    const data = path.join(cluster, 'data');
+    const init = asUser(`${bin}/initdb`, ['-D', data, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${path.join(cluster, 'pw')}`]);
+    expect(init.status, init.stderr).toBe(0);
+    const port = await freePort();
+    const start = asUser(`${bin}/pg_ctl`, [
+      '-D',
+      data,
+      '-w',
+      '-l',
+      path.join(cluster, 'log'),
+      '-o',
+      `-p ${port} -k ${cluster} -c listen_addresses=127.0.0.1`,
+      'start',
+    ]);
+    expect(start.status, start.stderr + start.stdout).toBe(0);
+    // The script is sourced by the image's bash entrypoint (set -Eeo pipefail), with the container's environment.
+    const script = path.join(root, 'ci-cd', 'helm-charts', 'secureevent', 'files', 'dev-data-stores', 'postgres-init.sh');
+    const passwords = Object.fromEntries(Object.entries(stores).filter(([k]) => /^[A-Z_]+_POSTGRES_PASSWORD$/.test(k)));
+    const sourced = spawnSync('bash', ['-c', `set -Eeo pipefail; source "${script}"`], {
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH,
+        POSTGRES_USER: 'postgres',
+        PGPASSWORD: stores.POSTGRES_PASSWORD,
+        PGHOST: '127.0.0.1',
+        PGPORT: String(port),
+        ...passwords,
+      },
+    });
+    expect(sourced.status, sourced.stderr).toBe(0);
+
+    const connect = async (service: string, database?: string) => {
+      const url = new URL(api.decoded(`${service}-secrets`).DATABASE_URL!);
+      url.host = `127.0.0.1:${port}`;
+      if (database) url.pathname = `/${database}`;
+      const client = new pg.Client({ connectionString: url.toString() });
+      await client.connect();
+      return client;
+    };
+    const schemas = {
+      'user-service': 'users',
+      'event-service': 'events',
+      'notification-service': 'notifications',
+      'audit-service': 'audit',
+    };
+    for (const [service, schema] of Object.entries(schemas)) {
+      const client = await connect(service);
+      try {
+        // What every service does at start (backend/shared/src/db/migrations/migrate.ts), then a table and an advisory lock.
+        await client.query(`create schema if not exists ${schema}`);
+        await client.query(`create schema if not exists ${schema}`);
+        await client.query(`create table ${schema}.probe (id int primary key)`);
+        await client.query('select pg_advisory_lock(1)');
+        await expect(client.query('create role intruder')).rejects.toThrow(/permission denied/);
+        await expect(client.query('create database intruder')).rejects.toThrow(/permission denied/);
+      } finally {
+        await client.end();
+      }
+    }
+    // Another service's database is closed to it.
+    await expect(connect('event-service', 'users')).rejects.toThrow(/permission denied for database "users"/);
+    await expect(connect('user-service', 'audit')).rejects.toThrow(/permission denied for database "audit"/);
   });
 });
