@@ -9,6 +9,7 @@ export const MessageType = {
   UserUpdated: 'user.updated.v1',
   UserDisabled: 'user.disabled.v1',
   UserEnabled: 'user.enabled.v1',
+  AccountMailRequested: 'account.mail_requested.v1',
   EventPublished: 'event.published.v1',
   EventUpdated: 'event.updated.v1',
   EventCancelled: 'event.cancelled.v1',
@@ -56,6 +57,26 @@ export const userEnabledV1 = z.object({
   enabledAt: z.string(),
 });
 export type UserEnabledV1 = z.infer<typeof userEnabledV1>;
+
+/** The account mails the user-service asks the notification-service to send (ADR 0026). */
+export const accountMailKindSchema = z.enum(['password_reset', 'email_verification', 'password_changed', 'email_change_notice']);
+export type AccountMailKind = z.infer<typeof accountMailKindSchema>;
+
+/**
+ * `account.mail_requested.v1`: send one account mail now, to `to` (not necessarily the address on
+ * file: a new address is verified before it is saved). `link` is app-relative and may carry a
+ * single-use token (valid until `expiresAt`); the message is never logged.
+ */
+export const accountMailRequestedV1 = z.object({
+  userId: userIdSchema,
+  kind: accountMailKindSchema,
+  to: z.object({ address: z.string(), name: z.string() }),
+  locale: z.enum(['en', 'de', 'fr']),
+  link: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+  requestedAt: z.string(),
+});
+export type AccountMailRequestedV1 = z.infer<typeof accountMailRequestedV1>;
 
 /** `event.published.v1`: an event became visible to attendees. */
 export const eventPublishedV1 = z.object({
@@ -109,6 +130,10 @@ export const AUDIT_ACTIONS = [
   'user.enabled',
   'user.password_changed',
   'user.profile_updated',
+  'user.password_reset_requested',
+  'user.password_reset',
+  'user.email_verified',
+  'user.email_changed',
   'event.draft_assisted',
 ] as const;
 
@@ -230,6 +255,7 @@ export const messageSchemas = {
   [MessageType.UserUpdated]: userUpdatedV1,
   [MessageType.UserDisabled]: userDisabledV1,
   [MessageType.UserEnabled]: userEnabledV1,
+  [MessageType.AccountMailRequested]: accountMailRequestedV1,
   [MessageType.EventPublished]: eventPublishedV1,
   [MessageType.EventUpdated]: eventUpdatedV1,
   [MessageType.EventCancelled]: eventCancelledV1,

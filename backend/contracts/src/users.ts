@@ -13,7 +13,13 @@ export const registerRequestSchema = z
 export type RegisterRequest = z.infer<typeof registerRequestSchema>;
 
 export const userSchema = z
-  .object({ id: userIdSchema, email: z.string(), displayName: z.string(), roles: z.array(roleSchema) })
+  .object({
+    id: userIdSchema,
+    email: z.string(),
+    displayName: z.string(),
+    roles: z.array(roleSchema),
+    emailVerified: z.boolean().meta({ description: 'Whether the address was confirmed through the link mailed to it.' }),
+  })
   .meta({ id: 'User' });
 export type User = z.infer<typeof userSchema>;
 
@@ -92,3 +98,18 @@ export const oidcConfigSchema = z
   })
   .meta({ id: 'OidcConfig', description: 'Whether enterprise sign-in (OpenID Connect) is available.' });
 export type OidcConfig = z.infer<typeof oidcConfigSchema>;
+
+/** A single-use token from a link mailed by the platform (password reset, email verification). */
+const mailedToken = opaque({ min: 20, max: 120 }).meta({ description: 'The token from the link in the email.' });
+
+export const passwordResetRequestSchema = z.object({ email: emailSchema }).strict().meta({ id: 'PasswordResetRequest' });
+export type PasswordResetRequest = z.infer<typeof passwordResetRequestSchema>;
+
+export const passwordResetConfirmSchema = z
+  .object({ token: mailedToken, password: secret({ min: 12, max: 256 }) })
+  .strict()
+  .meta({ id: 'PasswordResetConfirm' });
+export type PasswordResetConfirm = z.infer<typeof passwordResetConfirmSchema>;
+
+export const verifyEmailRequestSchema = z.object({ token: mailedToken }).strict().meta({ id: 'VerifyEmailRequest' });
+export type VerifyEmailRequest = z.infer<typeof verifyEmailRequestSchema>;

@@ -1,4 +1,5 @@
 import { buildOpenApi, type ServiceDefinition } from '@secureevent/shared';
+import { accountMailConsumer } from './account-mail/account-mail.consumer.js';
 import { migrations } from './db/migrations/index.js';
 import type { NotificationsDb } from './db/schema.js';
 import { deliveriesRoutes } from './email/deliveries.routes.js';
@@ -83,6 +84,7 @@ export function createNotificationService(options: NotificationServiceOptions): 
           realtime.withNotificationPush(eventPublishedConsumer),
           realtime.withNotificationPush(notifyConsumer),
           usersConsumer,
+          accountMailConsumer,
           remindersConsumer(clock),
           realtime.consumer,
         ],

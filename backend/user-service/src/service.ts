@@ -4,6 +4,7 @@ import { buildOpenApi, createLimiter, type ServiceDefinition } from '@secureeven
 import type { AccountsContext } from './accounts/accounts-context.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
 import { bootstrapAdmin } from './accounts/bootstrap-admin.js';
+import { emailLinksRoutes } from './accounts/email-links.routes.js';
 import { adminRoutes } from './admin/admin.routes.js';
 import { migrations } from './db/migrations/index.js';
 import type { UsersDb } from './db/schema.js';
@@ -22,6 +23,8 @@ export interface UserServiceOptions {
   admin?: { email?: string | undefined; password?: string | undefined };
   /** Sign-ups allowed per IP per hour. */
   registrationsPerHour?: number;
+  /** Password-reset requests allowed per IP per hour. */
+  resetsPerIpPerHour?: number;
   /** Enterprise sign-in (OpenID Connect); without it `/api/auth/oidc/config` answers `enabled: false`. */
   oidc?: OidcOptions | undefined;
   /** The argon2 hasher; tests wrap it to count password checks. */
@@ -49,6 +52,11 @@ export function userService(options: UserServiceOptions): ServiceDefinition<User
         logger: deps.logger,
       };
       const accounts = accountsRoutes(ctx, deps.verifier, options.keys);
+      const emailLinks = emailLinksRoutes(ctx, deps.verifier, {
+        resetsPerIp: createLimiter(deps.cache, { name: 'reset-ip', points: options.resetsPerIpPerHour ?? 60, durationSeconds: 3600 }),
+        resetsPerEmail: createLimiter(deps.cache, { name: 'reset-email', points: 5, durationSeconds: 3600 }),
+        verificationsPerUser: createLimiter(deps.cache, { name: 'verify-resend-user', points: 5, durationSeconds: 3600 }),
+      });
       const sessions = sessionsRoutes(ctx, deps.verifier);
       const admin = adminRoutes(ctx, deps.verifier);
       const oidc = oidcRoutes(
@@ -71,12 +79,12 @@ export function userService(options: UserServiceOptions): ServiceDefinition<User
         name: 'user-service',
         schema: 'users',
         migrations,
-        routers: [cookies, accounts.router, sessions.router, admin.router, oidc.router],
+        routers: [cookies, accounts.router, emailLinks.router, sessions.router, admin.router, oidc.router],
         openapi: {
           path: '/api/users/openapi.json',
           document: buildOpenApi(
             { title: 'SecureEvent user-service', version: '0.1.0', description: 'Accounts, sign-in, sessions, tokens and roles.' },
-            [accounts.paths, sessions.paths, admin.paths, oidc.paths],
+            [accounts.paths, emailLinks.paths, sessions.paths, admin.paths, oidc.paths],
           ),
         },
         consumers: [],

@@ -33,12 +33,19 @@ describe('accounts API', () => {
     const email = uniqueEmail();
     const res = await request(app).post('/api/auth/register').send({ email, password, displayName: 'Ada' });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.stringMatching(/^usr_/), email: email.toLowerCase(), displayName: 'Ada', roles: ['attendee'] });
+    expect(res.body).toEqual({
+      id: expect.stringMatching(/^usr_/),
+      email: email.toLowerCase(),
+      displayName: 'Ada',
+      roles: ['attendee'],
+      emailVerified: false,
+    });
     expect(JSON.stringify(res.body)).not.toContain('hash');
     const { rows } = await sql<{ type: string; envelope: { data: Record<string, unknown> } }>`
       select type, envelope from ${sql.id(sdb.schema, 'outbox')} where envelope->>'subject' = ${res.body.id}`.execute(sdb.db);
-    expect(rows.map((r) => r.type)).toEqual(['user.registered.v1']);
-    expect(JSON.stringify(rows[0]!.envelope)).not.toContain(password);
+    // The account, and the verification mail asked of the notification-service.
+    expect(rows.map((r) => r.type).sort()).toEqual(['account.mail_requested.v1', 'user.registered.v1']);
+    expect(JSON.stringify(rows.map((r) => r.envelope))).not.toContain(password);
   });
 
   it('when someone changes their display name, then user.updated.v1 carries the new profile; an unchanged name publishes nothing', async () => {

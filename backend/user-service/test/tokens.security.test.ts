@@ -278,8 +278,8 @@ describe('access and refresh tokens: forged, expired and malformed credentials a
     expect(after.kid).not.toBe(before.kid);
     expect(decodeProtectedHeader(oldToken).kid).toBe(before.kid);
     expect(decodeProtectedHeader(newToken).kid).toBe(after.kid);
-    await expect(verifierAfter(oldToken)).resolves.toEqual({ id: user.id, roles: ['attendee'] });
-    await expect(verifierAfter(newToken)).resolves.toEqual({ id: user.id, roles: ['attendee'] });
+    await expect(verifierAfter(oldToken)).resolves.toEqual({ id: user.id, roles: ['attendee'], emailVerified: false });
+    await expect(verifierAfter(newToken)).resolves.toEqual({ id: user.id, roles: ['attendee'], emailVerified: false });
     expect(after.publicJwks().keys.map((k) => k.kid)).toEqual([after.kid, before.kid]);
     expect(JSON.stringify(after.publicJwks())).not.toContain('"d"');
     // Once the old key is finally dropped, its tokens are refused: the check above is not vacuous.

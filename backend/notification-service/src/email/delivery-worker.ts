@@ -4,6 +4,7 @@ import type { NotificationsDb } from '../db/schema.js';
 import { recipients } from '../users/recipients.js';
 import { DELIVERY_CHANNEL, emailDeliveriesRepository, type ClaimedDelivery } from './email-deliveries.repository.js';
 import { emailDeliveries } from './email-metrics.js';
+import { renderAccountEmail } from '../account-mail/account-mail-templates.js';
 import { renderEmail } from './email-templates.js';
 import { isPermanentSmtpFailure, type Mailer } from './mailer.js';
 
@@ -62,13 +63,17 @@ export async function startDeliveryWorker(options: DeliveryWorkerOptions): Promi
   async function sendOne(d: ClaimedDelivery): Promise<void> {
     const log = logger.child({ deliveryId: d.id, kind: d.kind, userId: d.userId, attempt: d.attempts });
     try {
-      const recipient = await users.find(d.userId);
+      const account = d.payload.account;
+      // An account mail names its address (a new one is verified before the address book has it).
+      const recipient = account ? undefined : await users.find(d.userId);
       // The address arrives with user.registered.v1 on another queue, possibly a little later.
-      if (!recipient) throw new RecipientUnknown('no email address known for this user yet');
-      const rendered = renderEmail(d.payload, recipient, { baseUrl: options.baseUrl });
+      if (!account && !recipient) throw new RecipientUnknown('no email address known for this user yet');
+      const rendered = account
+        ? renderAccountEmail(d.payload, { baseUrl: options.baseUrl })
+        : renderEmail(d.payload, recipient!, { baseUrl: options.baseUrl });
       await mailer.send({
         ...rendered,
-        to: { name: recipient.displayName, address: recipient.email },
+        to: account ? account.to : { name: recipient!.displayName, address: recipient!.email },
         messageId: `<${d.id}@${options.messageIdDomain}>`,
       });
       await repo.markSent(d.id);

@@ -1,3 +1,5 @@
+import type { AccountMailKind } from '@secureevent/contracts';
+
 /** The event a notification is about, as much as the email (and its calendar attachment) needs. */
 export interface EmailEvent {
   id: string;
@@ -15,4 +17,14 @@ export interface EmailPayload {
   event?: EmailEvent | undefined;
   /** Attach the event as an `.ics` file (confirmation, promotion). */
   invite?: boolean | undefined;
+  /** An account mail (reset link, verification, security notice): its own template, to this address. */
+  account?: AccountMail | undefined;
+}
+
+/** What an account mail needs besides the link: which one, in which language, to whom, until when the link works. */
+export interface AccountMail {
+  kind: AccountMailKind;
+  locale: 'en' | 'de' | 'fr';
+  expiresAt: string | null;
+  to: { address: string; name: string };
 }

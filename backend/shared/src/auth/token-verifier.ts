@@ -9,6 +9,8 @@ export interface AuthUser {
   roles: Role[];
   /** The session (refresh-token family) the token was issued for, when it came from one. */
   sessionId?: string | undefined;
+  /** Whether the account's email address was confirmed when the token was issued (`email_verified`). */
+  emailVerified?: boolean | undefined;
 }
 
 /** Verifies a bearer access token and returns the caller, or throws UNAUTHENTICATED. */
@@ -24,6 +26,7 @@ const claimsSchema = z.object({
   sub: z.string().regex(/^usr_[0-9a-z]{25}$/),
   roles: z.array(roleSchema),
   sid: z.string().max(40).optional(),
+  email_verified: z.boolean().optional(),
 });
 
 /**
@@ -43,7 +46,7 @@ export function createTokenVerifier(options: { keys: JWTVerifyGetKey; issuer: st
       // jose checks `iat` only when a maximum age is set; a token "issued" in the future is a forgery or a broken clock.
       if (typeof payload.iat !== 'number' || payload.iat > Date.now() / 1000 + MAX_CLOCK_SKEW_SECONDS) throw new Error('iat in the future');
       const claims = claimsSchema.parse(payload);
-      return { id: claims.sub, roles: claims.roles, sessionId: claims.sid };
+      return { id: claims.sub, roles: claims.roles, sessionId: claims.sid, emailVerified: claims.email_verified === true };
     } catch {
       throw new AppError(ErrorCode.UNAUTHENTICATED, 'The access token is missing, expired or invalid.');
     }

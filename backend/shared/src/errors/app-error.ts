@@ -17,6 +17,10 @@ export const ErrorCode = {
   REGISTRATION_CLOSED: 'REGISTRATION_CLOSED',
   ALREADY_CHECKED_IN: 'ALREADY_CHECKED_IN',
   INVALID_TICKET: 'INVALID_TICKET',
+  /** A mailed single-use token (password reset, email verification) that is unknown, used or expired. */
+  INVALID_TOKEN: 'INVALID_TOKEN',
+  /** The action needs a confirmed email address (REQUIRE_VERIFIED_EMAIL). */
+  EMAIL_NOT_VERIFIED: 'EMAIL_NOT_VERIFIED',
   ACCOUNT_DISABLED: 'ACCOUNT_DISABLED',
   INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
   INVALID_STATE_TRANSITION: 'INVALID_STATE_TRANSITION',
@@ -52,12 +56,14 @@ export function problemStatus(code: ErrorCode): number {
     case ErrorCode.VALIDATION_FAILED:
     case ErrorCode.MALFORMED_JSON:
     case ErrorCode.INVALID_TICKET:
+    case ErrorCode.INVALID_TOKEN:
       return 400;
     case ErrorCode.UNAUTHENTICATED:
     case ErrorCode.INVALID_CREDENTIALS:
       return 401;
     case ErrorCode.FORBIDDEN:
     case ErrorCode.ACCOUNT_DISABLED:
+    case ErrorCode.EMAIL_NOT_VERIFIED:
       return 403;
     case ErrorCode.NOT_FOUND:
     case ErrorCode.ROUTE_NOT_FOUND:

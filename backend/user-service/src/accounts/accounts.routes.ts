@@ -5,6 +5,7 @@ import type { KeyStore } from '../keys/key-store.js';
 import { currentUser } from '../sessions/sessions.js';
 import { originOf, setRefreshCookie } from '../sessions/session-cookie.js';
 import type { AccountsContext } from './accounts-context.js';
+import { requestLocale } from './email-links.routes.js';
 import { registerUser } from './register-user.js';
 import { signIn } from './sign-in.js';
 import { updateMe } from './update-me.js';
@@ -42,7 +43,7 @@ export function accountsRoutes(ctx: AccountsContext, verifier: TokenVerifier, ke
           headers: { 'retry-after': String(limit.retryAfterSeconds) },
         });
       }
-      return { status: 201, body: await registerUser(ctx, body) };
+      return { status: 201, body: await registerUser(ctx, body, { locale: requestLocale(req) }) };
     },
   });
   routes.add({

@@ -18,7 +18,7 @@ export async function bootstrapAdmin(
   const input = registerRequestSchema.parse({ email: admin.email, password: admin.password, displayName: 'Administrator' });
   if (await usersRepository(deps.db).findByEmail(input.email)) return;
   try {
-    const user = await registerUser(deps, input, ['admin', 'organizer', 'attendee']);
+    const user = await registerUser(deps, input, { roles: ['admin', 'organizer', 'attendee'], verified: true });
     deps.logger.info({ userId: user.id }, 'bootstrap admin created');
   } catch (err) {
     if (err instanceof AppError && err.extra.errors) {

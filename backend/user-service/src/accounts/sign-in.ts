@@ -19,9 +19,18 @@ export interface TokenSettings {
 }
 
 /** Signs an access token for `user` with the current key. */
-export async function issueAccessToken(settings: TokenSettings, user: User, sessionId?: string): Promise<TokenResponse> {
+export async function issueAccessToken(
+  settings: TokenSettings,
+  user: Pick<User, 'id' | 'roles'> & Partial<Pick<User, 'emailVerified'>>,
+  sessionId?: string,
+): Promise<TokenResponse> {
   // `sid` names the session (refresh-token family), so a password change can keep this one alive.
-  const accessToken = await new SignJWT({ roles: user.roles, ...(sessionId ? { sid: sessionId } : {}) })
+  // `email_verified` lets other services apply REQUIRE_VERIFIED_EMAIL without asking this one.
+  const accessToken = await new SignJWT({
+    roles: user.roles,
+    email_verified: user.emailVerified === true,
+    ...(sessionId ? { sid: sessionId } : {}),
+  })
     .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, kid: settings.keys.kid, typ: 'at+jwt' })
     .setSubject(user.id)
     .setIssuer(settings.issuer)

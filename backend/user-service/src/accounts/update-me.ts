@@ -5,6 +5,7 @@ import { assertAcceptablePassword } from '../security/password-policy.js';
 import { refreshTokens } from '../sessions/refresh-tokens.js';
 import { currentUser } from '../sessions/sessions.js';
 import type { AccountsContext } from './accounts-context.js';
+import { mailLocale, requestAccountMail } from './account-mail.js';
 import { toUser, usersRepository } from './users.repository.js';
 
 /**
@@ -67,6 +68,12 @@ export async function updateMe(ctx: AccountsContext, user: AuthUser, input: Upda
         // That it changed, never what from or to.
         changes: [{ field: 'password', from: null, to: null }],
         origin,
+      });
+      await requestAccountMail(trx, ctx.outbox, {
+        userId: user.id,
+        kind: 'password_changed',
+        to: { address: updated.email, name: updated.display_name },
+        locale: mailLocale(updated.locale),
       });
     }
     return toUser(updated);

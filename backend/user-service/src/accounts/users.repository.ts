@@ -7,7 +7,7 @@ export type UserRow = Selectable<UsersDb['users']>;
 
 /** The public shape of a user: never the hash. */
 export function toUser(row: UserRow): User {
-  return { id: row.id, email: row.email, displayName: row.display_name, roles: row.roles };
+  return { id: row.id, email: row.email, displayName: row.display_name, roles: row.roles, emailVerified: row.email_verified_at !== null };
 }
 
 /** SQL for users; returns plain objects. */
@@ -17,7 +17,14 @@ export function usersRepository(db: Kysely<UsersDb>) {
     async insert(user: User & { passwordHash: string | null }): Promise<UserRow | undefined> {
       return db
         .insertInto('users')
-        .values({ id: user.id, email: user.email, display_name: user.displayName, password_hash: user.passwordHash, roles: user.roles })
+        .values({
+          id: user.id,
+          email: user.email,
+          display_name: user.displayName,
+          password_hash: user.passwordHash,
+          roles: user.roles,
+          email_verified_at: user.emailVerified ? new Date() : null,
+        })
         .onConflict((oc) => oc.column('email').doNothing())
         .returningAll()
         .executeTakeFirst();
@@ -92,6 +99,30 @@ export function usersRepository(db: Kysely<UsersDb>) {
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
+    },
+    /** Sets a new password hash (a reset proves the address too, so it counts as verified). */
+    setPassword(id: string, passwordHash: string): Promise<UserRow> {
+      return db
+        .updateTable('users')
+        .set((eb) => ({
+          password_hash: passwordHash,
+          email_verified_at: eb.fn.coalesce('email_verified_at', eb.val(new Date())),
+          updated_at: new Date(),
+        }))
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+    /** Marks `email` confirmed, replacing the address on file when it differs (an email change); undefined when another account has it. */
+    async confirmEmail(id: string, email: string): Promise<UserRow | undefined> {
+      const taken = await db.selectFrom('users').select('id').where('email', '=', email).where('id', '!=', id).executeTakeFirst();
+      if (taken) return undefined;
+      return db
+        .updateTable('users')
+        .set({ email, email_verified_at: new Date(), updated_at: new Date() })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
     },
   };
 }

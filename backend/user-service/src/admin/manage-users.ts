@@ -23,6 +23,7 @@ function toAdminUser(r: UserRow): AdminUser {
     email: r.email,
     displayName: r.display_name,
     roles: r.roles,
+    emailVerified: r.email_verified_at !== null,
     disabled: r.disabled_at !== null,
     createdAt: new Date(r.created_at).toISOString(),
   };

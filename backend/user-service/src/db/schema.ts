@@ -14,6 +14,23 @@ export interface UsersDb extends MessagingTables {
     disabled_at: Date | null;
     created_at: Generated<Date>;
     updated_at: Generated<Date>;
+    /** When the address was confirmed through a mailed link (0006); null until then. */
+    email_verified_at: Generated<Date | null>;
+    /** The person's language for the web app and mail (0006): en, de or fr; null follows the browser. */
+    locale: Generated<string | null>;
+    /** IANA time zone for showing times (0006); null follows the browser. */
+    time_zone: Generated<string | null>;
+  };
+  /** Single-use tokens mailed as links (0006): only a sha256 of the secret is kept. */
+  account_tokens: {
+    id: string;
+    user_id: string;
+    purpose: 'password_reset' | 'email_verification';
+    secret_hash: string;
+    email: string | null;
+    created_at: Generated<Date>;
+    expires_at: Date;
+    used_at: Date | null;
   };
   refresh_tokens: {
     id: string;

@@ -50,6 +50,7 @@ export async function linkIdentity(
       displayName: identity.displayName,
       roles,
       passwordHash: null,
+      emailVerified: true,
     });
     // Someone signed up with this email between the lookup and the insert; the next attempt links it.
     if (!created) return { outcome: 'email_race' };

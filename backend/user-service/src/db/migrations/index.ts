@@ -5,6 +5,7 @@ import { sessions } from './0002-sessions.js';
 import { oidc } from './0003-oidc.js';
 import { millisecondSortKeys } from './0004-millisecond-sort-keys.js';
 import { refreshSuccessors } from './0005-refresh-successors.js';
+import { accountTokens } from './0006-account-tokens.js';
 
 /**
  * The user-service's migrations, one file each, applied in key order at start. The keys are the names
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0003_oidc': oidc,
   '0004_millisecond_sort_keys': millisecondSortKeys,
   '0005_refresh_successors': refreshSuccessors,
+  '0006_account_tokens': accountTokens,
 };
