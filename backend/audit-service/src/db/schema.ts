@@ -18,5 +18,7 @@ export interface AuditDb extends MessagingTables {
     actor: string | null;
     action: string | null;
     outcome: string | null;
+    /** The RFC 8785 canonical JSON the hash covers after `prev_hash` (null for entries recorded before it was kept). */
+    canonical: string | null;
   };
 }

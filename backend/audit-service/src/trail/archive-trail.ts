@@ -10,7 +10,7 @@ import { ARCHIVED_TYPE, type ArchivedRange } from './archive-tombstone.js';
 import { deleteEntriesThrough, firstEntry, hashAt, insertEntry, lastEntryBefore, lockChainHead } from './entries.repository.js';
 import { entryFacets } from './entry-facets.js';
 import { exportTrail } from './export-trail.js';
-import { entryHash, GENESIS_HASH, type ChainedFields } from './hash-chain.js';
+import { canonicalEntry, chainHash, GENESIS_HASH, type ChainedFields } from './hash-chain.js';
 
 /** What one archiving run did. */
 export interface ArchiveResult {
@@ -77,7 +77,14 @@ export async function archiveTrail(
       occurredAt: new Date().toISOString(),
       data: range,
     };
-    await insertEntry(trx, { ...tombstone, ...entryFacets(tombstone.type, range), prevHash, hash: entryHash(prevHash, tombstone) });
+    const canonical = canonicalEntry(tombstone);
+    await insertEntry(trx, {
+      ...tombstone,
+      ...entryFacets(tombstone.type, range),
+      prevHash,
+      canonical,
+      hash: chainHash(prevHash, canonical),
+    });
     return deleted;
   });
   if (archived === 0) {

@@ -12,6 +12,8 @@ export interface StoredEntry extends ChainedFields {
   actor: string | null;
   action: string | null;
   outcome: string | null;
+  /** The canonical bytes its hash covers, when they were kept (entries recorded since migration 0004). */
+  canonical: string | null;
 }
 
 /** What the trail can be searched and exported by; every member narrows. */
@@ -49,6 +51,7 @@ const toEntry = (r: EntryRow): StoredEntry => ({
   actor: r.actor,
   action: r.action,
   outcome: r.outcome,
+  canonical: r.canonical,
 });
 
 const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -88,7 +91,7 @@ export async function lockChainHead(trx: Transaction<AuditDb>): Promise<string |
 /** Appends one entry; call after `lockChainHead` in the same transaction. */
 export async function insertEntry(
   trx: Transaction<AuditDb>,
-  entry: ChainedFields & EntryFacets & { prevHash: string; hash: string },
+  entry: ChainedFields & EntryFacets & { prevHash: string; hash: string; canonical: string },
 ): Promise<void> {
   await trx
     .insertInto('entries')
@@ -104,6 +107,7 @@ export async function insertEntry(
       actor: entry.actor,
       action: entry.action,
       outcome: entry.outcome,
+      canonical: entry.canonical,
     })
     .execute();
 }
@@ -261,5 +265,78 @@ export async function countEntriesByBucket(
     outcome: r.outcome,
     type: r.type,
     count: Number(r.n),
+  }));
+}
+
+/**
+ * One entry as verification needs it. With `canonical` (entries recorded since the column exists),
+ * `consistent` says whether those bytes hold exactly the entry's columns — id, type, source,
+ * subject, the instant it occurred and its data, compared by PostgreSQL as JSON — and the columns
+ * are not sent (`fields` null); without, the columns come to be hashed as before.
+ */
+export interface ChainLink {
+  seq: number;
+  prevHash: string;
+  hash: string;
+  canonical: string | null;
+  consistent: boolean | null;
+  fields: ChainedFields | null;
+}
+
+/**
+ * The entries in [fromSeq, toSeq] after `afterSeq`, in chain order, at most `limit`, for
+ * verification. Fails (an SQL error) when a stored canonical text is not JSON or names no valid
+ * instant: that can only be tampering, and the caller then checks the batch from the columns.
+ */
+export async function chainLinksInOrder(
+  db: Kysely<AuditDb>,
+  range: { fromSeq?: number | undefined; toSeq?: number | undefined },
+  page: { afterSeq?: number | undefined; limit: number },
+): Promise<ChainLink[]> {
+  const c = sql`canonical::jsonb`;
+  let q = db.selectFrom('entries').select([
+    'seq',
+    'prev_hash',
+    'hash',
+    'canonical',
+    sql<boolean | null>`case when canonical is null then null else (
+        jsonb_typeof(${c}) = 'object'
+        and (${c}->>'id') is not distinct from id
+        and (${c}->>'type') is not distinct from type
+        and (${c}->>'source') is not distinct from source
+        and (${c}->'subject') is not distinct from coalesce(to_jsonb(subject), 'null'::jsonb)
+        and (${c}->'data') is not distinct from data
+        and jsonb_typeof(${c}->'occurredAt') = 'string'
+        and (${c}->>'occurredAt')::timestamptz = occurred_at
+      ) end`.as('consistent'),
+    // The columns only where there are no canonical bytes: nothing else is parsed per entry.
+    sql<string | null>`case when canonical is null then id end`.as('id'),
+    sql<string | null>`case when canonical is null then type end`.as('type'),
+    sql<string | null>`case when canonical is null then source end`.as('source'),
+    sql<string | null>`case when canonical is null then subject end`.as('subject'),
+    sql<Date | null>`case when canonical is null then occurred_at end`.as('occurred_at'),
+    sql<unknown>`case when canonical is null then data end`.as('data'),
+  ]);
+  if (range.fromSeq !== undefined) q = q.where('seq', '>=', String(range.fromSeq));
+  if (range.toSeq !== undefined) q = q.where('seq', '<=', String(range.toSeq));
+  if (page.afterSeq !== undefined) q = q.where('seq', '>', String(page.afterSeq));
+  const rows = await q.orderBy('seq').limit(page.limit).execute();
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+    canonical: r.canonical,
+    consistent: r.consistent,
+    fields:
+      r.canonical === null
+        ? {
+            id: r.id ?? '',
+            type: r.type ?? '',
+            source: r.source ?? '',
+            subject: r.subject,
+            occurredAt: new Date(r.occurred_at ?? 0).toISOString(),
+            data: r.data,
+          }
+        : null,
   }));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entryHash, findBrokenLink, GENESIS_HASH } from './hash-chain.js';
+import { canonicalEntry, chainHash, entryHash, findBrokenLink, GENESIS_HASH } from './hash-chain.js';
 
 function chain(n: number) {
   const out = [];
@@ -41,5 +41,15 @@ describe('audit hash chain', () => {
     const entries = chain(5);
     entries.splice(1, 1);
     expect(findBrokenLink(entries)).toBe(3);
+  });
+
+  it('when the canonical bytes are hashed as kept, then the hash is the entry’s, and they are RFC 8785 (sorted keys, ES number form)', () => {
+    const fields = { id: 'm1', type: 't.v1', source: '/s', subject: null, occurredAt: 'x', data: { b: 1e21, a: [0.1, -0, 'é\u2028'] } };
+    const canonical = canonicalEntry(fields);
+    expect(canonical).toBe(
+      '{"data":{"a":[0.1,0,"é\u2028"],"b":1e+21},"id":"m1","occurredAt":"x","source":"/s","subject":null,"type":"t.v1"}',
+    );
+    expect(chainHash(GENESIS_HASH, canonical)).toBe(entryHash(GENESIS_HASH, fields));
+    expect(chainHash(GENESIS_HASH, canonical)).toMatch(/^[0-9a-f]{64}$/);
   });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import canonicalizeModule from 'canonicalize';
 
 // canonicalize@2 is CommonJS with an ES-style `export default` in its types; v5 (ESM) needs Node 22.
@@ -17,21 +17,32 @@ export interface ChainedFields {
   data: unknown;
 }
 
+/** The RFC 8785 canonical JSON of an entry's chained fields: what its hash covers after the previous hash. */
+export function canonicalEntry(entry: ChainedFields): string {
+  return (
+    canonicalize({
+      id: entry.id,
+      type: entry.type,
+      source: entry.source,
+      subject: entry.subject,
+      occurredAt: entry.occurredAt,
+      data: entry.data ?? null,
+    }) ?? ''
+  );
+}
+
+// One-shot hashing (Node ≥ 20.12) skips a Hash object per entry; the result is the same digest.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
+/** sha256(prevHash ‖ "\n" ‖ canonical), hex. */
+export function chainHash(prevHash: string, canonical: string): string {
+  if (oneShot) return oneShot('sha256', `${prevHash}\n${canonical}`, 'hex');
+  return crypto.createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
+}
+
 /** sha256(prevHash ‖ RFC 8785 canonical JSON of the entry). */
 export function entryHash(prevHash: string, entry: ChainedFields): string {
-  const canonical = canonicalize({
-    id: entry.id,
-    type: entry.type,
-    source: entry.source,
-    subject: entry.subject,
-    occurredAt: entry.occurredAt,
-    data: entry.data ?? null,
-  });
-  return createHash('sha256')
-    .update(prevHash)
-    .update('\n')
-    .update(canonical ?? '')
-    .digest('hex');
+  return chainHash(prevHash, canonicalEntry(entry));
 }
 
 /** Walks entries in order and returns the first whose link or hash does not hold, or null. */

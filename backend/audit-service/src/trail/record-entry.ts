@@ -3,7 +3,7 @@ import type { Envelope } from '@secureevent/shared';
 import type { AuditDb } from '../db/schema.js';
 import { insertEntry, lockChainHead } from './entries.repository.js';
 import { entryFacets } from './entry-facets.js';
-import { entryHash, GENESIS_HASH, type ChainedFields } from './hash-chain.js';
+import { canonicalEntry, chainHash, GENESIS_HASH, type ChainedFields } from './hash-chain.js';
 import { countEntry } from './trail.metrics.js';
 
 /** Appends one message to the trail, chained to the entry before it (inside the consumer's transaction). */
@@ -18,6 +18,7 @@ export async function recordEntry(trx: Transaction<AuditDb>, envelope: Envelope)
     data: envelope.data ?? null,
   };
   const facets = entryFacets(fields.type, fields.data);
-  await insertEntry(trx, { ...fields, ...facets, prevHash, hash: entryHash(prevHash, fields) });
+  const canonical = canonicalEntry(fields);
+  await insertEntry(trx, { ...fields, ...facets, prevHash, canonical, hash: chainHash(prevHash, canonical) });
   countEntry(facets, fields.data);
 }
