@@ -293,13 +293,25 @@ export async function chainLinksInOrder(
   range: { fromSeq?: number | undefined; toSeq?: number | undefined },
   page: { afterSeq?: number | undefined; limit: number },
 ): Promise<ChainLink[]> {
-  const c = sql`canonical::jsonb`;
-  let q = db.selectFrom('entries').select([
-    'seq',
-    'prev_hash',
-    'hash',
-    'canonical',
-    sql<boolean | null>`case when canonical is null then null else (
+  // The bytes are read as JSON once per row: a lateral subquery, kept from being inlined (which
+  // would parse them again at every reference) by OFFSET 0.
+  const c = sql`j.c`;
+  let q = db
+    .selectFrom('entries')
+    .leftJoinLateral(
+      () =>
+        db
+          .selectNoFrom(sql<unknown>`entries.canonical::jsonb`.as('c'))
+          .offset(0)
+          .as('j'),
+      (join) => join.onTrue(),
+    )
+    .select([
+      'seq',
+      'prev_hash',
+      'hash',
+      'canonical',
+      sql<boolean | null>`case when canonical is null then null else (
         jsonb_typeof(${c}) = 'object'
         and (${c}->>'id') is not distinct from id
         and (${c}->>'type') is not distinct from type
@@ -309,14 +321,14 @@ export async function chainLinksInOrder(
         and jsonb_typeof(${c}->'occurredAt') = 'string'
         and (${c}->>'occurredAt')::timestamptz = occurred_at
       ) end`.as('consistent'),
-    // The columns only where there are no canonical bytes: nothing else is parsed per entry.
-    sql<string | null>`case when canonical is null then id end`.as('id'),
-    sql<string | null>`case when canonical is null then type end`.as('type'),
-    sql<string | null>`case when canonical is null then source end`.as('source'),
-    sql<string | null>`case when canonical is null then subject end`.as('subject'),
-    sql<Date | null>`case when canonical is null then occurred_at end`.as('occurred_at'),
-    sql<unknown>`case when canonical is null then data end`.as('data'),
-  ]);
+      // The columns only where there are no canonical bytes: nothing else is parsed per entry.
+      sql<string | null>`case when canonical is null then id end`.as('id'),
+      sql<string | null>`case when canonical is null then type end`.as('type'),
+      sql<string | null>`case when canonical is null then source end`.as('source'),
+      sql<string | null>`case when canonical is null then subject end`.as('subject'),
+      sql<Date | null>`case when canonical is null then occurred_at end`.as('occurred_at'),
+      sql<unknown>`case when canonical is null then data end`.as('data'),
+    ]);
   if (range.fromSeq !== undefined) q = q.where('seq', '>=', String(range.fromSeq));
   if (range.toSeq !== undefined) q = q.where('seq', '<=', String(range.toSeq));
   if (page.afterSeq !== undefined) q = q.where('seq', '>', String(page.afterSeq));
