@@ -18,6 +18,9 @@ export const admin = { email: 'e2e-admin@secureevent.test', password: 'e2e admin
 // A real PostgreSQL (distributed mode always uses one) gets a fresh database per run; see
 // support/database.ts. The config is loaded again in each worker: they reuse the main process's.
 const startsServer = !process.env.E2E_BASE_URL;
+// Set once in the main process, so the workers (which load this file again) find the same
+// directory, and the mail the platform writes there (support/mailbox.ts).
+if (startsServer) process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), 'secureevent-e2e-'));
 const baseDatabaseUrl = process.env.DATABASE_URL || (distributed ? 'postgres://postgres@127.0.0.1:5432/test' : undefined);
 if (startsServer && baseDatabaseUrl && !process.env.E2E_DATABASE_URL) {
   process.env.E2E_DATABASE_URL = createFreshDatabase(baseDatabaseUrl);
@@ -67,7 +70,7 @@ export default defineConfig({
           ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : {}),
           PORT: String(port),
           GATEWAY_PORT: String(port),
-          DATA_DIR: process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'secureevent-e2e-')),
+          DATA_DIR: process.env.E2E_DATA_DIR!,
           ADMIN_EMAIL: admin.email,
           ADMIN_PASSWORD: admin.password,
           // Every sign-up of the suite comes from loopback, and with Redis the hourly counter

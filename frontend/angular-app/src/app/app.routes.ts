@@ -26,6 +26,21 @@ export const routes: Routes = [
     loadComponent: () => import('./auth/sign-up.page').then((m) => m.SignUpPage),
   },
   {
+    path: 'forgot-password',
+    title: 'titles.forgotPassword',
+    loadComponent: () => import('./auth/forgot-password.page').then((m) => m.ForgotPasswordPage),
+  },
+  {
+    path: 'reset-password',
+    title: 'titles.resetPassword',
+    loadComponent: () => import('./auth/reset-password.page').then((m) => m.ResetPasswordPage),
+  },
+  {
+    path: 'verify-email',
+    title: 'titles.verifyEmail',
+    loadComponent: () => import('./auth/verify-email.page').then((m) => m.VerifyEmailPage),
+  },
+  {
     path: 'not-allowed',
     title: 'titles.notAllowed',
     loadComponent: () => import('./auth/not-allowed.page').then((m) => m.NotAllowedPage),

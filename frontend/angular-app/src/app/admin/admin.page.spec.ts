@@ -18,6 +18,7 @@ function aUser(overrides: Partial<AdminUser> = {}): AdminUser {
     email: 'someone@example.com',
     displayName: 'Some One',
     roles: ['attendee'],
+    emailVerified: true,
     disabled: false,
     createdAt: '2030-01-01T00:00:00.000Z',
     ...overrides,
