@@ -96,12 +96,14 @@ describe('AuditPage', () => {
     input('q', ' login ');
     input('action', 'auth.login');
     input('outcome', 'failure');
+    input('type', 'audit.recorded.v1');
     input('from', '2030-03-01T00:00');
     page().querySelector<HTMLFormElement>('[data-testid="audit-filters"]')!.requestSubmit();
     const filtered = search();
     expect(filtered.request.params.get('q')).toBe('login');
     expect(filtered.request.params.get('action')).toBe('auth.login');
     expect(filtered.request.params.get('outcome')).toBe('failure');
+    expect(filtered.request.params.get('type')).toBe('audit.recorded.v1');
     expect(filtered.request.params.get('from')).toBe(new Date('2030-03-01T00:00').toISOString());
     expect(filtered.request.params.has('to')).toBe(false);
     filtered.flush({ items: [anEntry({ seq: 9, action: 'auth.login' })], nextCursor: 'c1' });
@@ -111,11 +113,22 @@ describe('AuditPage', () => {
     const next = search();
     expect(next.request.params.get('cursor')).toBe('c1');
     expect(next.request.params.get('action')).toBe('auth.login');
+    expect(next.request.params.get('type')).toBe('audit.recorded.v1');
     next.flush({ items: [anEntry({ seq: 3, action: 'auth.login' })], nextCursor: null });
     await fixture.whenStable();
 
     expect(page().querySelectorAll('[data-testid="audit-entry"]').length).toBe(2);
     expect(page().querySelector('[data-testid="audit-load-more"]')).toBeNull();
+  });
+
+  it('when the message type is not one, then the search waits and the field says why', async () => {
+    search().flush({ items: [], nextCursor: null });
+    await fixture.whenStable();
+    input('type', 'checkin recorded');
+    page().querySelector<HTMLFormElement>('[data-testid="audit-filters"]')!.requestSubmit();
+    await fixture.whenStable();
+    http.expectNone((r) => r.url === '/api/audit');
+    expect(page().querySelector('mat-error')?.textContent).toBeTruthy();
   });
 
   it('when the chain is verified, then the result says intact with the range and time, or names the first bad entry', async () => {

@@ -52,6 +52,7 @@ export class AuditPage {
     outcome: '',
     actor: ['', Validators.pattern(/^usr_[0-9a-z]{25}$/)],
     subject: '',
+    type: ['', Validators.pattern(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*\.v[0-9]{1,3}$/)],
     from: '',
     to: '',
   });
@@ -72,6 +73,7 @@ export class AuditPage {
       outcome: (v.outcome || undefined) as AuditOutcome | undefined,
       actor: v.actor.trim() || undefined,
       subject: v.subject.trim() || undefined,
+      type: v.type.trim() || undefined,
       from: localToInstant(v.from),
       to: localToInstant(v.to),
     };
