@@ -116,3 +116,47 @@ test('when the attendee shows the QR on their phone, then the organizer’s came
   await expect(door.getByTestId('checkin-count')).toContainText('1 of 1 checked in');
   await context.close();
 });
+
+test('when the organizer searches a name without its accent, then the attendee is listed and one tap checks them in', async ({
+  browser,
+  request,
+}) => {
+  const organizer = await anOrganizer(request);
+  const eventId = await aPublishedEvent(request, organizer, { title: `Door search ${Date.now().toString(36)}` });
+  const renee = aPerson('Renée');
+  const other = aPerson('Marco');
+  for (const person of [renee, other]) {
+    await registerThroughApi(request, person);
+    await registerFor(request, eventId, person);
+  }
+
+  const door = await signedInPage(browser, organizer);
+  await door.goto(`/events/${eventId}/check-in`);
+  await expect(door.getByTestId('checkin-count')).toContainText('0 of 2 checked in');
+  // "Renée 1a2b3" typed as "renee 1a2b3" at the door.
+  const typed = renee.displayName.replace('é', 'e').toLowerCase();
+  await door.getByTestId('attendee-search').fill(typed);
+  const match = door.getByTestId('match');
+  await expect(match).toHaveCount(1);
+  await expect(match).toContainText(renee.displayName);
+  await expect(match).toContainText('General admission');
+  await expectNoAxeViolations(door);
+
+  await match.getByRole('button', { name: `Check in ${renee.displayName}` }).click();
+  await expect(door.getByTestId('checkin-result')).toContainText('Valid ticket');
+  await expect(door.getByTestId('checkin-attendee')).toHaveText(renee.displayName);
+  await expect(door.getByTestId('checkin-ticket-type')).toHaveText('General admission');
+  await expect(door.getByTestId('checkin-count')).toContainText('1 of 2 checked in');
+  await expect(match).toContainText('In since');
+  await expect(match.getByRole('button', { name: `Check in ${renee.displayName}` })).toBeDisabled();
+  // How the door looks on a laptop and on the phone it is mostly used on.
+  for (const width of [1280, 390]) {
+    await door.setViewportSize({ width, height: 900 });
+    await door.screenshot({ path: test.info().outputPath(`check-in-${width}.png`), fullPage: true });
+  }
+  await expectNoAxeViolations(door);
+
+  await door.getByTestId('attendee-search').fill('nobody-by-this-name');
+  await expect(door.getByTestId('no-matches')).toBeVisible();
+  await door.context().close();
+});

@@ -27,6 +27,7 @@ export const checkinAttendeeSchema = z
     displayName: z.string().nullable(),
     email: z.string().nullable(),
     ticketCode: z.string(),
+    ticketType: z.string().nullable().meta({ description: 'The name of the ticket’s type.' }),
   })
   .meta({ id: 'CheckinAttendee' });
 export type CheckinAttendee = z.infer<typeof checkinAttendeeSchema>;
@@ -65,6 +66,7 @@ export const checkinSearchHitSchema = z
     displayName: z.string().nullable(),
     email: z.string().nullable(),
     ticketCode: z.string(),
+    ticketType: z.string().nullable(),
     checkedInAt: z.string().nullable(),
     checkedInByName: z.string().nullable(),
   })

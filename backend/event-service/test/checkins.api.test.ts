@@ -80,7 +80,7 @@ describe('check-in at the door API', () => {
       registrationId: reg.id,
       checkedInBy: organizer.id,
       checkedIn: 1,
-      attendee: { displayName: 'Zoë Brontë', email: `${person.id}@example.test`, ticketCode: '10AB1C0D' },
+      attendee: { displayName: 'Zoë Brontë', email: `${person.id}@example.test`, ticketCode: '10AB1C0D', ticketType: 'General admission' },
     });
     expect(await checkedInAt(reg.id)).not.toBeNull();
     expect(await outbox.audits(reg.id, 'checkin.recorded')).toHaveLength(1);
@@ -174,6 +174,7 @@ describe('check-in at the door API', () => {
         displayName: 'Zoë Brontë',
         email: `zoe.b-${zoe.person.id}@example.test`,
         ticketCode: zoe.reg.ticketCode,
+        ticketType: 'General admission',
         checkedInAt: null,
         checkedInByName: null,
       },

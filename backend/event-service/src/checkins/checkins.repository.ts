@@ -19,6 +19,8 @@ export interface TicketHolder {
   displayName: string | null;
   email: string | null;
   ticketCode: string;
+  /** The name of the ticket's type (General admission, Speaker, …). */
+  ticketType: string | null;
 }
 
 /** An attendee found at the door, with where their check-in stands. */
@@ -27,6 +29,7 @@ export interface FoundAttendee {
   displayName: string | null;
   email: string | null;
   ticketCode: string;
+  ticketType: string | null;
   checkedInAt: Date | null;
   checkedInByName: string | null;
 }
@@ -95,10 +98,18 @@ export function checkinsRepository(db: Kysely<EventsDb>) {
       const row = await db
         .selectFrom('registrations as r')
         .leftJoin('people as p', 'p.user_id', 'r.user_id')
-        .select(['r.ticket_code', 'p.display_name', 'p.email'])
+        .leftJoin('ticket_types as t', 't.id', 'r.ticket_type_id')
+        .select(['r.ticket_code', 'p.display_name', 'p.email', 't.name as ticket_type'])
         .where('r.id', '=', registrationId)
         .executeTakeFirst();
-      return row ? { displayName: row.display_name ?? null, email: row.email ?? null, ticketCode: row.ticket_code } : undefined;
+      return row
+        ? {
+            displayName: row.display_name ?? null,
+            email: row.email ?? null,
+            ticketCode: row.ticket_code,
+            ticketType: row.ticket_type ?? null,
+          }
+        : undefined;
     },
 
     /**
@@ -111,7 +122,16 @@ export function checkinsRepository(db: Kysely<EventsDb>) {
         .selectFrom('registrations as r')
         .leftJoin('people as p', 'p.user_id', 'r.user_id')
         .leftJoin('people as by', 'by.user_id', 'r.checked_in_by')
-        .select(['r.id', 'r.ticket_code', 'r.checked_in_at', 'p.display_name', 'p.email', 'by.display_name as by_name'])
+        .leftJoin('ticket_types as t', 't.id', 'r.ticket_type_id')
+        .select([
+          'r.id',
+          'r.ticket_code',
+          'r.checked_in_at',
+          'p.display_name',
+          'p.email',
+          'by.display_name as by_name',
+          't.name as ticket_type',
+        ])
         .where('r.event_id', '=', eventId)
         .where('r.status', '=', 'confirmed')
         .where((eb) => {
@@ -134,6 +154,7 @@ export function checkinsRepository(db: Kysely<EventsDb>) {
         displayName: r.display_name ?? null,
         email: r.email ?? null,
         ticketCode: r.ticket_code,
+        ticketType: r.ticket_type ?? null,
         checkedInAt: r.checked_in_at ? new Date(r.checked_in_at) : null,
         checkedInByName: r.by_name ?? null,
       }));

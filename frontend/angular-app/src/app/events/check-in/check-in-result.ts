@@ -29,7 +29,12 @@ function attendeeOf(value: unknown): CheckinAttendee | null {
   const v = value as Record<string, unknown>;
   const orNull = (x: unknown) => (typeof x === 'string' ? x : null);
   return typeof v['ticketCode'] === 'string'
-    ? { displayName: orNull(v['displayName']), email: orNull(v['email']), ticketCode: v['ticketCode'] }
+    ? {
+        displayName: orNull(v['displayName']),
+        email: orNull(v['email']),
+        ticketCode: v['ticketCode'],
+        ticketType: orNull(v['ticketType']),
+      }
     : null;
 }
 

@@ -64,7 +64,12 @@ describe('CheckInPage', () => {
       checkedInAt: '2030-03-10T08:05:00Z',
       checkedInBy: 'usr_me',
       checkedIn: 4,
-      attendee: { displayName: 'Ada Lovelace', email: 'ada@example.test', ticketCode: '7K3M9QXD' },
+      attendee: {
+        displayName: 'Ada Lovelace',
+        email: 'ada@example.test',
+        ticketCode: '7K3M9QXD',
+        ticketType: 'Speaker',
+      },
     });
     await done;
     await fixture.whenStable();
@@ -72,6 +77,7 @@ describe('CheckInPage', () => {
     expect(result()).toContain('Valid ticket');
     expect(result()).toContain('Ada Lovelace');
     expect(result()).toContain('7K3M-9QXD');
+    expect(result()).toContain('Speaker');
     expect(text()).toContain('4 of 10 checked in');
   });
 
@@ -85,7 +91,7 @@ describe('CheckInPage', () => {
         checkedInAt: '2030-03-10T08:05:00.000Z',
         checkedInBy: 'usr_colleague',
         checkedInByName: 'Grace Hopper',
-        attendee: { displayName: 'Ada Lovelace', email: null, ticketCode: '7K3M9QXD' },
+        attendee: { displayName: 'Ada Lovelace', email: null, ticketCode: '7K3M9QXD', ticketType: null },
       },
       { status: 409, statusText: 'Conflict' },
     );

@@ -1,3 +1,4 @@
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -15,7 +16,9 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { NgTemplateOutlet } from '@angular/common';
 import { RouterLink } from '@angular/router';
+import type { CheckinSearchHit } from '@secureevent/contracts';
 import { formatTicketCode } from '@secureevent/contracts/ticket-code';
+import { debounceTime, distinctUntilChanged } from 'rxjs';
 import { TranslocoPipe } from '@jsverse/transloco';
 
 import { AuthStore } from '../../auth/auth.store';
@@ -58,6 +61,9 @@ export class CheckInPage {
   protected readonly stats = this.store.stats;
   protected readonly result = this.store.result;
   protected readonly checking = this.store.checking;
+  protected readonly matches = this.store.matches;
+  protected readonly searching = this.store.searching;
+  protected readonly query = new FormControl('', { nonNullable: true });
   protected readonly hasCamera = signal(false);
   protected readonly code = new FormControl('', {
     nonNullable: true,
@@ -70,6 +76,14 @@ export class CheckInPage {
       untracked(() => this.store.load(id));
     });
     void this.detectCamera();
+    // Search as the name is typed, once the typing pauses (a door queue types fast).
+    this.query.valueChanges
+      .pipe(debounceTime(250), distinctUntilChanged(), takeUntilDestroyed())
+      .subscribe((q) => void this.store.search(q));
+  }
+
+  async checkInMatch(match: CheckinSearchHit): Promise<void> {
+    await this.store.checkInMatch(match);
   }
 
   private async detectCamera(): Promise<void> {

@@ -54,14 +54,14 @@ describe('CheckInStore', () => {
       checkedInAt: '2030-03-10T08:05:00Z',
       checkedInBy: 'usr_me',
       checkedIn: 2,
-      attendee: { displayName: 'Ada', email: 'ada@example.test', ticketCode: '7K3M9QXD' },
+      attendee: { displayName: 'Ada', email: 'ada@example.test', ticketCode: '7K3M9QXD', ticketType: null },
     });
     await done;
 
     expect(store.result()).toEqual({
       kind: 'valid',
       checkedInAt: '2030-03-10T08:05:00Z',
-      attendee: { displayName: 'Ada', email: 'ada@example.test', ticketCode: '7K3M9QXD' },
+      attendee: { displayName: 'Ada', email: 'ada@example.test', ticketCode: '7K3M9QXD', ticketType: null },
     });
     expect(store.stats()).toEqual({ checkedIn: 2, confirmed: 5 });
     expect(store.checking()).toBe(false);
@@ -77,7 +77,7 @@ describe('CheckInStore', () => {
         checkedInAt: '2030-03-10T08:00:00Z',
         checkedInBy: 'usr_door',
         checkedInByName: 'Dora',
-        attendee: { displayName: 'Ada', email: null, ticketCode: '7K3M9QXD' },
+        attendee: { displayName: 'Ada', email: null, ticketCode: '7K3M9QXD', ticketType: null },
       },
       { status: 409, statusText: 'Conflict' },
     );
@@ -88,7 +88,7 @@ describe('CheckInStore', () => {
       checkedInAt: '2030-03-10T08:00:00Z',
       checkedInBy: 'usr_door',
       checkedInByName: 'Dora',
-      attendee: { displayName: 'Ada', email: null, ticketCode: '7K3M9QXD' },
+      attendee: { displayName: 'Ada', email: null, ticketCode: '7K3M9QXD', ticketType: null },
     });
   });
 
@@ -116,5 +116,44 @@ describe('CheckInStore', () => {
 
     expect(store.loadError()).toBe('No such event.');
     expect(store.event()).toBeNull();
+  });
+
+  it('when the door searches a name, then the matches are listed, and one tap checks a match in and marks it', async () => {
+    const searched = store.search(' zoë ');
+    const request = http.expectOne(
+      (r) => r.url === `/api/events/${eventId}/checkins/search` && r.params.get('q') === 'zoë',
+    );
+    const zoe = {
+      registrationId: 'reg_zoe',
+      displayName: 'Zoë Brontë',
+      email: 'zoe@example.test',
+      ticketCode: '7K3M9QXD',
+      ticketType: 'General admission',
+      checkedInAt: null,
+      checkedInByName: null,
+    };
+    request.flush({ items: [zoe] });
+    await searched;
+    expect(store.matches()).toEqual([zoe]);
+
+    const tapped = store.checkInMatch(zoe);
+    const checkin = http.expectOne(`/api/events/${eventId}/checkins`);
+    expect(checkin.request.body).toEqual({ code: '7K3M9QXD' });
+    checkin.flush({
+      registrationId: 'reg_zoe',
+      userId: 'usr_zoe',
+      checkedInAt: '2030-03-10T08:05:00Z',
+      checkedInBy: 'usr_me',
+      checkedIn: 2,
+      attendee: { displayName: 'Zoë Brontë', email: 'zoe@example.test', ticketCode: '7K3M9QXD', ticketType: 'General admission' },
+    });
+    await tapped;
+    expect(store.matches()?.[0]?.checkedInAt).toBe('2030-03-10T08:05:00Z');
+    expect(store.result()?.kind).toBe('valid');
+  });
+
+  it('when the search box is emptied, then nothing is asked and the list goes', async () => {
+    await store.search('   ');
+    expect(store.matches()).toBeNull();
   });
 });

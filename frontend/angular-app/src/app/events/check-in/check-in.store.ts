@@ -1,6 +1,6 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import type { CheckinRequest, EventDto } from '@secureevent/contracts';
+import type { CheckinRequest, CheckinSearchHit, EventDto } from '@secureevent/contracts';
 import { normaliseTicketCode } from '@secureevent/contracts/ticket-code';
 import { Subscription, firstValueFrom } from 'rxjs';
 
@@ -8,6 +8,7 @@ import { describeHttpError } from '../../http/problem-details';
 import { t } from '../../i18n/i18n';
 import { RealtimeClient } from '../../realtime/realtime.client';
 import { EventsApi } from '../events.api';
+import { CheckInApi } from './check-in.api';
 import { CheckInResult, refusedResult, validResult } from './check-in-result';
 
 /** The shortest text that can be a signed ticket token (a short code is read first). */
@@ -31,6 +32,9 @@ interface CheckInState {
   /** The answer to the last scan. */
   readonly result: CheckInResult | null;
   readonly checking: boolean;
+  /** The door search's last answer: null before any search. */
+  readonly matches: readonly CheckinSearchHit[] | null;
+  readonly searching: boolean;
 }
 
 /**
@@ -40,6 +44,8 @@ interface CheckInState {
 @Injectable()
 export class CheckInStore {
   private readonly api = inject(EventsApi);
+  private readonly door = inject(CheckInApi);
+  private searchSequence = 0;
   private readonly realtime = inject(RealtimeClient);
   private readonly destroyRef = inject(DestroyRef);
 
@@ -49,6 +55,8 @@ export class CheckInStore {
     stats: null,
     result: null,
     checking: false,
+    matches: null,
+    searching: false,
   });
   private live: Subscription | undefined;
   private eventId: string | null = null;
@@ -58,11 +66,21 @@ export class CheckInStore {
   readonly stats = computed(() => this.state().stats);
   readonly result = computed(() => this.state().result);
   readonly checking = computed(() => this.state().checking);
+  readonly matches = computed(() => this.state().matches);
+  readonly searching = computed(() => this.state().searching);
 
   /** Loads the event and its count, and follows the count live. */
   load(id: string): void {
     this.eventId = id;
-    this.state.set({ event: null, loadError: null, stats: null, result: null, checking: false });
+    this.state.set({
+      event: null,
+      loadError: null,
+      stats: null,
+      result: null,
+      checking: false,
+      matches: null,
+      searching: false,
+    });
     const failed = (error: unknown) =>
       this.state.update((s) => ({ ...s, loadError: describeHttpError(error) }));
     this.api
@@ -114,6 +132,50 @@ export class CheckInStore {
       this.state.update((s) => ({ ...s, result: refusedResult(error) }));
     } finally {
       this.state.update((s) => ({ ...s, checking: false }));
+    }
+  }
+
+  /** Finds attendees by the start of a name, email or code; only the latest search's answer is kept. */
+  async search(q: string): Promise<void> {
+    const id = this.eventId;
+    const text = q.trim();
+    const mine = ++this.searchSequence;
+    if (id === null || text.length === 0) {
+      this.state.update((s) => ({ ...s, matches: null, searching: false }));
+      return;
+    }
+    this.state.update((s) => ({ ...s, searching: true }));
+    try {
+      const { items } = await firstValueFrom(this.door.search(id, text));
+      if (mine === this.searchSequence) {
+        this.state.update((s) => ({ ...s, matches: items }));
+      }
+    } catch (error) {
+      if (mine === this.searchSequence) {
+        this.state.update((s) => ({ ...s, matches: [], loadError: describeHttpError(error) }));
+      }
+    } finally {
+      if (mine === this.searchSequence) {
+        this.state.update((s) => ({ ...s, searching: false }));
+      }
+    }
+  }
+
+  /** Checks a found attendee in with one tap (by their code), then marks them in the list. */
+  async checkInMatch(match: CheckinSearchHit): Promise<void> {
+    await this.checkIn(match.ticketCode);
+    const result = this.state().result;
+    if (result?.kind === 'valid' || result?.kind === 'already') {
+      const at = result.checkedInAt;
+      this.state.update((s) => ({
+        ...s,
+        matches:
+          s.matches?.map((m) =>
+            m.registrationId === match.registrationId && m.checkedInAt === null
+              ? { ...m, checkedInAt: at }
+              : m,
+          ) ?? null,
+      }));
     }
   }
 
