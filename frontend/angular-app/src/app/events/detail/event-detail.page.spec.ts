@@ -76,6 +76,7 @@ describe('EventDetailPage', () => {
       eventId: event.id,
       userId: 'usr_viewer',
       status: 'confirmed',
+      ticketTypeId: 'tkt_general',
       answers: {},
       createdAt: '2030-01-03T00:00:00.000Z',
       checkedInAt: null,

@@ -7,6 +7,7 @@ import {
   input,
   untracked,
 } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
 import { Title } from '@angular/platform-browser';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
@@ -15,6 +16,7 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatRadioModule } from '@angular/material/radio';
 import { MatSelectModule } from '@angular/material/select';
 import { Router, RouterLink } from '@angular/router';
 import { TranslocoPipe } from '@jsverse/transloco';
@@ -52,6 +54,7 @@ type AnswerControl = FormControl<string | boolean>;
     MatIconModule,
     MatInputModule,
     MatProgressBarModule,
+    MatRadioModule,
     MatSelectModule,
     EventOrganizerPanel,
   ],
@@ -95,6 +98,50 @@ export class EventDetailPage {
     const event = this.event();
     const user = this.auth.user();
     return event !== null && canManageEvent(event, user);
+  });
+  /**
+   * The ticket types the viewer can pick, with their seats left in words. Hidden types and types
+   * behind an access code are not offered here (their managers see them, but they open only with
+   * a code).
+   */
+  protected readonly ticketChoices = computed(() => {
+    const event = this.event();
+    if (!event) {
+      return [];
+    }
+    return event.ticketTypes
+      .filter((type) => !type.hidden && !type.accessCodeRequired)
+      .map((type) => {
+        const counts = event.availability.ticketTypes?.find((c) => c.id === type.id);
+        return {
+          id: type.id,
+          name: type.name,
+          description: type.description,
+          seats: counts ? describeSeats(counts) : '',
+          soldOut: counts ? counts.seatsLeft === 0 : false,
+        };
+      });
+  });
+  /** The ticket type picked (only asked for when there is more than one to pick from). */
+  protected readonly ticketType = new FormControl<string | null>(null, Validators.required);
+  private readonly pickedTypeId = toSignal(this.ticketType.valueChanges, { initialValue: null });
+  /** Seats left for what the viewer is about to register for: the picked type's, else the event's. */
+  protected readonly chosenSeatsLeft = computed(() => {
+    const event = this.event();
+    const picked = this.pickedTypeId();
+    const counts = picked
+      ? event?.availability.ticketTypes?.find((c) => c.id === picked)
+      : undefined;
+    return counts?.seatsLeft ?? event?.availability.seatsLeft ?? 0;
+  });
+  /** The name of the type the viewer holds, when the event offers more than one. */
+  protected readonly registeredTypeName = computed(() => {
+    const event = this.event();
+    const registration = this.activeRegistration();
+    if (!event || !registration || event.ticketTypes.length < 2) {
+      return null;
+    }
+    return event.ticketTypes.find((type) => type.id === registration.ticketTypeId)?.name ?? null;
   });
   protected readonly activeRegistration = computed(() => {
     const registration = this.registration();
@@ -149,8 +196,10 @@ export class EventDetailPage {
       return;
     }
     const form = this.answers();
-    if (form.invalid) {
+    const picking = this.ticketChoices().length > 1;
+    if (form.invalid || (picking && this.ticketType.invalid)) {
       form.markAllAsTouched();
+      this.ticketType.markAsTouched();
       return;
     }
     const answers: Record<string, string | boolean> = {};
@@ -160,8 +209,10 @@ export class EventDetailPage {
       }
     }
     // The answers' field errors come back as `answers.<id>`: put them beside their fields.
-    await this.store.register(answers, (error) =>
-      applyServerErrors(new FormGroup({ answers: form }), error),
+    await this.store.register(
+      answers,
+      (error) => applyServerErrors(new FormGroup({ answers: form }), error),
+      picking ? (this.ticketType.value ?? undefined) : undefined,
     );
   }
 

@@ -124,6 +124,7 @@ export class EventDetailStore {
   async register(
     answers: Record<string, string | boolean>,
     explain: (error: unknown) => string = describeHttpError,
+    ticketTypeId?: string,
   ): Promise<void> {
     const event = this.event();
     if (event === null) {
@@ -131,7 +132,7 @@ export class EventDetailStore {
     }
     await this.run(explain, async () => {
       const registration = await firstValueFrom(
-        this.api.register(event.id, answers, this.idempotencyKey, this.invite),
+        this.api.register(event.id, answers, this.idempotencyKey, this.invite, ticketTypeId),
       );
       this.state.update((s) => ({
         ...s,

@@ -18,6 +18,7 @@ function anAttendee(overrides: Partial<Attendee> = {}): Attendee {
     eventId: 'evt_panel',
     userId: 'usr_attendee',
     status: 'confirmed',
+    ticketTypeId: 'tkt_general',
     answers: {},
     createdAt: '2030-01-03T00:00:00.000Z',
     checkedInAt: null,

@@ -34,6 +34,8 @@ import type {
   EventDraftResponse,
   EventDto,
   Question,
+  TicketType,
+  TicketTypeInput,
 } from '@secureevent/contracts';
 import { firstValueFrom } from 'rxjs';
 
@@ -69,6 +71,28 @@ function venueOrLink(group: AbstractControl): ValidationErrors | null {
   const venue = (group.get('venue')?.value as string).trim();
   const onlineUrl = (group.get('onlineUrl')?.value as string).trim();
   return venue || onlineUrl ? null : { venueOrLink: true };
+}
+
+/**
+ * A ticket type row of the form as the API takes it: without an id it is a new type. What the
+ * form does not edit (description, access code, sales window) is kept from the stored type.
+ */
+function toTicketTypeInput(
+  row: Record<string, unknown>,
+  stored: readonly TicketType[],
+): TicketTypeInput {
+  const raw = row as { id: string; name: string; capacity: number | string; hidden: boolean };
+  const before = stored.find((type) => type.id === raw.id);
+  return {
+    ...(raw.id ? { id: raw.id } : {}),
+    name: raw.name.trim(),
+    description: before?.description ?? null,
+    capacity: Number(raw.capacity),
+    hidden: raw.hidden,
+    accessCodeRequired: before?.accessCodeRequired ?? false,
+    salesStart: before?.salesStart ?? null,
+    salesEnd: before?.salesEnd ?? null,
+  };
 }
 
 /** A question id from its label: `Dietary needs?` → `dietary-needs`. */
@@ -143,6 +167,7 @@ export class EventEditorPage {
       registrationOpensAt: [''],
       registrationClosesAt: [''],
       questions: this.fb.array<FormGroup>([]),
+      ticketTypes: this.fb.array<FormGroup>([]),
     },
     { validators: [endsAfterStart, venueOrLink] },
   );
@@ -178,6 +203,14 @@ export class EventEditorPage {
     return this.form.controls.questions;
   }
 
+  /**
+   * The ticket types, when the event has more than the one "General admission" it gets from its
+   * capacity. Empty: `capacity` sizes that one type; otherwise `capacity` is the limit across them.
+   */
+  protected get ticketTypes(): FormArray<FormGroup> {
+    return this.form.controls.ticketTypes;
+  }
+
   private async load(id: string): Promise<void> {
     this.loading.set(true);
     try {
@@ -188,6 +221,13 @@ export class EventEditorPage {
       for (const question of event.questions) {
         this.questions.push(this.questionGroup(question));
       }
+      this.ticketTypes.clear();
+      // One type and no overall limit is what an event made from a capacity alone has.
+      if (event.ticketTypes.length > 1 || event.overallCapacity !== null) {
+        for (const type of event.ticketTypes) {
+          this.ticketTypes.push(this.ticketTypeGroup(type));
+        }
+      }
       this.form.patchValue({
         title: event.title,
         description: event.description,
@@ -196,7 +236,7 @@ export class EventEditorPage {
         endsAt: local(event.endsAt),
         venue: event.venue ?? '',
         onlineUrl: event.onlineUrl ?? '',
-        capacity: event.capacity,
+        capacity: event.overallCapacity ?? event.capacity,
         visibility: event.visibility,
         tags: event.tags.join(', '),
         registrationOpensAt: local(event.registrationOpensAt),
@@ -207,6 +247,36 @@ export class EventEditorPage {
     } finally {
       this.loading.set(false);
     }
+  }
+
+  private ticketTypeGroup(type?: TicketType): FormGroup {
+    return this.fb.group({
+      id: [type?.id ?? ''],
+      name: [type?.name ?? '', [Validators.required, Validators.maxLength(100)]],
+      capacity: [
+        type?.capacity ?? 10,
+        [Validators.required, Validators.min(1), Validators.max(1_000_000)],
+      ],
+      hidden: [type?.hidden ?? false],
+    });
+  }
+
+  /**
+   * Adds a ticket type. The first one added to an event that so far had only its "General
+   * admission" keeps that type in the list, so that saving does not remove it.
+   */
+  addTicketType(): void {
+    const existing = this.existing();
+    if (this.ticketTypes.length === 0 && existing) {
+      for (const type of existing.ticketTypes) {
+        this.ticketTypes.push(this.ticketTypeGroup(type));
+      }
+    }
+    this.ticketTypes.push(this.ticketTypeGroup());
+  }
+
+  removeTicketType(index: number): void {
+    this.ticketTypes.removeAt(index);
   }
 
   private questionGroup(question?: Question): FormGroup {
@@ -304,6 +374,13 @@ export class EventEditorPage {
       registrationOpensAt: iso(v.registrationOpensAt),
       registrationClosesAt: iso(v.registrationClosesAt),
       questions,
+      ...(v.ticketTypes.length > 0
+        ? {
+            ticketTypes: v.ticketTypes.map((row) =>
+              toTicketTypeInput(row, this.existing()?.ticketTypes ?? []),
+            ),
+          }
+        : {}),
     };
   }
 
