@@ -15,7 +15,8 @@ export const SQL = {
   claimSeat:
     'update "events"."events" set "confirmed_count" = "confirmed_count" + $1 where "id" = $2 and "status" = $3 and "confirmed_count" < "capacity" and "waitlisted_count" = $4 returning *',
   insertRegistration:
-    'insert into "events"."registrations" ("id", "event_id", "user_id", "status", "answers", "waitlist_seq", "confirmed_at", "promoted_at", "cancelled_at", "checked_in_at", "checked_in_by") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning *',
+    // The event's first ticket type (these diagnostics replay the one-type path; its counters are not kept).
+    'insert into "events"."registrations" ("id", "event_id", "user_id", "status", "answers", "waitlist_seq", "confirmed_at", "promoted_at", "cancelled_at", "checked_in_at", "checked_in_by", "ticket_type_id") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, (select "id" from "events"."ticket_types" where "event_id" = $2 order by "position" limit 1)) returning *',
   insertOutbox: 'insert into "events"."outbox" (id, type, envelope) values ($1, $2, $3::jsonb)',
   notify: "select pg_notify($1, '')",
 };

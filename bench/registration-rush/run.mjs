@@ -9,7 +9,11 @@
 //      over `pg` (pool of the service's size, same concurrency) — HTTP throughput as a ratio of it;
 //      short diagnostics of the single-registration transaction (as before group commit; with
 //      synchronous_commit off for our sessions only, no hot row, no NOTIFY, one connection);
-//   5  GET /api/events/:id (cached) vs an Express 5 hello-world in its own process.
+//   5  GET /api/events/:id (cached) vs an Express 5 hello-world in its own process;
+//   6  two ticket types (issue 14): short rushes alternating between a one-type event and an event
+//      with two types under an overall capacity, in rounds AB, BA, … (confirmed/s of two types as
+//      a ratio of one type over the same rounds, target ≥ 0.85), and an oversell burst over two
+//      types and an overall capacity checked per type in the database.
 // Prints one markdown report on stdout (progress on stderr) and exits 0; stops itself.
 //
 //   node bench/registration-rush/run.mjs
@@ -42,6 +46,9 @@ const { values: args } = parseArgs({
     'pool-size': { type: 'string', default: '10' },
     'oversell-max': { type: 'string', default: '60' },
     'no-diagnostics': { type: 'boolean', default: false },
+    'no-two-types': { type: 'boolean', default: false },
+    'pair-rounds': { type: 'string', default: '4' },
+    'pair-seconds': { type: 'string', default: '5' },
   },
 });
 const num = (name) => {
@@ -61,11 +68,19 @@ const smallRegistrants = num('small-registrants');
 const poolSize = num('pool-size'); // the service's pg.Pool max (backend/shared/src/db/database.ts)
 const oversellMaxMs = num('oversell-max') * 1000; // stop SENDING oversell registrations after this (time bound)
 const diagnostics = !args['no-diagnostics'];
+const twoTypes = !args['no-two-types'];
+// The one-type vs two-type comparison runs in alternating rounds (AB, BA, AB, …) of short rushes
+// on two fresh events, so that other people's load on the shared machine weighs on both alike.
+const pairRounds = num('pair-rounds');
+const pairMs = num('pair-seconds') * 1000;
+const PAIR_WARMUP_MS = 1000;
+/** The two-type oversell event: quotas of its types, and its overall capacity (below their sum). */
+const TWO_TYPE_SMALL = { a: 200, b: 350, overall: 450 };
 const DIAG_WARMUP_MS = 1000;
 const DIAG_MS = 3000;
 const FLUSH_PROBE_MS = 2000;
 const SPREAD_EVENTS = 64;
-const TARGET = { rps: 1500, ceilingRatio: 0.5, getRatio: 0.8 };
+const TARGET = { rps: 1500, ceilingRatio: 0.5, getRatio: 0.8, twoTypeRatio: 0.85 };
 
 const runId = newRunId();
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -102,13 +117,17 @@ async function directRegistration(dbUrl) {
     cache,
     tickets: createTicketSigner(randomBytes(32).toString('hex')),
   };
-  const person = () => ({ userId: newUserId(), answers: {}, idempotencyKey: undefined, traceparent: undefined });
+  const person = (ticketTypeId) => ({ userId: newUserId(), ticketTypeId, answers: {}, idempotencyKey: undefined, traceparent: undefined });
   return {
     /** The batcher, as the service uses it: concurrent submitters share transactions. */
     ceilingRegistration: createBatchedRegistration(deps),
     /** One transaction of `k` registrations, exactly as one group commit of the service runs it. */
-    replayBatch: async (eventId, k) => {
-      const outcomes = await registerBatch(deps, eventId, Array.from({ length: k }, person));
+    replayBatch: async (eventId, ticketTypeId, k) => {
+      const outcomes = await registerBatch(
+        deps,
+        eventId,
+        Array.from({ length: k }, () => person(ticketTypeId)),
+      );
       if (!outcomes.every((o) => o.ok)) throw new Error('a replayed registration failed');
     },
     closeCeiling: async () => {
@@ -119,7 +138,13 @@ async function directRegistration(dbUrl) {
 }
 
 // ---- cleanup and a hard time limit: the run always stops by itself --------------------------
-const hardLimitMs = Math.max(150_000, 2 * (warmupMs + durationMs) + 2 * (getWarmupMs + getDurationMs) + 90_000);
+const hardLimitMs = Math.max(
+  150_000,
+  2 * (warmupMs + durationMs) +
+    2 * (getWarmupMs + getDurationMs) +
+    90_000 +
+    (twoTypes ? 2 * pairRounds * (pairMs + PAIR_WARMUP_MS) + 60_000 : 0),
+);
 const runBudgetMs = hardLimitMs - 12_000; // what the phases may use; the rest is for cleanup
 const { cleanups, cleanup } = runLifecycle({ hardLimitMs, log });
 
@@ -234,6 +259,11 @@ async function main() {
   const organizer = await jwks.sign(newUserId(), ['organizer']);
   const rushTokens = await jwks.signMany(tokenCount);
   const smallTokens = await jwks.signMany(smallRegistrants);
+  // Enough distinct users for every round at 2,500 confirmed/s, per side.
+  const pairTokens = twoTypes ? Math.ceil(((pairRounds * (pairMs + PAIR_WARMUP_MS)) / 1000) * 2500) : 0;
+  const rushTokens1 = twoTypes ? await jwks.signMany(pairTokens) : [];
+  const rushTokens2 = twoTypes ? await jwks.signMany(pairTokens) : [];
+  const smallTokens2 = twoTypes ? await jwks.signMany(smallRegistrants) : [];
   const signMs = performance.now() - signStart;
   const service = await servicePromise;
   const startupMs = Date.now() - t0;
@@ -246,7 +276,7 @@ async function main() {
   const setupAgent = keepAliveAgent(8);
   const startsAt = new Date(Date.now() + 30 * 86_400_000);
   let eventNo = 0;
-  const createPublished = async (label, capacity) => {
+  const createPublished = async (label, capacity, ticketTypes) => {
     const created = await request({
       port,
       agent: setupAgent,
@@ -260,6 +290,7 @@ async function main() {
         timeZone: 'Europe/Berlin',
         venue: 'Bench hall',
         capacity,
+        ...(ticketTypes ? { ticketTypes } : {}),
       },
     });
     if (created.status !== 201) throw new Error(`POST /api/events: ${created.status} ${created.body}`);
@@ -279,6 +310,28 @@ async function main() {
   const smallEvent = await createPublished('small', smallCapacity);
   const ceilingEvent = await createPublished('ceiling', 1_000_000);
   const headroomEvent = await createPublished('headroom', 1_000_000);
+  const bigOneEvent = twoTypes ? await createPublished('big-one-type', 1_000_000) : undefined;
+  const bigTwoEvent = twoTypes
+    ? await createPublished('big-two-types', 1_000_000, [
+        { name: 'Early', capacity: 500_000 },
+        { name: 'Regular', capacity: 500_000 },
+      ])
+    : undefined;
+  const smallTwoEvent = twoTypes
+    ? await createPublished('small-two-types', TWO_TYPE_SMALL.overall, [
+        { name: 'Early', capacity: TWO_TYPE_SMALL.a },
+        { name: 'Regular', capacity: TWO_TYPE_SMALL.b },
+      ])
+    : undefined;
+  /** An event's ticket type ids, in order. */
+  const typeIdsOf = async (eventId) =>
+    JSON.parse(
+      (await request({ port, path: `/api/events/${eventId}`, headers: { authorization: `Bearer ${organizer}` } })).body,
+    ).ticketTypes.map((t) => t.id);
+  const bigTwoTypes = twoTypes ? await typeIdsOf(bigTwoEvent) : [];
+  const smallTwoTypes = twoTypes ? await typeIdsOf(smallTwoEvent) : [];
+  const [ceilingType] = await typeIdsOf(ceilingEvent);
+  const [headroomType] = await typeIdsOf(headroomEvent);
   const diagEvents = {};
   if (diagnostics) {
     diagEvents.single = await createPublished('diag-single', 1_000_000);
@@ -411,6 +464,129 @@ async function main() {
     `rush: ${f(rushS.confirmedPerS)} confirmed/s, p50 ${f(rushS.p50, 2)} ms, p99 ${f(rushS.p99, 2)} ms; outbox backlog ${rush.backlogAfter}`,
   );
   rush.relay = await waitForRelay(10_000);
+
+  // ---- 6a two ticket types: the same rush on an event with two types, alternating ------------------
+  if (twoTypes) {
+    log(`one type vs two types: ${pairRounds} rounds of ${pairMs / 1000} s each side (+ ${PAIR_WARMUP_MS / 1000} s warm-up), alternating`);
+    const sides = {
+      one: { event: bigOneEvent, tokens: rushTokens1, used: 0, types: [undefined], created: 0, rounds: [] },
+      two: { event: bigTwoEvent, tokens: rushTokens2, used: 0, types: bigTwoTypes, created: 0, rounds: [] },
+    };
+    const short = async (side) => {
+      const run = await runPhase({
+        port,
+        warmupMs: PAIR_WARMUP_MS,
+        durationMs: pairMs,
+        scenarios: [
+          {
+            name: side === sides.one ? 'one type' : 'two types',
+            connections,
+            next: () => {
+              const i = side.used++;
+              const type = side.types[i % side.types.length];
+              return {
+                method: 'POST',
+                path: `/api/events/${side.event}/registrations`,
+                headers: { authorization: `Bearer ${side.tokens[i % side.tokens.length]}` },
+                body: type ? JSON.stringify({ ticketTypeId: type }) : '{}',
+              };
+            },
+          },
+        ],
+      });
+      const sc = run.scenarios[0];
+      const created = sc.statuses[201] ?? 0;
+      side.created += created;
+      side.rounds.push({ perS: created / (pairMs / 1000), p99: sc.p99, non2xx: sc.non2xx, errors: sc.errors });
+    };
+    for (let r = 0; r < pairRounds; r += 1) {
+      for (const side of r % 2 === 0 ? [sides.one, sides.two] : [sides.two, sides.one]) await short(side);
+    }
+    for (const side of [sides.one, sides.two]) {
+      if (side.used > side.tokens.length) notes.push(`a paired rush used up its tokens: some requests repeated a user`);
+    }
+    const rush2 = {
+      one: { perS: sides.one.created / ((pairRounds * pairMs) / 1000), rounds: sides.one.rounds },
+      two: { perS: sides.two.created / ((pairRounds * pairMs) / 1000), rounds: sides.two.rounds },
+    };
+    rush2.ratio = x(rush2.two.perS, rush2.one.perS);
+    phases.rush2 = rush2;
+    log(
+      `one type ${f(rush2.one.perS)} vs two types ${f(rush2.two.perS)} confirmed/s over ${pairRounds} alternating rounds: ${f(rush2.ratio, 2)}×`,
+    );
+    rush2.relay = await waitForRelay(10_000);
+
+    // ---- 6b oversell over two types and an overall capacity ------------------------------------------
+    log(
+      `oversell over two types: ${smallTokens2.length} registrants, quotas ${TWO_TYPE_SMALL.a} + ${TWO_TYPE_SMALL.b}, overall ${TWO_TYPE_SMALL.overall}`,
+    );
+    const agent = keepAliveAgent(connections);
+    const answers = [];
+    let next = 0;
+    const tb = performance.now();
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        for (;;) {
+          const i = next++;
+          if (i >= smallTokens2.length || performance.now() - tb > oversellMaxMs) return;
+          try {
+            const r = await request({
+              port,
+              agent,
+              method: 'POST',
+              path: `/api/events/${smallTwoEvent}/registrations`,
+              headers: { authorization: `Bearer ${smallTokens2[i]}` },
+              body: JSON.stringify({ ticketTypeId: smallTwoTypes[i % 2] }),
+            });
+            answers.push({ status: r.status, body: r.status < 300 ? JSON.parse(r.body) : undefined });
+          } catch (err) {
+            answers.push({ error: err.message });
+          }
+        }
+      }),
+    );
+    agent.destroy();
+    const rows = (
+      await adminPool.query(
+        `select ticket_type_id as type, status, count(*)::int as n from events.registrations where event_id = $1 group by 1, 2`,
+        [smallTwoEvent],
+      )
+    ).rows;
+    const counted = (type, status) => rows.find((r) => r.type === type && r.status === status)?.n ?? 0;
+    const counters = (
+      await adminPool.query('select id, capacity, confirmed_count, waitlisted_count from events.ticket_types where event_id = $1', [
+        smallTwoEvent,
+      ])
+    ).rows;
+    const perType = smallTwoTypes.map((type, k) => {
+      const quota = k === 0 ? TWO_TYPE_SMALL.a : TWO_TYPE_SMALL.b;
+      const c = counters.find((r) => r.id === type);
+      const waitlisted = answers.filter((a) => a.body?.ticketTypeId === type && a.body.status === 'waitlisted');
+      const places = waitlisted.map((a) => a.body.waitlistPosition).sort((p, q) => p - q);
+      return {
+        quota,
+        confirmed: counted(type, 'confirmed'),
+        waitlisted: counted(type, 'waitlisted'),
+        countersAgree: c.confirmed_count === counted(type, 'confirmed') && c.waitlisted_count === counted(type, 'waitlisted'),
+        strict: places.length === counted(type, 'waitlisted') && places.every((p, i) => p === i + 1),
+      };
+    });
+    const total = perType.reduce((n, t) => n + t.confirmed, 0);
+    phases.twoTypeOversell = {
+      sent: Math.min(next, smallTokens2.length),
+      ok: answers.filter((a) => a.status === 201).length,
+      other: answers.filter((a) => a.status !== 201).length,
+      perType,
+      total,
+      // The overall capacity binds (450 < 200 + 350) once enough people came: exactly it, never more.
+      overOverall: total - TWO_TYPE_SMALL.overall,
+      overQuota: perType.map((t) => t.confirmed - t.quota),
+    };
+    log(
+      `oversell over two types: confirmed ${perType.map((t) => `${t.confirmed}/${t.quota}`).join(' + ')} = ${total} / overall ${TWO_TYPE_SMALL.overall}; queues strict: ${perType.every((t) => t.strict)}`,
+    );
+    await waitForRelay(10_000);
+  }
 
   // ---- 3  oversell: everyone at once on the small event ----------------------------------------------
   log(`oversell: ${smallRegistrants} registrants, capacity ${smallCapacity}, ${connections} at a time`);
@@ -550,7 +726,7 @@ async function main() {
     `ceiling: the rush's mean group commit (${f(meanBatch, 1)} registrations) replayed back to back, ${warmupMs / 1000} s warm-up + ${durationMs / 1000} s`,
   );
   const ceiling = await measured(warmupMs, () =>
-    closedLoop({ workers: 1, warmupMs, durationMs, op: () => replayBatch(ceilingEvent, replayK) }),
+    closedLoop({ workers: 1, warmupMs, durationMs, op: () => replayBatch(ceilingEvent, ceilingType, replayK) }),
   );
   ceiling.meanBatch = meanBatch;
   ceiling.replayK = replayK;
@@ -567,7 +743,13 @@ async function main() {
       warmupMs,
       durationMs,
       op: () =>
-        ceilingRegistration.submit(headroomEvent, { userId: newUserId(), answers: {}, idempotencyKey: undefined, traceparent: undefined }),
+        ceilingRegistration.submit(headroomEvent, {
+          userId: newUserId(),
+          ticketTypeId: headroomType,
+          answers: {},
+          idempotencyKey: undefined,
+          traceparent: undefined,
+        }),
     }),
   );
   await closeCeiling();
@@ -720,6 +902,24 @@ async function main() {
   out(
     `| waitlist positions strictly 1..${ov.answeredWaitlisted} (and equal to the database order) | ${ov.positionsStrict && ov.positionsMatchDb && ov.seqDistinct ? 'yes' : 'no'} | yes | ${yes(ov.positionsStrict && ov.positionsMatchDb && ov.seqDistinct)} |`,
   );
+  if (phases.rush2) {
+    const r2 = phases.rush2;
+    const o2 = phases.twoTypeOversell;
+    const rounds = (side) => side.rounds.map((r) => int(r.perS)).join(' / ');
+    out(
+      `| one type vs two types under an overall capacity, ${r2.one.rounds.length} alternating rounds of ${pairMs / 1000} s: confirmed/s one type (rounds) | ${int(r2.one.perS)} (${rounds(r2.one)}) | | |`,
+    );
+    out(`| … two types, same rounds | ${int(r2.two.perS)} (${rounds(r2.two)}) | | |`);
+    out(
+      `| two types ÷ one type, confirmed/s over the same rounds | ${f(r2.ratio, 2)}× | ≥ ${TARGET.twoTypeRatio} | ${yes(r2.ratio >= TARGET.twoTypeRatio)} |`,
+    );
+    out(
+      `| two-type oversell (${int(o2.sent)} registrants): confirmed per type − quota; total − overall ${TWO_TYPE_SMALL.overall} (database) | ${o2.overQuota.join(', ')}; ${o2.overOverall} | ≤ 0; 0 | ${yes(o2.overQuota.every((d) => d <= 0) && o2.overOverall === 0)} |`,
+    );
+    out(
+      `| two-type oversell: per-type waitlists strictly 1..n, type counters equal the rows | ${o2.perType.every((t) => t.strict) ? 'yes' : 'no'}, ${o2.perType.every((t) => t.countersAgree) ? 'yes' : 'no'} | yes, yes | ${yes(o2.perType.every((t) => t.strict && t.countersAgree))} |`,
+    );
+  }
   out(`| group commits in the rush: mean registrations per transaction | ${f(ceiling.meanBatch, 1)} | | |`);
   out(
     `| ceiling: the rush's transactions (${ceiling.replayK} registrations each) replayed back to back over pg, registrations/s | ${int(ceiling.registrationsPerS)} | | |`,
