@@ -12,6 +12,7 @@ export const platformEnvSchema = z.intersection(
     PORT: commonEnv.PORT,
     SPA_DIR: z.preprocess(emptyToUndefined, z.string().optional()),
     TICKET_SECRET: eventServiceEnvSchema.shape.TICKET_SECRET,
+    REQUIRE_VERIFIED_EMAIL: eventServiceEnvSchema.shape.REQUIRE_VERIFIED_EMAIL,
     ...assistEnv,
     ...auditEnv,
     ...notificationEnv,

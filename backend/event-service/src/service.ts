@@ -18,6 +18,8 @@ export interface EventServiceOptions {
   publicUrl?: string | undefined;
   /** The event-draft assistant: the local extractor, and an OpenAI-compatible provider when configured. */
   assist?: AssistOptions | undefined;
+  /** REQUIRE_VERIFIED_EMAIL: registering needs a confirmed email address. */
+  requireVerifiedEmail?: boolean | undefined;
 }
 
 /** The event-service: events, registrations, tickets and check-in (schema `events`). */
@@ -28,7 +30,7 @@ export function eventService(options: EventServiceOptions): ServiceDefinition<Ev
     schema: 'events',
     create(deps) {
       const events = eventsRoutes(deps);
-      const registrations = registrationsRoutes(deps, tickets);
+      const registrations = registrationsRoutes(deps, tickets, { requireVerifiedEmail: options.requireVerifiedEmail ?? false });
       const checkins = checkinsRoutes(deps, tickets);
       const calendar = calendarRoutes(deps, { publicUrl: options.publicUrl });
       const assist = assistRoutes(deps, options.assist ?? { draftsPerHour: 20 });

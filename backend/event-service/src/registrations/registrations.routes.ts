@@ -30,7 +30,7 @@ const idempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, 'must be 8–1
  * DELETE /api/registrations/:id              cancel (holder or manager); frees the seat for the waitlist
  * GET    /api/registrations/:id/ticket.svg   the ticket QR code (holder)
  */
-export function registrationsRoutes(deps: ServiceDeps<EventsDb>, tickets: TicketSigner) {
+export function registrationsRoutes(deps: ServiceDeps<EventsDb>, tickets: TicketSigner, policy: { requireVerifiedEmail: boolean }) {
   const ctx = { db: deps.sdb.db, outbox: deps.outbox, cache: deps.cache, tickets };
   const registrar = createRegistrar(ctx);
   const routes = createRouteTable(deps.verifier);
@@ -48,11 +48,17 @@ export function registrationsRoutes(deps: ServiceDeps<EventsDb>, tickets: Ticket
       201: { description: 'Registered: confirmed with a ticket, or waitlisted with a position', schema: registrationSchema },
       200: { description: 'Already registered (or a retried Idempotency-Key): the existing registration', schema: registrationSchema },
       400: problem('Missing or invalid answers, or no such ticket type'),
-      403: problem('The ticket type opens only with an access code'),
+      403: problem('The ticket type opens only with an access code, or the email address is not confirmed (REQUIRE_VERIFIED_EMAIL)'),
       404: problem('No such event'),
       409: problem('Registration closed (or the ticket type is not on sale)'),
     },
     handler: async ({ params, query, body, user, req }) => {
+      if (policy.requireVerifiedEmail && !user.emailVerified) {
+        throw new AppError(
+          ErrorCode.EMAIL_NOT_VERIFIED,
+          'Confirm your email address first: open the link we mailed you, or ask for a new one.',
+        );
+      }
       const header = req.get('idempotency-key');
       if (header !== undefined && !idempotencyKey.safeParse(header).success) {
         throw new AppError(ErrorCode.VALIDATION_FAILED, 'The Idempotency-Key header is invalid.', {

@@ -38,7 +38,7 @@ export interface TestEnv {
   /** The Redis key prefix of this file (every cache made from `adapters.cache` is below it). */
   keyPrefix: string;
   /** Signs an access token exactly as the user-service would. */
-  tokenFor(user: { id?: string; roles: Role[] }): Promise<{ id: string; token: string }>;
+  tokenFor(user: { id?: string; roles: Role[]; emailVerified?: boolean }): Promise<{ id: string; token: string }>;
   /** Makes the broker unreachable until `restoreBroker`. */
   cutBroker(): void;
   restoreBroker(): void;
@@ -172,7 +172,10 @@ export async function createTestEnv(options: { issuer?: string; audience?: strin
     keyPrefix: `test:${suffix}:`,
     async tokenFor(user) {
       const id = user.id ?? newId('usr');
-      const token = await new SignJWT({ roles: user.roles })
+      const token = await new SignJWT({
+        roles: user.roles,
+        ...(user.emailVerified !== undefined ? { email_verified: user.emailVerified } : {}),
+      })
         .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, kid })
         .setSubject(id)
         .setIssuer(issuer)
