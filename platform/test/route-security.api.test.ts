@@ -122,6 +122,7 @@ describe('route security, generated from every route table', () => {
     },
     queries: {
       searchCheckinAttendees: { q: 'alice' },
+      countAuditEntries: { from: '2030-01-01T00:00:00Z', to: '2030-01-02T00:00:00Z' },
     },
   });
 });
