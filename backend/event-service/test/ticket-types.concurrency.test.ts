@@ -100,7 +100,7 @@ describe('ticket types under concurrency', () => {
       (t: { id: string }) => t.id,
     ) as [string, string];
     const crowd = await attendees(16);
-    const regs = [];
+    const regs: { p: { token: string }; id: string; userId: string; ticketTypeId: string; status: string }[] = [];
     // One by one, so each type's queue order is known.
     for (const [i, p] of crowd.entries())
       regs.push({
