@@ -33,7 +33,7 @@ test('when a new organizer signs in on a phone, then the dashboard offers to cre
   await expect(hint).toContainText('Create your first event');
   await expect(page.getByTestId('empty-attendee')).toContainText('No upcoming events yet');
   await expectNoAxeViolations(page);
-  await page.screenshot({ path: 'test-results/first-run-organizer-390.png', fullPage: true });
+  await page.screenshot({ path: test.info().outputPath('first-run-organizer-390.png'), fullPage: true });
   await hint.getByRole('link', { name: 'Create your first event' }).click();
   await expect(page).toHaveURL(/\/events\/new$/);
 });
@@ -51,7 +51,7 @@ test('when a new attendee signs in, then the dashboard says there are no upcomin
   await expect(page.getByTestId('empty-organizer')).toHaveCount(0);
   await expect(page.getByTestId('empty-admin')).toHaveCount(0);
   await expectNoAxeViolations(page);
-  await page.screenshot({ path: 'test-results/first-run-attendee-1280.png', fullPage: true });
+  await page.screenshot({ path: test.info().outputPath('first-run-attendee-1280.png'), fullPage: true });
   await hint.getByRole('link', { name: 'Browse events' }).click();
   await expect(page).toHaveURL(/\/events$/);
 });

@@ -34,7 +34,7 @@ for (const width of [1280, 390]) {
     await expect(event).toContainText('Landing hall');
     await expectNoAxeViolations(page);
     await expectNoHorizontalOverflow(page);
-    await page.screenshot({ path: `test-results/landing-${width}.png`, fullPage: true });
+    await page.screenshot({ path: test.info().outputPath(`landing-${width}.png`), fullPage: true });
 
     await event.getByRole('link', { name: title }).click();
     await expect(page).toHaveURL(/\/events\/evt_[0-9a-z]{25}$/);

@@ -82,4 +82,67 @@ describe('App shell', () => {
     expect(document.activeElement).toBe(shell.querySelector('main'));
     shell.remove();
   });
+
+  describe('phone menu', () => {
+    async function openShell() {
+      const fixture = TestBed.createComponent(App);
+      await fixture.whenStable();
+      const shell = fixture.nativeElement as HTMLElement;
+      document.body.appendChild(shell);
+      const button = shell.querySelector<HTMLButtonElement>('[data-testid="phone-menu-button"]')!;
+      const menu = shell.querySelector<HTMLElement>('[data-testid="phone-menu"]')!;
+      return { fixture, shell, button, menu };
+    }
+
+    it('when the menu button is pressed, then the menu opens with the navigation and the account links, and says so', async () => {
+      const { fixture, shell, button, menu } = await openShell();
+      expect(button.getAttribute('aria-expanded')).toBe('false');
+      expect(button.getAttribute('aria-controls')).toBe(menu.id);
+      expect(menu.classList).not.toContain('nav-area-open');
+      expect(button.textContent?.trim()).toBe('Menu');
+
+      button.click();
+      await fixture.whenStable();
+
+      expect(button.getAttribute('aria-expanded')).toBe('true');
+      expect(menu.classList).toContain('nav-area-open');
+      expect(menu.querySelector('nav')?.getAttribute('aria-label')).toBe('Main');
+      const links = Array.from(menu.querySelectorAll('a')).map((a) => a.getAttribute('href'));
+      expect(links).toEqual(['/events', '/sign-in', '/sign-up']);
+      shell.remove();
+    });
+
+    it('when Escape is pressed in the open menu, then it closes and focus goes back to its button', async () => {
+      const { fixture, shell, button, menu } = await openShell();
+      button.click();
+      await fixture.whenStable();
+      menu.querySelector('a')!.focus();
+
+      document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
+      await fixture.whenStable();
+
+      expect(menu.classList).not.toContain('nav-area-open');
+      expect(document.activeElement).toBe(button);
+      shell.remove();
+    });
+
+    it('when the person goes to another page, then the menu closes; a change of query only leaves it open', async () => {
+      const { fixture, shell, button, menu } = await openShell();
+      const router = TestBed.inject(Router);
+      await router.navigateByUrl('/one');
+      button.click();
+      await fixture.whenStable();
+
+      await router.navigateByUrl('/one?q=jazz');
+      await fixture.whenStable();
+      expect(menu.classList).toContain('nav-area-open');
+
+      await router.navigateByUrl('/two');
+      await fixture.whenStable();
+
+      expect(menu.classList).not.toContain('nav-area-open');
+      expect(button.getAttribute('aria-expanded')).toBe('false');
+      shell.remove();
+    });
+  });
 });

@@ -5,6 +5,7 @@ import {
   ElementRef,
   effect,
   inject,
+  signal,
   untracked,
   viewChild,
 } from '@angular/core';
@@ -27,6 +28,7 @@ import { UnreadCountStore } from './notifications/unread-count.store';
  */
 @Component({
   selector: 'app-root',
+  host: { '(document:keydown.escape)': 'closeMenu(true)' },
   imports: [RouterOutlet, RouterLink, RouterLinkActive, TranslocoPipe, LanguagePicker],
   templateUrl: './app.html',
   styleUrl: './app.scss',
@@ -38,6 +40,10 @@ export class App {
   protected readonly auth = inject(AuthStore);
   protected readonly unreadCount = inject(UnreadCountStore);
   protected readonly AuthStatus = AuthStatus;
+  private readonly menuButton = viewChild.required<ElementRef<HTMLButtonElement>>('menuButton');
+
+  /** On narrow windows the navigation and the account links fold into the menu button's panel. */
+  protected readonly menuOpen = signal(false);
 
   constructor() {
     void this.auth.restoreSession();
@@ -71,6 +77,9 @@ export class App {
       )
       .subscribe((event) => {
         const path = event.urlAfterRedirects.split(/[?#]/)[0];
+        // A new page closes the phone menu; a change of query only (a list writing its filters
+        // to the address bar) leaves it open.
+        if (path !== previousPath) this.menuOpen.set(false);
         if (previousPath !== null && path !== previousPath) {
           this.mainContent().nativeElement.focus({ preventScroll: true });
         }
@@ -83,6 +92,17 @@ export class App {
   skipToMainContent(event: Event): void {
     event.preventDefault();
     this.mainContent().nativeElement.focus();
+  }
+
+  toggleMenu(): void {
+    this.menuOpen.update((open) => !open);
+  }
+
+  /** Escape closes the menu and gives focus back to its button. */
+  closeMenu(returnFocus: boolean): void {
+    if (!this.menuOpen()) return;
+    this.menuOpen.set(false);
+    if (returnFocus) this.menuButton().nativeElement.focus();
   }
 
   async signOut(): Promise<void> {
