@@ -320,7 +320,7 @@ describe('real-time gateway at /ws', () => {
       const shown = { id: 'tkt_0123456789abcdefghijklmno', capacity: 60, confirmed: 7, seatsLeft: 53, waitlisted: 0, hidden: false };
       const hidden = { id: 'tkt_zyxwvutsrqponmlkjihgfedcb', capacity: 5, confirmed: 2, seatsLeft: 3, waitlisted: 0, hidden: true };
       const m = messages.availability(pub.eventId, 9);
-      await env.publishRaw(m.type, { ...m, data: { ...m.data, ticketTypes: [shown, hidden] } });
+      await env.publishRaw(m.type, { ...m, data: { ...(m.data as Record<string, unknown>), ticketTypes: [shown, hidden] } });
       const frame = await c.next('availability');
       expect(frame.type === 'availability' && frame.availability.ticketTypes).toEqual([
         { id: shown.id, capacity: 60, confirmed: 7, seatsLeft: 53, waitlisted: 0 },
