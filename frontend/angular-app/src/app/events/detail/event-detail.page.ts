@@ -32,6 +32,7 @@ import { describeEventSchedule } from '../event-schedule';
 import { describeSeats } from '../seats';
 import { EventDetailStore } from './event-detail.store';
 import { EventOrganizerPanel } from './event-organizer-panel';
+import { EventSharePanel } from '../../share/event-share-panel';
 import { I18n } from '../../i18n/i18n';
 
 type AnswerControl = FormControl<string | boolean>;
@@ -57,6 +58,7 @@ type AnswerControl = FormControl<string | boolean>;
     MatRadioModule,
     MatSelectModule,
     EventOrganizerPanel,
+    EventSharePanel,
   ],
   providers: [EventDetailStore],
   templateUrl: './event-detail.page.html',
