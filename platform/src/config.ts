@@ -26,5 +26,20 @@ export const platformEnvSchema = z.intersection(
 );
 export type PlatformConfig = z.infer<typeof platformEnvSchema>;
 
-/** Reads and validates the environment once. */
-export const loadPlatformConfig = (env: Record<string, string | undefined> = process.env) => loadConfig(platformEnvSchema, env);
+/**
+ * The address the running app answers on, for links in emails and calendar entries when
+ * PUBLIC_URL is not set: HOST and PORT as the platform listens, with a wildcard host (0.0.0.0,
+ * ::) read as localhost. Undefined for PORT=0 (any free port: not known until listening).
+ */
+export function defaultPublicUrl(host: string, port: number | undefined): string | undefined {
+  const effectivePort = port ?? 8080;
+  if (effectivePort === 0) return undefined;
+  const name = host === '0.0.0.0' || host === '::' || host === '' ? 'localhost' : host;
+  return `http://${name.includes(':') ? `[${name}]` : name}:${effectivePort}`;
+}
+
+/** Reads and validates the environment once; PUBLIC_URL defaults from HOST and PORT. */
+export const loadPlatformConfig = (env: Record<string, string | undefined> = process.env): PlatformConfig => {
+  const config = loadConfig(platformEnvSchema, env);
+  return { ...config, PUBLIC_URL: config.PUBLIC_URL ?? defaultPublicUrl(config.HOST, config.PORT) };
+};
