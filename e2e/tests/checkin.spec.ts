@@ -53,6 +53,14 @@ test('when the organizer types an attendee’s short code as they read it aloud,
   await expect(door.getByTestId('checkin-count')).toContainText('1 of 1 checked in');
   await expectNoAxeViolations(door);
 
+  // A wrong tap is undone at once; the ticket is valid again.
+  await door.getByTestId('undo-checkin').click();
+  await expect(door.getByTestId('checkin-result')).toContainText('Check-in undone');
+  await expect(door.getByTestId('checkin-count')).toContainText('0 of 1 checked in');
+  await door.getByTestId('ticket-code').fill(printed);
+  await door.getByRole('button', { name: 'Check in' }).click();
+  await expect(door.getByTestId('checkin-result')).toContainText('Valid ticket');
+
   await door.getByTestId('ticket-code').fill(printed);
   await door.getByRole('button', { name: 'Check in' }).click();
   await expect(door.getByTestId('checkin-result')).toContainText('Already checked in');

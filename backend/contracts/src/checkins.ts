@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { userIdSchema } from './common.js';
+import { eventIdSchema, userIdSchema } from './common.js';
 import { registrationIdSchema } from './events.js';
 import { opaque, singleLine } from './text.js';
 
@@ -74,3 +74,6 @@ export const checkinSearchHitSchema = z
 export type CheckinSearchHit = z.infer<typeof checkinSearchHitSchema>;
 export const checkinSearchResultSchema = z.object({ items: z.array(checkinSearchHitSchema) }).meta({ id: 'CheckinSearchResult' });
 export type CheckinSearchResult = z.infer<typeof checkinSearchResultSchema>;
+
+/** `DELETE /api/events/:id/checkins/:registrationId`: the check-in to undo. */
+export const undoCheckinParamsSchema = z.object({ id: eventIdSchema, registrationId: registrationIdSchema });

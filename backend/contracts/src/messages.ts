@@ -117,6 +117,7 @@ export const AUDIT_ACTIONS = [
   'registration.promoted',
   'registration.cancelled',
   'checkin.recorded',
+  'checkin.undone',
   'calendar.feed_issued',
   'calendar.feed_revoked',
   'access.denied',

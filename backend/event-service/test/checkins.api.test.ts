@@ -206,6 +206,44 @@ describe('check-in at the door API', () => {
     const res = await request(app).get(`/api/events/${id}/checkins/search`).query({ q: 'a' }).set(bearer(stranger));
     expect([403, 404]).toContain(res.status);
   });
+
+  it('when a check-in is undone within 10 minutes, then the ticket is out again, the count drops, the undo is audited, and it can be checked in again', async () => {
+    const { id, organizer } = await anEvent();
+    const { reg } = await register(id);
+    const first = await request(app).post(`/api/events/${id}/checkins`).set(bearer(organizer)).send({ code: reg.ticketCode }).expect(201);
+    const undo = await request(app).delete(`/api/events/${id}/checkins/${reg.id}`).set(bearer(organizer));
+    expect(undo.status).toBe(200);
+    expect(undo.body).toEqual({ checkedIn: 0, confirmed: 1 });
+    expect(await checkedInAt(reg.id)).toBeNull();
+    expect(await outbox.audits(reg.id, 'checkin.undone')).toEqual([
+      expect.objectContaining({ actorId: organizer.id, changes: [{ field: 'checkedInAt', from: first.body.checkedInAt, to: null }] }),
+    ]);
+    const again = await request(app).delete(`/api/events/${id}/checkins/${reg.id}`).set(bearer(organizer));
+    expect(again.status).toBe(409);
+    await request(app).post(`/api/events/${id}/checkins`).set(bearer(organizer)).send({ code: reg.ticketCode }).expect(201);
+  });
+
+  it('when a check-in is older than 10 minutes, of another event, or undone by a stranger, then it stays', async () => {
+    const { id, organizer } = await anEvent();
+    const { reg } = await register(id);
+    await request(app).post(`/api/events/${id}/checkins`).set(bearer(organizer)).send({ code: reg.ticketCode }).expect(201);
+    const old = new Date(Date.now() - 11 * 60 * 1000);
+    await sdb.db.updateTable('registrations').set({ checked_in_at: old }).where('id', '=', reg.id).execute();
+    const late = await request(app).delete(`/api/events/${id}/checkins/${reg.id}`).set(bearer(organizer));
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe('INVALID_STATE_TRANSITION');
+
+    const other = await anEvent({}, { organizer });
+    const { reg: fresh } = await register(id);
+    await request(app).post(`/api/events/${id}/checkins`).set(bearer(organizer)).send({ code: fresh.ticketCode }).expect(201);
+    expect((await request(app).delete(`/api/events/${other.id}/checkins/${fresh.id}`).set(bearer(organizer))).status).toBe(404);
+    const stranger = await env.tokenFor({ roles: ['organizer'] });
+    expect([403, 404]).toContain((await request(app).delete(`/api/events/${id}/checkins/${fresh.id}`).set(bearer(stranger))).status);
+    expect(new Date((await checkedInAt(reg.id))!).getTime()).toBe(old.getTime());
+    expect(await checkedInAt(fresh.id)).not.toBeNull();
+    expect(await outbox.audits(reg.id, 'checkin.undone')).toEqual([]);
+    expect(await outbox.audits(fresh.id, 'checkin.undone')).toEqual([]);
+  });
 });
 
 describe('ticket codes migration', () => {

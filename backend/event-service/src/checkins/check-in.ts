@@ -1,4 +1,4 @@
-import { recordAudit, type AuthUser, type Outbox, type RequestOrigin } from '@secureevent/shared';
+import { AppError, ErrorCode, recordAudit, type AuthUser, type Outbox, type RequestOrigin } from '@secureevent/shared';
 import {
   MessageType,
   normaliseTicketCode,
@@ -14,7 +14,7 @@ import { assertCanManage } from '../events/event-access.js';
 import type { TicketSigner } from '../registrations/tickets.js';
 import { parseAttendeeQuery } from './attendee-search.js';
 import { checkinsRepository } from './checkins.repository.js';
-import { notATicket, refusal } from './ticket-scan.js';
+import { notATicket, refusal, undoRefusal } from './ticket-scan.js';
 
 type Deps = { db: Kysely<EventsDb>; outbox: Outbox; tickets: TicketSigner };
 
@@ -89,4 +89,39 @@ export async function searchAttendees(
   return {
     items: found.map((a) => ({ ...a, checkedInAt: a.checkedInAt ? a.checkedInAt.toISOString() : null })),
   };
+}
+
+/**
+ * Undoes a check-in of the event made less than 10 minutes ago (a wrong tap at the door); audited
+ * with who undid it and the check-in it removed. Anything else is refused and changes nothing.
+ */
+export async function undoCheckIn(
+  deps: Deps,
+  actor: AuthUser,
+  eventId: string,
+  registrationId: string,
+  origin: RequestOrigin,
+): Promise<CheckinStats> {
+  const event = await assertCanManage(deps, eventId, actor, origin);
+  return deps.db.transaction().execute(async (trx) => {
+    const checkins = checkinsRepository(trx);
+    const current = await checkins.findScanned(registrationId);
+    if (!current || (await checkins.findIdByRegistration(eventId, registrationId)) === undefined) {
+      throw new AppError(ErrorCode.NOT_FOUND, 'No such registration in this event.');
+    }
+    const refused = undoRefusal(current.checkedInAt, new Date());
+    if (refused) throw refused;
+    if (!(await checkins.undo(registrationId, eventId, current.checkedInAt!))) {
+      throw new AppError(ErrorCode.CONFLICT, 'This check-in changed meanwhile; look again.');
+    }
+    await recordAudit(deps.outbox, trx, {
+      actorId: actor.id,
+      action: 'checkin.undone',
+      targetId: registrationId,
+      outcome: 'success',
+      origin,
+      changes: [{ field: 'checkedInAt', from: current.checkedInAt!.toISOString(), to: null }],
+    });
+    return { checkedIn: await checkins.checkedInCount(eventId), confirmed: event.availability.confirmed };
+  });
 }

@@ -62,6 +62,21 @@ export function checkinsRepository(db: Kysely<EventsDb>) {
       return row ? { id: row.id, userId: row.user_id, checkedInAt: new Date(row.checked_in_at!) } : undefined;
     },
 
+    /**
+     * Undoes the check-in made at exactly `checkedInAt` (read under the caller's rule): a
+     * conditional UPDATE, so a concurrent undo or a newer check-in is never undone twice.
+     */
+    async undo(registrationId: string, eventId: string, checkedInAt: Date): Promise<boolean> {
+      const r = await db
+        .updateTable('registrations')
+        .set({ checked_in_at: null, checked_in_by: null })
+        .where('id', '=', registrationId)
+        .where('event_id', '=', eventId)
+        .where('checked_in_at', '=', checkedInAt)
+        .executeTakeFirst();
+      return r.numUpdatedRows > 0n;
+    },
+
     /** The registration of `eventId` whose short code is `code` (canonical form), if any. */
     async findIdByCode(eventId: string, code: string): Promise<string | undefined> {
       const row = await db
@@ -69,6 +84,17 @@ export function checkinsRepository(db: Kysely<EventsDb>) {
         .select('id')
         .where('event_id', '=', eventId)
         .where('ticket_code', '=', code)
+        .executeTakeFirst();
+      return row?.id;
+    },
+
+    /** The registration's id when it belongs to `eventId`. */
+    async findIdByRegistration(eventId: string, registrationId: string): Promise<string | undefined> {
+      const row = await db
+        .selectFrom('registrations')
+        .select('id')
+        .where('id', '=', registrationId)
+        .where('event_id', '=', eventId)
         .executeTakeFirst();
       return row?.id;
     },

@@ -6,15 +6,17 @@ import {
   checkinSearchResultSchema,
   checkinStatsSchema,
   eventIdParamsSchema,
+  undoCheckinParamsSchema,
 } from '@secureevent/contracts';
 import type { EventsDb } from '../db/schema.js';
 import type { TicketSigner } from '../registrations/tickets.js';
-import { checkIn, checkinStats, searchAttendees } from './check-in.js';
+import { checkIn, checkinStats, searchAttendees, undoCheckIn } from './check-in.js';
 
 /**
  * POST /api/events/:id/checkins        check a ticket in (managers)
  * GET  /api/events/:id/checkins/stats  live counts for the door dashboard (managers)
  * GET  /api/events/:id/checkins/search find attendees by name, email or code (managers)
+ * DELETE /api/events/:id/checkins/:registrationId  undo a check-in within 10 minutes (managers, audited)
  */
 export function checkinsRoutes(deps: ServiceDeps<EventsDb>, tickets: TicketSigner) {
   const ctx = { db: deps.sdb.db, outbox: deps.outbox, tickets };
@@ -69,6 +71,25 @@ export function checkinsRoutes(deps: ServiceDeps<EventsDb>, tickets: TicketSigne
     handler: async ({ params, query, user, req }) => ({
       status: 200,
       body: await searchAttendees(ctx, user, params.id, query, originOf(req)),
+    }),
+  });
+  routes.add({
+    method: 'delete',
+    path: '/api/events/:id/checkins/:registrationId',
+    operationId: 'undoCheckIn',
+    summary: 'Undo a check-in made less than 10 minutes ago (audited)',
+    tags: ['checkins'],
+    access: 'user',
+    params: undoCheckinParamsSchema,
+    responses: {
+      200: { description: 'Undone; the new counts', schema: checkinStatsSchema },
+      403: problem('Not a manager'),
+      404: problem('No such registration in this event'),
+      409: problem('Not checked in, older than 10 minutes, or changed meanwhile'),
+    },
+    handler: async ({ params, user, req }) => ({
+      status: 200,
+      body: await undoCheckIn(ctx, user, params.id, params.registrationId, originOf(req)),
     }),
   });
   return routes;

@@ -23,3 +23,20 @@ export function refusal(current: ScannedRegistration | undefined, holder?: Ticke
 export function notATicket(): AppError {
   return new AppError(ErrorCode.INVALID_TICKET, 'This is not a valid ticket for this event.');
 }
+
+/** How long a check-in can be undone (a tap on the wrong row, the wrong person let in). */
+export const UNDO_WINDOW_MS = 10 * 60 * 1000;
+
+/**
+ * Whether a check-in made at `checkedInAt` may be undone at `now`: only within the window, so the
+ * door cannot rewrite who came in after the fact.
+ */
+export function undoRefusal(checkedInAt: Date | null, now: Date): AppError | undefined {
+  if (!checkedInAt) return new AppError(ErrorCode.INVALID_STATE_TRANSITION, 'This ticket is not checked in.');
+  if (now.getTime() - checkedInAt.getTime() > UNDO_WINDOW_MS) {
+    return new AppError(ErrorCode.INVALID_STATE_TRANSITION, 'A check-in can be undone only within 10 minutes.', {
+      checkedInAt: checkedInAt.toISOString(),
+    });
+  }
+  return undefined;
+}

@@ -6,7 +6,13 @@ import { Checkin } from '../events.api';
 
 /** What the door person is told after a scan. */
 export type CheckInResult =
-  | { readonly kind: 'valid'; readonly checkedInAt: string; readonly attendee: CheckinAttendee | null }
+  | {
+      readonly kind: 'valid';
+      readonly registrationId: string;
+      readonly checkedInAt: string;
+      readonly attendee: CheckinAttendee | null;
+    }
+  | { readonly kind: 'undone'; readonly attendee: CheckinAttendee | null }
   | {
       readonly kind: 'already';
       readonly checkedInAt: string | null;
@@ -19,7 +25,12 @@ export type CheckInResult =
   | { readonly kind: 'invalid'; readonly reason: string };
 
 export function validResult(checkin: Checkin): CheckInResult {
-  return { kind: 'valid', checkedInAt: checkin.checkedInAt, attendee: checkin.attendee ?? null };
+  return {
+    kind: 'valid',
+    registrationId: checkin.registrationId,
+    checkedInAt: checkin.checkedInAt,
+    attendee: checkin.attendee ?? null,
+  };
 }
 
 function attendeeOf(value: unknown): CheckinAttendee | null {

@@ -82,6 +82,10 @@ export class CheckInPage {
       .subscribe((q) => void this.store.search(q));
   }
 
+  async undoLastCheckIn(): Promise<void> {
+    await this.store.undoLast();
+  }
+
   async checkInMatch(match: CheckinSearchHit): Promise<void> {
     await this.store.checkInMatch(match);
   }

@@ -60,6 +60,7 @@ describe('CheckInStore', () => {
 
     expect(store.result()).toEqual({
       kind: 'valid',
+      registrationId: 'reg_1',
       checkedInAt: '2030-03-10T08:05:00Z',
       attendee: { displayName: 'Ada', email: 'ada@example.test', ticketCode: '7K3M9QXD', ticketType: null },
     });
@@ -155,5 +156,28 @@ describe('CheckInStore', () => {
   it('when the search box is emptied, then nothing is asked and the list goes', async () => {
     await store.search('   ');
     expect(store.matches()).toBeNull();
+  });
+
+  it('when the last check-in is undone, then the server is asked for that registration and the count follows', async () => {
+    const done = store.checkIn('7K3M9QXD');
+    http.expectOne(`/api/events/${eventId}/checkins`).flush({
+      registrationId: 'reg_9',
+      userId: 'usr_x',
+      checkedInAt: '2030-03-10T08:05:00Z',
+      checkedInBy: 'usr_me',
+      checkedIn: 2,
+      attendee: { displayName: 'Ada', email: null, ticketCode: '7K3M9QXD', ticketType: null },
+    });
+    await done;
+    const undone = store.undoLast();
+    const request = http.expectOne(`/api/events/${eventId}/checkins/reg_9`);
+    expect(request.request.method).toBe('DELETE');
+    request.flush({ checkedIn: 1, confirmed: 5 });
+    await undone;
+    expect(store.result()).toEqual({
+      kind: 'undone',
+      attendee: { displayName: 'Ada', email: null, ticketCode: '7K3M9QXD', ticketType: null },
+    });
+    expect(store.stats()).toEqual({ checkedIn: 1, confirmed: 5 });
   });
 });

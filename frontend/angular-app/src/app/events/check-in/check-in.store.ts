@@ -135,6 +135,32 @@ export class CheckInStore {
     }
   }
 
+  /** Undoes the check-in just made (a wrong tap); the server allows it for 10 minutes. */
+  async undoLast(): Promise<void> {
+    const id = this.eventId;
+    const result = this.state().result;
+    if (id === null || result?.kind !== 'valid') {
+      return;
+    }
+    this.state.update((s) => ({ ...s, checking: true }));
+    try {
+      const stats = await firstValueFrom(this.door.undo(id, result.registrationId));
+      this.state.update((s) => ({
+        ...s,
+        stats,
+        result: { kind: 'undone', attendee: result.attendee },
+        matches:
+          s.matches?.map((m) =>
+            m.registrationId === result.registrationId ? { ...m, checkedInAt: null } : m,
+          ) ?? null,
+      }));
+    } catch (error) {
+      this.state.update((s) => ({ ...s, result: refusedResult(error) }));
+    } finally {
+      this.state.update((s) => ({ ...s, checking: false }));
+    }
+  }
+
   /** Finds attendees by the start of a name, email or code; only the latest search's answer is kept. */
   async search(q: string): Promise<void> {
     const id = this.eventId;
