@@ -7,6 +7,8 @@ import { provideRouter } from '@angular/router';
 import { AuthStore } from '../../auth/auth.store';
 import { FakeWebSocket, provideFakeWebSocket } from '../../realtime/realtime.testing';
 import { VIEWER_TIME_ZONE } from '../../time/viewer-time-zone';
+import type { EventDto } from '@secureevent/contracts';
+
 import { MyRegistration } from '../events.api';
 import { anEvent } from '../events.testing';
 import { EventDetailPage } from './event-detail.page';
@@ -53,11 +55,11 @@ describe('EventDetailPage', () => {
   afterEach(() => http.verify());
 
   /** Opens the page; `registration` is what the API says of the viewer's one (none: 404). */
-  async function open(registration: MyRegistration | null = null) {
+  async function open(registration: MyRegistration | null = null, shown = event) {
     fixture = TestBed.createComponent(EventDetailPage);
     fixture.componentRef.setInput('id', event.id);
     await fixture.whenStable();
-    http.expectOne(`/api/events/${event.id}`).flush(event);
+    http.expectOne(`/api/events/${event.id}`).flush(shown);
     const mine = http.expectOne(`/api/events/${event.id}/registration`);
     if (registration === null) {
       mine.flush(
@@ -226,6 +228,78 @@ describe('EventDetailPage', () => {
       expect(page().querySelector('[data-testid="register-button"]')?.textContent).toContain(
         'Register',
       );
+    });
+  });
+
+  describe('when the event offers several ticket types', () => {
+    const type = (
+      id: string,
+      name: string,
+      extra: Partial<EventDto['ticketTypes'][number]> = {},
+    ) => ({
+      id,
+      name,
+      description: null,
+      capacity: 10,
+      hidden: false,
+      accessCodeRequired: false,
+      salesStart: null,
+      salesEnd: null,
+      ...extra,
+    });
+    const typed: EventDto = {
+      ...event,
+      questions: [],
+      ticketTypes: [
+        type('tkt_std', 'Standard'),
+        type('tkt_stu', 'Student'),
+        type('tkt_spk', 'Speaker', { hidden: true }),
+      ],
+      availability: {
+        capacity: 20,
+        confirmed: 11,
+        seatsLeft: 9,
+        waitlisted: 1,
+        ticketTypes: [
+          { id: 'tkt_std', capacity: 10, confirmed: 1, seatsLeft: 9, waitlisted: 0 },
+          { id: 'tkt_stu', capacity: 10, confirmed: 10, seatsLeft: 0, waitlisted: 1 },
+          { id: 'tkt_spk', capacity: 10, confirmed: 0, seatsLeft: 9, waitlisted: 0 },
+        ],
+      },
+    };
+    beforeEach(() => open(null, typed));
+
+    it('when the page shows, then each type but hidden ones is offered with its own seats left', () => {
+      const options = [
+        ...page().querySelectorAll('[data-testid="ticket-types"] mat-radio-button'),
+      ].map((o) => o.textContent?.replace(/\s+/g, ' ').trim());
+      expect(options).toEqual(['Standard · 9 seats left', 'Student · Full · 1 on the waitlist']);
+    });
+
+    it('when no type is picked, then nothing is sent and the picker says so; once picked, its id is sent', async () => {
+      page().querySelector<HTMLButtonElement>('[data-testid="register-button"]')!.click();
+      await fixture.whenStable();
+      http.expectNone(`/api/events/${event.id}/registrations`);
+      expect(page().textContent).toContain('Choose a ticket type.');
+
+      page()
+        .querySelectorAll<HTMLInputElement>('[data-testid="ticket-types"] input[type="radio"]')[1]
+        .click();
+      await fixture.whenStable();
+      expect(page().querySelector('[data-testid="register-button"]')?.textContent).toContain(
+        'Join the waitlist',
+      );
+      page().querySelector<HTMLButtonElement>('[data-testid="register-button"]')!.click();
+      await fixture.whenStable();
+      const request = http.expectOne(`/api/events/${event.id}/registrations`);
+      expect(request.request.body).toEqual({ answers: {}, ticketTypeId: 'tkt_stu' });
+      request.flush(
+        aRegistration({ status: 'waitlisted', waitlistPosition: 2, ticketTypeId: 'tkt_stu' }),
+      );
+      await settle();
+      expect(
+        page().querySelector('[data-testid="registration-ticket-type"]')?.textContent?.trim(),
+      ).toBe('Ticket type: Student');
     });
   });
 });
