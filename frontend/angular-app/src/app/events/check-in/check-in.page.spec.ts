@@ -91,7 +91,12 @@ describe('CheckInPage', () => {
         checkedInAt: '2030-03-10T08:05:00.000Z',
         checkedInBy: 'usr_colleague',
         checkedInByName: 'Grace Hopper',
-        attendee: { displayName: 'Ada Lovelace', email: null, ticketCode: '7K3M9QXD', ticketType: null },
+        attendee: {
+          displayName: 'Ada Lovelace',
+          email: null,
+          ticketCode: '7K3M9QXD',
+          ticketType: null,
+        },
       },
       { status: 409, statusText: 'Conflict' },
     );

@@ -54,7 +54,12 @@ describe('CheckInStore', () => {
       checkedInAt: '2030-03-10T08:05:00Z',
       checkedInBy: 'usr_me',
       checkedIn: 2,
-      attendee: { displayName: 'Ada', email: 'ada@example.test', ticketCode: '7K3M9QXD', ticketType: null },
+      attendee: {
+        displayName: 'Ada',
+        email: 'ada@example.test',
+        ticketCode: '7K3M9QXD',
+        ticketType: null,
+      },
     });
     await done;
 
@@ -62,7 +67,12 @@ describe('CheckInStore', () => {
       kind: 'valid',
       registrationId: 'reg_1',
       checkedInAt: '2030-03-10T08:05:00Z',
-      attendee: { displayName: 'Ada', email: 'ada@example.test', ticketCode: '7K3M9QXD', ticketType: null },
+      attendee: {
+        displayName: 'Ada',
+        email: 'ada@example.test',
+        ticketCode: '7K3M9QXD',
+        ticketType: null,
+      },
     });
     expect(store.stats()).toEqual({ checkedIn: 2, confirmed: 5 });
     expect(store.checking()).toBe(false);
@@ -146,7 +156,12 @@ describe('CheckInStore', () => {
       checkedInAt: '2030-03-10T08:05:00Z',
       checkedInBy: 'usr_me',
       checkedIn: 2,
-      attendee: { displayName: 'Zoë Brontë', email: 'zoe@example.test', ticketCode: '7K3M9QXD', ticketType: 'General admission' },
+      attendee: {
+        displayName: 'Zoë Brontë',
+        email: 'zoe@example.test',
+        ticketCode: '7K3M9QXD',
+        ticketType: 'General admission',
+      },
     });
     await tapped;
     expect(store.matches()?.[0]?.checkedInAt).toBe('2030-03-10T08:05:00Z');
