@@ -109,6 +109,7 @@ export const AUDIT_ACTIONS = [
   'event.updated',
   'event.published',
   'event.cancelled',
+  'event.completed',
   'event.co_organizer_added',
   'event.co_organizer_removed',
   'event.attendees_exported',

@@ -165,6 +165,46 @@ describe('events API', () => {
     }
   });
 
+  it('when an organizer completes their event, then it is refused until the event has ended, and a completed event takes no registrations', async () => {
+    const organizer = await env.tokenFor({ roles: ['organizer'] });
+    const auth = { authorization: `Bearer ${organizer.token}` };
+    // Already started, ends in two seconds: publishable now, completable once it has ended.
+    const endsAt = new Date(Date.now() + 2_000).toISOString();
+    const created = await request(app)
+      .post('/api/events')
+      .set(auth)
+      .send(validEvent({ title: 'Short session', startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt }));
+    expect(created.status).toBe(201);
+    const id: string = created.body.id;
+
+    const draft = await request(app).post(`/api/events/${id}/complete`).set(auth);
+    expect(draft.status).toBe(409);
+    expect(draft.headers['content-type']).toMatch(/application\/problem\+json/);
+    await request(app).post(`/api/events/${id}/publish`).set(auth).expect(200);
+    const early = await request(app).post(`/api/events/${id}/complete`).set(auth);
+    expect(early.status).toBe(409);
+    expect(early.body.detail).toMatch(/not ended/);
+    const stranger = await env.tokenFor({ roles: ['organizer'] });
+    const foreign = await request(app).post(`/api/events/${id}/complete`).set('authorization', `Bearer ${stranger.token}`);
+    expect(foreign.status).toBe(403);
+
+    // The end is the clock's: ask again until it has passed.
+    await expect
+      .poll(async () => (await request(app).post(`/api/events/${id}/complete`).set(auth)).status, { timeout: 10_000, interval: 250 })
+      .toBe(200);
+    const read = await request(app).get(`/api/events/${id}`).set(auth).expect(200);
+    expect(read.body.status).toBe('completed');
+    const again = await request(app).post(`/api/events/${id}/complete`).set(auth);
+    expect(again.status).toBe(409);
+
+    const attendee = await env.tokenFor({ roles: ['attendee'] });
+    const late = await request(app)
+      .post(`/api/events/${id}/registrations`)
+      .set({ authorization: `Bearer ${attendee.token}`, 'idempotency-key': `complete-${id}` })
+      .send({ answers: {} });
+    expect(late.status).toBe(409);
+  });
+
   it('when the OpenAPI document is requested, then it is OpenAPI 3.1 and lists the event routes', async () => {
     const res = await request(app).get('/api/events/openapi.json');
     expect(res.status).toBe(200);

@@ -264,6 +264,16 @@ export function eventsRepository(db: Kysely<EventsDb>) {
       return row?.invite_code ?? null;
     },
 
+    async markCompleted(id: string): Promise<EventDto> {
+      const row = await db
+        .updateTable('events')
+        .set({ status: 'completed', updated_at: new Date() })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return one(row);
+    },
+
     async markPublished(id: string): Promise<EventDto> {
       const row = await db
         .updateTable('events')

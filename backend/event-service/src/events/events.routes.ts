@@ -14,7 +14,7 @@ import {
 } from '@secureevent/contracts';
 import type { EventsDb } from '../db/schema.js';
 import { createEvent } from './create-event.js';
-import { addCoOrganizer, cancelEvent, publishEvent, removeCoOrganizer, updateEvent } from './manage-event.js';
+import { addCoOrganizer, cancelEvent, completeEvent, publishEvent, removeCoOrganizer, updateEvent } from './manage-event.js';
 import { getEvent, listEvents, listManagedEvents } from './read-events.js';
 import { eventKey } from './event-cache.js';
 
@@ -26,6 +26,7 @@ import { eventKey } from './event-cache.js';
  * PATCH /api/events/:id               edit (its organizers, admin)
  * POST  /api/events/:id/publish       draft → published
  * POST  /api/events/:id/cancel        published → cancelled; releases every registration
+ * POST  /api/events/:id/complete      published and ended → completed
  * POST  /api/events/:id/organizers    add a co-organizer (an existing user with the organizer or admin role)
  * DELETE /api/events/:id/organizers/:userId  remove one (the event keeps at least one)
  */
@@ -147,6 +148,22 @@ export function eventsRoutes(deps: ServiceDeps<EventsDb>) {
       409: problem('Not published'),
     },
     handler: async ({ params, user, req }) => ({ status: 200, body: await cancelEvent(ctx, user, params.id, originOf(req)) }),
+  });
+  routes.add({
+    method: 'post',
+    path: '/api/events/:id/complete',
+    operationId: 'completeEvent',
+    summary: 'Mark a published event that has ended as completed (registration closes for good)',
+    tags: ['events'],
+    access: 'user',
+    params: eventIdParamsSchema,
+    responses: {
+      200: { description: 'The completed event', schema: eventSchema },
+      403: problem('Not a manager'),
+      404: problem('No such event'),
+      409: problem('Not published, or not ended yet'),
+    },
+    handler: async ({ params, user, req }) => ({ status: 200, body: await completeEvent(ctx, user, params.id, originOf(req)) }),
   });
   routes.add({
     method: 'post',

@@ -15,7 +15,7 @@ import type { EventsDb } from '../db/schema.js';
 import { fillFreedSeats, registrantsOf, releaseRegistrationsOf } from '../registrations/event-registrations.js';
 import { mayBeCoOrganizer } from '../registrations/people.js';
 import { availabilityMessage, countsOf } from '../registrations/registration-messages.js';
-import { addOrganizer, announcesChanges, applyChanges, cancel, publish, removeOrganizer, type FieldChanged } from './event.js';
+import { addOrganizer, announcesChanges, applyChanges, cancel, complete, publish, removeOrganizer, type FieldChanged } from './event.js';
 import { assertCanManage } from './event-access.js';
 import { eventsRepository } from './events.repository.js';
 import { eventChangedKeys } from './event-cache.js';
@@ -27,7 +27,8 @@ export interface EventDeps {
   cache: Cache;
 }
 
-type ManagedAction = 'event.updated' | 'event.published' | 'event.cancelled' | 'event.co_organizer_added' | 'event.co_organizer_removed';
+type ManagedAction =
+  'event.updated' | 'event.published' | 'event.cancelled' | 'event.completed' | 'event.co_organizer_added' | 'event.co_organizer_removed';
 
 /**
  * The frame every change of an event by its managers shares: access checked (and a denial
@@ -147,6 +148,18 @@ export function cancelEvent(deps: EventDeps, actor: AuthUser, eventId: string, o
       availabilityMessage(countsOf(result)),
     );
     return { event: result, changes };
+  });
+}
+
+/**
+ * Marks a published event that has ended as completed: registration and cancellation close for
+ * good, the record stays (attendee lists, check-ins, reports). Nobody is told; the audit trail
+ * records who closed it.
+ */
+export function completeEvent(deps: EventDeps, actor: AuthUser, eventId: string, origin: RequestOrigin): Promise<EventDto> {
+  return manage(deps, actor, eventId, origin, { action: 'event.completed' }, async (trx, event) => {
+    const changes = complete(event);
+    return { event: await eventsRepository(trx).markCompleted(eventId), changes };
   });
 }
 
