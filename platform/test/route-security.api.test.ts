@@ -41,6 +41,7 @@ const notificationId = await vi.waitFor(
   { timeout: 20_000, interval: 100 },
 );
 const feed = await request(app).post('/api/calendar/feed-token').set(bearer(alice.token)).expect(201);
+const sessionOf = (jwt: string) => (JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as { sid: string }).sid;
 
 // Tokens the platform must refuse: expired (its own key, issuer and audience) and signed by a key it does not trust.
 const keys = await loadSigningKeys({ file: path.join(t.dataDir, 'jwt-signing-keys.json') });
@@ -110,6 +111,8 @@ describe('route security, generated from every route table', () => {
       ntf: { value: notificationId, status: 404, code: 'NOT_FOUND', why: 'another user’s notification is not revealed' },
       // Only the co-organizer routes take a user id next to an event id; the event decides (above).
       usr: { value: alice.id, status: 404, code: 'NOT_FOUND', why: 'the event named with it is another organizer’s draft' },
+      // A session (refresh-token family) is its user's only: ending another's is a 404, so ids cannot be probed.
+      fam: { value: sessionOf(alice.token), status: 404, code: 'NOT_FOUND', why: 'another user’s session is not revealed' },
     },
     capabilities: {
       // ADR 0010: the feed URL is the secret, so whoever holds it may read it; nothing to own.

@@ -136,6 +136,8 @@ export const AUDIT_ACTIONS = [
   'user.password_reset',
   'user.email_verified',
   'user.email_changed',
+  'auth.session_revoked',
+  'auth.logout_others',
   'event.draft_assisted',
 ] as const;
 

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { pageOf, pageQuerySchema, roleSchema, userIdSchema } from './common.js';
+import { isIanaTimeZone } from './events.js';
 import { emailSchema, opaque, personName, secret, singleLine } from './text.js';
+
+/** The languages of the web app and of account mail. */
+export const localeSchema = z.enum(['en', 'de', 'fr']);
+export type Locale = z.infer<typeof localeSchema>;
 
 export const registerRequestSchema = z
   .object({
@@ -19,6 +24,8 @@ export const userSchema = z
     displayName: z.string(),
     roles: z.array(roleSchema),
     emailVerified: z.boolean().meta({ description: 'Whether the address was confirmed through the link mailed to it.' }),
+    locale: localeSchema.nullable().meta({ description: 'The language the web app and mail use; null follows the browser.' }),
+    timeZone: z.string().nullable().meta({ description: 'IANA time zone times are shown in; null follows the browser.' }),
   })
   .meta({ id: 'User' });
 export type User = z.infer<typeof userSchema>;
@@ -57,13 +64,17 @@ export const refreshRequestSchema = z
 export const updateMeRequestSchema = z
   .object({
     displayName: personName().optional(),
+    locale: localeSchema.nullable().optional(),
+    timeZone: singleLine({ max: 100 }).refine(isIanaTimeZone, 'must be an IANA time zone').nullable().optional(),
+    email: emailSchema.optional().meta({ description: 'A new address: it takes effect once the link mailed to it is followed.' }),
     currentPassword: secret({ min: 1, max: 256 }).optional(),
     newPassword: secret({ min: 12, max: 256 }).optional(),
   })
   .strict()
   .refine((b) => !b.newPassword || b.currentPassword, { message: 'is required to change the password', path: ['currentPassword'] })
-  .refine((b) => b.displayName !== undefined || b.newPassword !== undefined, {
-    message: 'give a displayName or a newPassword',
+  .refine((b) => !b.email || b.currentPassword, { message: 'is required to change the email address', path: ['currentPassword'] })
+  .refine((b) => [b.displayName, b.newPassword, b.locale, b.timeZone, b.email].some((v) => v !== undefined), {
+    message: 'give at least one of displayName, locale, timeZone, email, newPassword',
     path: ['displayName'],
   })
   .meta({ id: 'UpdateMeRequest' });
@@ -113,3 +124,24 @@ export type PasswordResetConfirm = z.infer<typeof passwordResetConfirmSchema>;
 
 export const verifyEmailRequestSchema = z.object({ token: mailedToken }).strict().meta({ id: 'VerifyEmailRequest' });
 export type VerifyEmailRequest = z.infer<typeof verifyEmailRequestSchema>;
+
+/** One signed-in session (a refresh-token family) of the caller. */
+export const sessionSchema = z
+  .object({
+    id: z.string().meta({ description: 'The session id (`fam_…`).' }),
+    createdAt: z.string(),
+    lastUsedAt: z.string().meta({ description: 'When its refresh token was last issued (sign-in or refresh).' }),
+    ip: z.string().nullable(),
+    userAgent: z.string().nullable(),
+    current: z.boolean().meta({ description: 'The session the request came from.' }),
+  })
+  .meta({ id: 'Session' });
+export type Session = z.infer<typeof sessionSchema>;
+export const sessionListSchema = z.array(sessionSchema).meta({ id: 'SessionList' });
+export const sessionIdParamsSchema = z.object({ id: z.string().regex(/^fam_[0-9a-z]{25}$/, 'must be a session id (fam_…)') });
+
+export const changePasswordRequestSchema = z
+  .object({ currentPassword: secret({ min: 1, max: 256 }), newPassword: secret({ min: 12, max: 256 }) })
+  .strict()
+  .meta({ id: 'ChangePasswordRequest' });
+export type ChangePasswordRequest = z.infer<typeof changePasswordRequestSchema>;

@@ -39,6 +39,8 @@ describe('accounts API', () => {
       displayName: 'Ada',
       roles: ['attendee'],
       emailVerified: false,
+      locale: null,
+      timeZone: null,
     });
     expect(JSON.stringify(res.body)).not.toContain('hash');
     const { rows } = await sql<{ type: string; envelope: { data: Record<string, unknown> } }>`

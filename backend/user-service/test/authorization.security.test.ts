@@ -211,7 +211,15 @@ describe('user-service authorization', () => {
     const search = await request(svc.app).get('/api/users').query({ q: other.email }).set('authorization', bearer(caller.accessToken));
 
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ id: caller.id, email: caller.email, displayName: 'User caller', roles: ['attendee'], emailVerified: false });
+    expect(me.body).toEqual({
+      id: caller.id,
+      email: caller.email,
+      displayName: 'User caller',
+      roles: ['attendee'],
+      emailVerified: false,
+      locale: null,
+      timeZone: null,
+    });
     expect(meWithOtherId.status).toBe(200);
     expect(meWithOtherId.body.id).toBe(caller.id);
     expectProblem(search, 403, 'FORBIDDEN');

@@ -1,5 +1,12 @@
 import { AppError, createRouteTable, ErrorCode, type TokenVerifier, problemResponse as problem } from '@secureevent/shared';
-import { loginRequestSchema, registerRequestSchema, tokenResponseSchema, updateMeRequestSchema, userSchema } from '@secureevent/contracts';
+import {
+  changePasswordRequestSchema,
+  loginRequestSchema,
+  registerRequestSchema,
+  tokenResponseSchema,
+  updateMeRequestSchema,
+  userSchema,
+} from '@secureevent/contracts';
 import { z } from 'zod';
 import type { KeyStore } from '../keys/key-store.js';
 import { currentUser } from '../sessions/sessions.js';
@@ -18,7 +25,8 @@ const jwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknown())) }
  * POST  /api/auth/login                   sign in: access token + refresh cookie (or body)
  * GET   /api/auth/.well-known/jwks.json   public verification keys
  * GET   /api/users/me                     the caller's account
- * PATCH /api/users/me                     display name, password change
+ * PATCH /api/users/me                     display name, language, time zone, email (verified first), password
+ * POST  /api/users/me/password            change the password (the current one is required)
  */
 export function accountsRoutes(ctx: AccountsContext, verifier: TokenVerifier, keys: KeyStore) {
   const routes = createRouteTable(verifier);
@@ -96,7 +104,8 @@ export function accountsRoutes(ctx: AccountsContext, verifier: TokenVerifier, ke
     method: 'patch',
     path: '/api/users/me',
     operationId: 'updateMe',
-    summary: 'Change display name or password (the current password is required; other sessions are signed out)',
+    summary:
+      'Change display name, language, time zone, email or password (email and password need the current password; a new email applies once the link mailed to it is followed)',
     tags: ['users'],
     access: 'user',
     body: updateMeRequestSchema,
@@ -109,6 +118,25 @@ export function accountsRoutes(ctx: AccountsContext, verifier: TokenVerifier, ke
       status: 200,
       body: await updateMe(ctx, user, body, originOf(req)),
     }),
+  });
+  routes.add({
+    method: 'post',
+    path: '/api/users/me/password',
+    operationId: 'changeMyPassword',
+    summary: 'Change the password; every other session is signed out and a notice is mailed',
+    tags: ['users'],
+    access: 'user',
+    body: changePasswordRequestSchema,
+    responses: {
+      204: { description: 'Changed' },
+      400: problem('Wrong current password, or a weak new one'),
+      401: problem('Not signed in'),
+      429: problem('Too many wrong passwords'),
+    },
+    handler: async ({ user, body, req }) => {
+      await updateMe(ctx, user, body, originOf(req));
+      return { status: 204 };
+    },
   });
   return routes;
 }

@@ -45,7 +45,7 @@ export async function registerUser(
 export async function createAccount(
   trx: Transaction<UsersDb>,
   outbox: Outbox,
-  input: Omit<User, 'id'> & { passwordHash: string | null },
+  input: Omit<User, 'id' | 'locale' | 'timeZone'> & { passwordHash: string | null; locale?: User['locale'] },
 ): Promise<User | undefined> {
   const row = await usersRepository(trx).insert({ id: newId('usr'), ...input });
   if (!row) return undefined;

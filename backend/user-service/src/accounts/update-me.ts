@@ -7,15 +7,19 @@ import { currentUser } from '../sessions/sessions.js';
 import type { AccountsContext } from './accounts-context.js';
 import { mailLocale, requestAccountMail } from './account-mail.js';
 import { toUser, usersRepository } from './users.repository.js';
+import { sendVerificationMail } from './verify-email.js';
 
 /**
- * Changes the caller's display name and/or password. A password change needs the current password
- * (under the same brute-force limits as sign-in) and signs out every session but the caller's.
+ * Changes the caller's profile: display name, language, time zone, password, email. A password or
+ * email change needs the current password (under the same brute-force limits as sign-in). A new
+ * password signs out every session but the caller's and is announced by mail; a new email takes
+ * effect only once the link mailed to it is followed (`verifyEmail`), which also tells the old one.
  */
 export async function updateMe(ctx: AccountsContext, user: AuthUser, input: UpdateMeRequest, origin: RequestOrigin): Promise<User> {
   const row = await currentUser(ctx, user);
   let passwordHash: string | undefined;
-  if (input.newPassword) {
+  const newEmail = input.email !== undefined && input.email !== row.email ? input.email : undefined;
+  if (input.newPassword || newEmail) {
     const ip = origin.ip ?? 'unknown';
     const attempt = await ctx.throttle.admit(row.email, ip);
     let ok;
@@ -32,13 +36,29 @@ export async function updateMe(ctx: AccountsContext, user: AuthUser, input: Upda
       });
     }
     await attempt.succeeded();
+  }
+  if (input.newPassword) {
     assertAcceptablePassword(input.newPassword, row.email, 'body.newPassword');
     passwordHash = await ctx.hasher.hash(input.newPassword);
   }
   // The caller's own session survives a password change; every other one ends.
   const keepFamily = user.sessionId;
   return ctx.db.transaction().execute(async (trx) => {
-    const updated = await usersRepository(trx).updateProfile(user.id, { displayName: input.displayName, passwordHash });
+    const users = usersRepository(trx);
+    const updated = await users.updateProfile(user.id, {
+      displayName: input.displayName,
+      passwordHash,
+      locale: input.locale,
+      timeZone: input.timeZone,
+    });
+    if (newEmail) {
+      if (await users.findByEmail(newEmail)) {
+        throw new AppError(ErrorCode.EMAIL_TAKEN, 'Another account uses this email address.', {
+          errors: [{ field: 'body.email', message: 'is taken' }],
+        });
+      }
+      await sendVerificationMail(trx, ctx.outbox, toUser(updated), newEmail, mailLocale(updated.locale));
+    }
     if (input.displayName !== undefined && input.displayName !== row.display_name) {
       // Others keep copies of the profile (the notification-service greets people by name).
       const data: UserUpdatedV1 = {

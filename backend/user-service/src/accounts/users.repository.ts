@@ -7,14 +7,24 @@ export type UserRow = Selectable<UsersDb['users']>;
 
 /** The public shape of a user: never the hash. */
 export function toUser(row: UserRow): User {
-  return { id: row.id, email: row.email, displayName: row.display_name, roles: row.roles, emailVerified: row.email_verified_at !== null };
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    roles: row.roles,
+    emailVerified: row.email_verified_at !== null,
+    locale: row.locale === 'en' || row.locale === 'de' || row.locale === 'fr' ? row.locale : null,
+    timeZone: row.time_zone,
+  };
 }
 
 /** SQL for users; returns plain objects. */
 export function usersRepository(db: Kysely<UsersDb>) {
   return {
     /** Inserts unless the email is taken; returns undefined when it is. `passwordHash` is null for enterprise sign-in accounts. */
-    async insert(user: User & { passwordHash: string | null }): Promise<UserRow | undefined> {
+    async insert(
+      user: Omit<User, 'locale' | 'timeZone'> & { passwordHash: string | null; locale?: User['locale'] },
+    ): Promise<UserRow | undefined> {
       return db
         .insertInto('users')
         .values({
@@ -24,6 +34,7 @@ export function usersRepository(db: Kysely<UsersDb>) {
           password_hash: user.passwordHash,
           roles: user.roles,
           email_verified_at: user.emailVerified ? new Date() : null,
+          locale: user.locale ?? null,
         })
         .onConflict((oc) => oc.column('email').doNothing())
         .returningAll()
@@ -88,13 +99,23 @@ export function usersRepository(db: Kysely<UsersDb>) {
         .executeTakeFirst();
     },
     /** Changes the display name and/or the password hash. */
-    updateProfile(id: string, changes: { displayName?: string | undefined; passwordHash?: string | undefined }): Promise<UserRow> {
+    updateProfile(
+      id: string,
+      changes: {
+        displayName?: string | undefined;
+        passwordHash?: string | undefined;
+        locale?: string | null | undefined;
+        timeZone?: string | null | undefined;
+      },
+    ): Promise<UserRow> {
       return db
         .updateTable('users')
         .set({
           updated_at: new Date(),
           ...(changes.displayName !== undefined ? { display_name: changes.displayName } : {}),
           ...(changes.passwordHash !== undefined ? { password_hash: changes.passwordHash } : {}),
+          ...(changes.locale !== undefined ? { locale: changes.locale } : {}),
+          ...(changes.timeZone !== undefined ? { time_zone: changes.timeZone } : {}),
         })
         .where('id', '=', id)
         .returningAll()

@@ -11,7 +11,7 @@ import {
   type UserRolesChangedV1,
 } from '@secureevent/contracts';
 import type { AccountsContext } from '../accounts/accounts-context.js';
-import { accounts, type UserRow } from '../accounts/accounts.js';
+import { accounts, toUser, type UserRow } from '../accounts/accounts.js';
 import { recordAudit, type RequestOrigin } from '../security/audit-trail.js';
 import { refreshTokens } from '../sessions/refresh-tokens.js';
 
@@ -24,6 +24,8 @@ function toAdminUser(r: UserRow): AdminUser {
     displayName: r.display_name,
     roles: r.roles,
     emailVerified: r.email_verified_at !== null,
+    locale: toUser(r).locale,
+    timeZone: r.time_zone,
     disabled: r.disabled_at !== null,
     createdAt: new Date(r.created_at).toISOString(),
   };

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { UsersDb } from '../db/schema.js';
 
 /** A stored refresh token: hashes and the sealed successor only, never a usable token. */
@@ -73,6 +73,42 @@ export function refreshTokensRepository(db: Kysely<UsersDb>) {
         .where('revoked_at', 'is', null);
       if (keepFamily) q = q.where('family_id', '!=', keepFamily);
       await q.execute();
+    },
+
+    /**
+     * The user's live sessions: families neither revoked nor past their lifetime that still hold
+     * an unexpired token. Each rotation adds a row, so the newest row says when and from where the
+     * session was last used.
+     */
+    listLiveFamilies(userId: string) {
+      return db
+        .selectFrom('refresh_tokens')
+        .select([
+          'family_id',
+          sql<Date>`min(created_at)`.as('created_at'),
+          sql<Date>`max(created_at)`.as('last_used_at'),
+          sql<string | null>`(array_agg(ip order by created_at desc))[1]`.as('ip'),
+          sql<string | null>`(array_agg(user_agent order by created_at desc))[1]`.as('user_agent'),
+        ])
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .where('family_expires_at', '>', new Date())
+        .groupBy('family_id')
+        .having(sql<boolean>`bool_or(used_at is null and expires_at > now())`)
+        .orderBy(sql`max(created_at)`, 'desc')
+        .execute();
+    },
+
+    /** Revokes the family if it is the user's and still live; true when it was. */
+    async revokeFamilyOf(userId: string, familyId: string, reason: string): Promise<boolean> {
+      const res = await db
+        .updateTable('refresh_tokens')
+        .set({ revoked_at: new Date(), revoke_reason: reason })
+        .where('family_id', '=', familyId)
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return res.numUpdatedRows > 0n;
     },
   };
 }

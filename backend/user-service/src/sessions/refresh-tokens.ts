@@ -139,6 +139,12 @@ export function refreshTokens(db: Kysely<UsersDb>) {
 
     revokeFamily: (familyId: string, reason: string) => repo.revokeFamily(familyId, reason),
 
+    /** The user's live sessions, most recently used first. */
+    liveSessions: (userId: string) => repo.listLiveFamilies(userId),
+
+    /** Ends one session of the user; false when it is not theirs or already over. */
+    revokeFamilyOf: (userId: string, familyId: string, reason: string) => repo.revokeFamilyOf(userId, familyId, reason),
+
     /** Revokes every session of the user, except `keepFamily` (the caller's own, on a password change). */
     revokeAllForUser: (userId: string, reason: string, keepFamily?: string) => repo.revokeAllForUser(userId, reason, keepFamily),
   };

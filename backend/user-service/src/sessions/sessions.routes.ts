@@ -1,5 +1,7 @@
 import { createRouteTable, type TokenVerifier } from '@secureevent/shared';
-import { problemSchema, refreshRequestSchema, tokenResponseSchema } from '@secureevent/contracts';
+import { problemSchema, refreshRequestSchema, sessionIdParamsSchema, sessionListSchema, tokenResponseSchema } from '@secureevent/contracts';
+import { problemResponse as problem } from '@secureevent/shared';
+import { endOtherSessions, endSession, listSessions } from './manage-sessions.js';
 import type { AccountsContext } from '../accounts/accounts-context.js';
 import { clearRefreshCookie, originOf, presentedRefreshToken, setRefreshCookie } from './session-cookie.js';
 import { refreshSession, signOut, signOutEverywhere } from './sessions.js';
@@ -8,6 +10,9 @@ import { refreshSession, signOut, signOutEverywhere } from './sessions.js';
  * POST /api/auth/refresh      rotate the refresh token (cookie or body), get a new access token
  * POST /api/auth/logout       sign out this session
  * POST /api/auth/logout-all   sign out every session of the caller
+ * GET    /api/users/me/sessions                the caller's live sessions
+ * DELETE /api/users/me/sessions/:id            end one of them
+ * POST   /api/users/me/sessions/revoke-others  end all but this one
  */
 export function sessionsRoutes(ctx: AccountsContext, verifier: TokenVerifier) {
   const routes = createRouteTable(verifier);
@@ -66,6 +71,47 @@ export function sessionsRoutes(ctx: AccountsContext, verifier: TokenVerifier) {
     handler: async ({ user, req, res }) => {
       await signOutEverywhere(ctx, user, originOf(req));
       clearRefreshCookie(res);
+      return { status: 204 };
+    },
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/users/me/sessions',
+    operationId: 'listMySessions',
+    summary: "The caller's live sessions (where and when each was last used)",
+    tags: ['users'],
+    access: 'user',
+    responses: { 200: { description: 'Sessions, most recently used first', schema: sessionListSchema }, 401: problem('Not signed in') },
+    handler: async ({ user }) => ({ status: 200, body: await listSessions(ctx, user), headers: { 'cache-control': 'no-store' } }),
+  });
+  routes.add({
+    method: 'delete',
+    path: '/api/users/me/sessions/:id',
+    operationId: 'endMySession',
+    summary: 'End one of the caller’s sessions',
+    tags: ['users'],
+    access: 'user',
+    params: sessionIdParamsSchema,
+    responses: { 204: { description: 'Ended' }, 401: problem('Not signed in'), 404: problem('No such session of yours') },
+    handler: async ({ user, params, req }) => {
+      await endSession(ctx, user, params.id, originOf(req));
+      return { status: 204 };
+    },
+  });
+  routes.add({
+    method: 'post',
+    path: '/api/users/me/sessions/revoke-others',
+    operationId: 'endMyOtherSessions',
+    summary: 'End every session of the caller but this one',
+    tags: ['users'],
+    access: 'user',
+    responses: {
+      204: { description: 'The others are ended' },
+      401: problem('Not signed in'),
+      409: problem('The token belongs to no session'),
+    },
+    handler: async ({ user, req }) => {
+      await endOtherSessions(ctx, user, originOf(req));
       return { status: 204 };
     },
   });

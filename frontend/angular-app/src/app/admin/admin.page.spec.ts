@@ -19,6 +19,8 @@ function aUser(overrides: Partial<AdminUser> = {}): AdminUser {
     displayName: 'Some One',
     roles: ['attendee'],
     emailVerified: true,
+    locale: null,
+    timeZone: null,
     disabled: false,
     createdAt: '2030-01-01T00:00:00.000Z',
     ...overrides,
