@@ -126,6 +126,19 @@ describe('App shell', () => {
       shell.remove();
     });
 
+    it('when the menu is opened before a slow first page has loaded, then the end of that first navigation leaves it open', async () => {
+      const { fixture, shell, button, menu } = await openShell();
+      button.click();
+      await fixture.whenStable();
+
+      await TestBed.inject(Router).navigateByUrl('/one');
+      await fixture.whenStable();
+
+      expect(menu.classList).toContain('nav-area-open');
+      expect(button.getAttribute('aria-expanded')).toBe('true');
+      shell.remove();
+    });
+
     it('when the person goes to another page, then the menu closes; a change of query only leaves it open', async () => {
       const { fixture, shell, button, menu } = await openShell();
       const router = TestBed.inject(Router);

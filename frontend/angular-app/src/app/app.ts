@@ -77,10 +77,11 @@ export class App {
       )
       .subscribe((event) => {
         const path = event.urlAfterRedirects.split(/[?#]/)[0];
-        // A new page closes the phone menu; a change of query only (a list writing its filters
-        // to the address bar) leaves it open.
-        if (path !== previousPath) this.menuOpen.set(false);
+        // A new page closes the phone menu and moves focus; a change of query only (a list
+        // writing its filters to the address bar) leaves both alone. So does the end of the first
+        // navigation: on a slow load the visitor may already have opened the menu by then.
         if (previousPath !== null && path !== previousPath) {
+          this.menuOpen.set(false);
           this.mainContent().nativeElement.focus({ preventScroll: true });
         }
         previousPath = path;
