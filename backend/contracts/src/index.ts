@@ -9,3 +9,4 @@ export * from './audit.js';
 export * from './realtime.js';
 export * from './event-access.js';
 export * from './assist.js';
+export * from './exports.js';

@@ -6,6 +6,7 @@ import { checkinsRoutes } from './checkins/checkins.routes.js';
 import { migrations } from './db/migrations/index.js';
 import type { EventsDb } from './db/schema.js';
 import { eventsRoutes } from './events/events.routes.js';
+import { exportsRoutes } from './exports/exports.routes.js';
 import { peopleConsumer } from './registrations/people.consumer.js';
 import { registrationsRoutes } from './registrations/registrations.routes.js';
 import { createTicketSigner } from './registrations/tickets.js';
@@ -34,11 +35,12 @@ export function eventService(options: EventServiceOptions): ServiceDefinition<Ev
       const checkins = checkinsRoutes(deps, tickets);
       const calendar = calendarRoutes(deps, { publicUrl: options.publicUrl });
       const assist = assistRoutes(deps, options.assist ?? { draftsPerHour: 20 });
+      const exportsTable = exportsRoutes(deps);
       return {
         name: 'event-service',
         schema: 'events',
         migrations,
-        routers: [events.router, registrations.router, checkins.router, calendar.router, assist.router],
+        routers: [events.router, registrations.router, checkins.router, calendar.router, assist.router, exportsTable.router],
         openapi: {
           path: '/api/events/openapi.json',
           document: buildOpenApi(
@@ -47,7 +49,7 @@ export function eventService(options: EventServiceOptions): ServiceDefinition<Ev
               version: '0.1.0',
               description: 'Events, registrations, tickets, check-in and the event-draft assistant.',
             },
-            [events.paths, registrations.paths, checkins.paths, calendar.paths, assist.paths],
+            [events.paths, registrations.paths, checkins.paths, calendar.paths, assist.paths, exportsTable.paths],
           ),
         },
         consumers: [peopleConsumer],
