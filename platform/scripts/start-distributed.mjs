@@ -542,6 +542,14 @@ async function launch() {
       // nginx on loopback is the one proxy whose X-Forwarded-For the services may believe.
       TRUST_PROXY: env.TRUST_PROXY || 'loopback',
       PUBLIC_URL: env.PUBLIC_URL || `http://localhost:${gatewayPort}`,
+      // The user-service asks the others for their part of a personal-data export directly (ADR 0029).
+      EVENT_SERVICE_URL: env.EVENT_SERVICE_URL || `http://127.0.0.1:${SERVICES[1].port}`,
+      NOTIFICATION_SERVICE_URL: env.NOTIFICATION_SERVICE_URL || `http://127.0.0.1:${SERVICES[2].port}`,
+      AUDIT_SERVICE_URL: env.AUDIT_SERVICE_URL || `http://127.0.0.1:${SERVICES[3].port}`,
+      // The admin health panel: the audit-service asks each service's own /readyz on these ports.
+      ...(s.name === 'audit-service'
+        ? { PLATFORM_HEALTH_URLS: env.PLATFORM_HEALTH_URLS || SERVICES.map((x) => `${x.name}=http://127.0.0.1:${x.port}`).join(',') }
+        : {}),
     };
     s.child = startChild(s.name, process.execPath, [s.main], childEnv);
     say(`started ${s.name} (pid ${s.child.proc.pid}) on 127.0.0.1:${s.port}`);

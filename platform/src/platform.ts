@@ -12,7 +12,9 @@ import {
   connectAdapters,
   createHttpApp,
   createMetricsApp,
+  inProcessReadinessProbe,
   standardReadiness,
+  type ReadinessProbe,
   type Adapters,
   type AttachedUpgrades,
   type RunningService,
@@ -64,13 +66,16 @@ export async function startPlatform(
   const { database, transport } = adapters;
 
   let services: RunningService[];
+  // GET /api/audit/platform-health asks each booted service's readiness checks in-process: the
+  // same checks and the same report its own /readyz would make standalone (ADR 0031).
+  let healthProbes: readonly ReadinessProbe[] = [];
   try {
     services = await bootServices(
       [
         userService(userServiceOptionsFrom(config, keys)),
         eventService(eventServiceOptionsFrom(config)),
         createNotificationService(notificationOptionsFrom(config)),
-        auditService(auditOptionsFrom(config)),
+        auditService({ ...auditOptionsFrom(config), platformHealth: { probes: () => healthProbes } }),
       ],
       adapters,
     );
@@ -78,6 +83,10 @@ export async function startPlatform(
     await adapters.close().catch(() => undefined);
     throw err;
   }
+
+  healthProbes = services.map((s) =>
+    inProcessReadinessProbe(s.module.name, standardReadiness({ database, schema: s.module.schema, transport, cache: s.cache })),
+  );
 
   const spaDir = config.SPA_DIR ?? defaultSpaDir;
   const app = createHttpApp({

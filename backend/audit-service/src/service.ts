@@ -1,6 +1,8 @@
-import { buildOpenApi, loadSigningKeys, type ServiceDefinition, type SigningKeys } from '@secureevent/shared';
+import { buildOpenApi, loadSigningKeys, type ReadinessProbe, type ServiceDefinition, type SigningKeys } from '@secureevent/shared';
 import { migrations } from './db/migrations/index.js';
 import type { AuditDb } from './db/schema.js';
+import { privacyRoutes } from './privacy/privacy.routes.js';
+import { platformHealthRoutes } from './platform-health/platform-health.routes.js';
 import { archiveTrail } from './trail/archive-trail.js';
 import { auditRoutes } from './trail/audit.routes.js';
 import { recordEntryConsumer } from './trail/record-entry.consumer.js';
@@ -11,6 +13,11 @@ export interface AuditServiceOptions {
   signingKey?: SigningKeys | { privateKeys?: string | undefined; file?: string | undefined };
   /** Archive entries older than `days` into `archiveDir`, checked every `intervalMs` (default hourly). */
   retention?: { days: number; archiveDir: string; intervalMs?: number } | undefined;
+  /**
+   * The services `GET /api/audit/platform-health` asks for their readiness (ADR 0031): over HTTP
+   * from PLATFORM_HEALTH_URLS standalone, in-process in the embedded platform; none without.
+   */
+  platformHealth?: { probes: () => readonly ReadinessProbe[]; timeoutMs?: number } | undefined;
 }
 
 const DAY_MS = 86_400_000;
@@ -24,6 +31,8 @@ export function auditService(options: AuditServiceOptions = {}): ServiceDefiniti
       const keys =
         options.signingKey && 'signingKey' in options.signingKey ? options.signingKey : await loadSigningKeys(options.signingKey ?? {});
       const trail = auditRoutes(deps, keys);
+      const privacy = privacyRoutes(deps);
+      const health = platformHealthRoutes(deps, options.platformHealth?.probes ?? (() => []), options.platformHealth?.timeoutMs);
       const retention = options.retention;
       let timer: NodeJS.Timeout | undefined;
       let running: Promise<unknown> | undefined;
@@ -38,11 +47,13 @@ export function auditService(options: AuditServiceOptions = {}): ServiceDefiniti
         name: 'audit-service',
         schema: 'audit',
         migrations,
-        routers: [trail.router],
+        routers: [privacy.router, trail.router, health.router],
         openapi: {
           path: '/api/audit/openapi.json',
           document: buildOpenApi({ title: 'SecureEvent audit-service', version: '0.1.0', description: 'Tamper-evident audit trail.' }, [
             trail.paths,
+            privacy.paths,
+            health.paths,
           ]),
         },
         consumers: [recordEntryConsumer],

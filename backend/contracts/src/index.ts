@@ -10,3 +10,4 @@ export * from './realtime.js';
 export * from './event-access.js';
 export * from './assist.js';
 export * from './exports.js';
+export * from './platform-health.js';

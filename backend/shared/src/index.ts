@@ -42,3 +42,4 @@ export * from './service/upgrade.js';
 export * from './concurrency/keyed-batcher.js';
 export * from './http/response-cache.js';
 export * from './concurrency/work-loop.js';
+export * from './health/readiness-probe.js';

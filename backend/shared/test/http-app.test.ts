@@ -563,7 +563,12 @@ describe('createHttpApp', () => {
       const res = await request(app).get('/readyz');
 
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ status: 'ready', checks: { database: 'ok', broker: 'ok' } });
+      expect(res.body).toEqual({
+        status: 'ready',
+        checks: { database: 'ok', broker: 'ok' },
+        version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+        uptimeSeconds: expect.any(Number),
+      });
     });
 
     it('when one readiness check rejects, then /readyz answers 503 naming that check without its error text', async () => {
@@ -579,7 +584,8 @@ describe('createHttpApp', () => {
       const res = await request(app).get('/readyz');
 
       expect(res.status).toBe(503);
-      expect(res.body).toEqual({ status: 'not ready', checks: { database: 'ok', 'search-index': 'unavailable' } });
+      expect(res.body).toMatchObject({ status: 'not ready', checks: { database: 'ok', 'search-index': 'unavailable' } });
+      expect(Object.keys(res.body).sort()).toEqual(['checks', 'status', 'uptimeSeconds', 'version']);
       expect(res.text).not.toContain(reason);
     });
 

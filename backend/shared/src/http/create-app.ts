@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import promBundle from 'express-prom-bundle';
@@ -173,15 +174,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
     res.json({ status: 'ok', service: options.service });
   });
   app.get('/readyz', async (_req, res) => {
-    const results = await probeDependencies(options.service, options.readiness);
-    const failing = results.filter((r) => !r.ok);
-    const ready = failing.every((r) => r.required === false);
-    const status = !ready ? 'not ready' : failing.length > 0 ? 'degraded' : 'ready';
-    res.status(ready ? 200 : 503).json({
-      status,
-      checks: Object.fromEntries(results.map((r) => [r.name, r.ok ? 'ok' : 'unavailable'])),
-      ...(ready && failing.length > 0 ? { degraded: failing.map((r) => r.name) } : {}),
-    });
+    const report = await readinessReport(options.service, options.readiness);
+    res.status(report.status === 'not ready' ? 503 : 200).json(report);
   });
 
   app.use(requireJsonBody);
@@ -191,6 +185,40 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;
+}
+
+/** What `/readyz` answers (503 when `status` is `not ready`): each check, the degraded ones, the release and the process's uptime. */
+export interface ReadinessReport {
+  status: 'ready' | 'degraded' | 'not ready';
+  checks: Record<string, 'ok' | 'unavailable'>;
+  degraded?: string[];
+  version: string;
+  uptimeSeconds: number;
+}
+
+/** The workspaces are versioned together: the kit's version is the release's. */
+const releaseVersion = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+/**
+ * Runs a service's readiness checks and says what `/readyz` answers. `record` (default true) sets
+ * `secureevent_dependency_up`; a caller outside `/readyz` whose service's series no scrape
+ * refreshes (the embedded platform's per-service probes) leaves it alone, so no stale series stays.
+ */
+export async function readinessReport(
+  service: string,
+  checks: readonly ReadinessCheck[],
+  options: { record?: boolean } = {},
+): Promise<ReadinessReport> {
+  const results = await probeDependencies(service, checks, options.record ?? true);
+  const failing = results.filter((r) => !r.ok);
+  const ready = failing.every((r) => r.required === false);
+  return {
+    status: !ready ? 'not ready' : failing.length > 0 ? 'degraded' : 'ready',
+    checks: Object.fromEntries(results.map((r) => [r.name, r.ok ? 'ok' : 'unavailable'])),
+    ...(ready && failing.length > 0 ? { degraded: failing.map((r) => r.name) } : {}),
+    version: releaseVersion,
+    uptimeSeconds: Math.round(process.uptime()),
+  };
 }
 
 /** Paths whose last segment is a credential (calendar feed URLs are the subscriber's secret). */
@@ -216,7 +244,7 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
  * Runs every readiness check (each bounded by 2 s) and records the outcome in
  * `secureevent_dependency_up{service, dependency}`.
  */
-async function probeDependencies(service: string, checks: readonly ReadinessCheck[]) {
+async function probeDependencies(service: string, checks: readonly ReadinessCheck[], record = true) {
   return Promise.all(
     checks.map(async (probe) => {
       let ok = true;
@@ -225,7 +253,7 @@ async function probeDependencies(service: string, checks: readonly ReadinessChec
       } catch {
         ok = false;
       }
-      dependencyUp.set({ service, dependency: probe.name }, ok ? 1 : 0);
+      if (record) dependencyUp.set({ service, dependency: probe.name }, ok ? 1 : 0);
       return { name: probe.name, required: probe.required, ok };
     }),
   );
