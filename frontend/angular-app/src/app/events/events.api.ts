@@ -149,12 +149,6 @@ export class EventsApi {
     );
   }
 
-  attendeesCsv(id: string): Observable<Blob> {
-    return this.http.get(`/api/events/${encodeURIComponent(id)}/registrations.csv`, {
-      responseType: 'blob',
-    });
-  }
-
   /** Checks a ticket in by its QR's signed token or its short code. */
   checkIn(id: string, presented: CheckinRequest): Observable<Checkin> {
     return this.http.post<Checkin>(`/api/events/${encodeURIComponent(id)}/checkins`, presented);

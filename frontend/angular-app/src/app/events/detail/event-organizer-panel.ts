@@ -20,6 +20,7 @@ import { TranslocoPipe } from '@jsverse/transloco';
 import type { EventDto } from '@secureevent/contracts';
 
 import { ChartComponent } from '../../charts/chart';
+import { AttendeeExport } from '../organizer-tools/attendee-export';
 import { ChartData, countByDay, cumulative, lastDays } from '../../charts/chart-data';
 import { firstErrorMessage } from '../../forms/server-errors';
 import { I18n, t } from '../../i18n/i18n';
@@ -38,6 +39,7 @@ import { OrganizerPanelStore } from './organizer-panel.store';
     MatInputModule,
     MatProgressBarModule,
     ChartComponent,
+    AttendeeExport,
   ],
   providers: [OrganizerPanelStore],
   templateUrl: './event-organizer-panel.html',
@@ -133,20 +135,6 @@ export class EventOrganizerPanel {
     if (changed !== null) {
       this.coOrganizer.reset();
     }
-  }
-
-  /** Downloads the attendee list: fetched with the bearer token, then handed to the browser. */
-  async exportAttendees(): Promise<void> {
-    const csv = await this.store.exportAttendees(this.event().id);
-    if (csv === null) {
-      return;
-    }
-    const url = URL.createObjectURL(csv);
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = `attendees-${this.event().id}.csv`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
 
   private announce(changed: EventDto | null): void {

@@ -17,7 +17,7 @@ interface OrganizerPanelState {
 
 /**
  * State of the organizer panel: the attendee list a page at a time, and the management actions
- * (publish, cancel, add a co-organizer, export). Provided by the panel.
+ * (publish, cancel, add a co-organizer). Provided by the panel.
  */
 @Injectable()
 export class OrganizerPanelStore {
@@ -65,11 +65,6 @@ export class OrganizerPanelStore {
 
   addCoOrganizer(eventId: string, userId: string): Promise<EventDto | null> {
     return this.act(this.api.addCoOrganizer(eventId, userId));
-  }
-
-  /** The attendee list as CSV, fetched with the bearer token; null when it failed (see `error`). */
-  exportAttendees(eventId: string): Promise<Blob | null> {
-    return this.act(this.api.attendeesCsv(eventId));
   }
 
   private loadPage(eventId: string, cursor: string | null): Subscription {
