@@ -233,6 +233,11 @@ export const registrationChangedV1 = z.object({
   /** Absent from producers before ticket types. */
   ticketTypeId: ticketTypeIdSchema.optional(),
   waitlistPosition: z.number().int().optional(),
+  /** Confirmed (and promoted) registrations: the ticket's short code, for the holder's mail and notice. Absent from producers before it. */
+  ticketCode: z
+    .string()
+    .regex(/^[0-9A-Z]{8}$/)
+    .optional(),
   at: z.string(),
 });
 export type RegistrationChangedV1 = z.infer<typeof registrationChangedV1>;

@@ -67,6 +67,25 @@ describe('check-in at the door API', () => {
     expect(mine.status).toBe(404);
   });
 
+  it('when a seat is confirmed or a waitlisted person promoted, then the message carries the ticket code for their mail; a waitlisted one none', async () => {
+    const { id } = await anEvent({ capacity: 1 });
+    const first = await register(id);
+    const second = await register(id);
+    expect(second.reg.status).toBe('waitlisted');
+    expect(await outbox.data('registration.confirmed.v1', first.reg.id)).toEqual([
+      expect.objectContaining({ ticketCode: first.reg.ticketCode }),
+    ]);
+    const waitlisted = await outbox.data('registration.waitlisted.v1', second.reg.id);
+    expect(waitlisted).toHaveLength(1);
+    expect(waitlisted[0]).not.toHaveProperty('ticketCode');
+
+    await request(app).delete(`/api/registrations/${first.reg.id}`).set(bearer(first.person)).expect(200);
+    const code = (await sdb.db.selectFrom('registrations').select('ticket_code').where('id', '=', second.reg.id).executeTakeFirstOrThrow())
+      .ticket_code;
+    expect(code).toMatch(CODE);
+    expect(await outbox.data('registration.promoted.v1', second.reg.id)).toEqual([expect.objectContaining({ ticketCode: code })]);
+  });
+
   it('when a code is typed in lower case, with a dash and confusable letters, then the ticket is checked in and the door sees whose it is', async () => {
     const { id, organizer } = await anEvent();
     const { person, reg } = await register(id);

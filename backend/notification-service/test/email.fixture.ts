@@ -86,7 +86,15 @@ export function registrationMessage<
   T extends 'registration.confirmed.v1' | 'registration.promoted.v1' | 'registration.cancelled.v1' | 'registration.waitlisted.v1',
 >(
   type: T,
-  overrides: { userId: string; eventId?: string; registrationId?: string; eventTitle?: string; startsAt?: string; at?: string },
+  overrides: {
+    userId: string;
+    eventId?: string;
+    registrationId?: string;
+    eventTitle?: string;
+    startsAt?: string;
+    at?: string;
+    ticketCode?: string;
+  },
 ): Envelope & { type: T; data: RegistrationChangedV1 } {
   const status = type === 'registration.cancelled.v1' ? 'cancelled' : type === 'registration.waitlisted.v1' ? 'waitlisted' : 'confirmed';
   const data: RegistrationChangedV1 = {
@@ -97,6 +105,7 @@ export function registrationMessage<
     startsAt: overrides.startsAt ?? new Date(Date.now() + 7 * 86_400_000).toISOString(),
     status,
     ...(status === 'waitlisted' ? { waitlistPosition: 1 } : {}),
+    ...(overrides.ticketCode ? { ticketCode: overrides.ticketCode } : {}),
     at: overrides.at ?? new Date().toISOString(),
   };
   return { ...createEnvelope('/secureevent/event-service', { type, data }), type, data };

@@ -109,6 +109,26 @@ describe('email', () => {
     expect(text).toContain(`SUMMARY:${hostileTitle}`);
   });
 
+  it('when a confirmation or a promotion carries the ticket code, then the email and the in-app notice show it in two groups, as the ticket page does', async () => {
+    const user = await knownUser();
+    const confirmed = registrationMessage('registration.confirmed.v1', { userId: user.id, ticketCode: '7K3M9QXD' });
+    const promoted = registrationMessage('registration.promoted.v1', { userId: user.id, ticketCode: 'AB12CD34' });
+    await env.publishRaw(confirmed.type, confirmed);
+    await env.publishRaw(promoted.type, promoted);
+    await vi.waitFor(async () => expect(sink.to(user.email)).toHaveLength(2), wait);
+
+    const byCode = (code: string) => sink.to(user.email).find((m) => m.text?.includes(code));
+    const mail = byCode('7K3M-9QXD')!;
+    expect(mail.text).toContain('Your ticket code: 7K3M-9QXD');
+    expect(String(mail.html)).toMatch(/<p data-ticket-code[^>]*>7K3M-9QXD<\/p>/);
+    expect(byCode('AB12-CD34')?.subject).toBe('A seat opened up: “Security Summit”');
+    const inbox = (await request(app).get('/api/notifications').set('authorization', `Bearer ${user.token}`).expect(200)).body as {
+      items: { kind: string; body: string }[];
+    };
+    expect(inbox.items.find((n) => n.kind === 'registration_confirmed')?.body).toContain('Your ticket code is 7K3M-9QXD');
+    expect(inbox.items.find((n) => n.kind === 'registration_promoted')?.body).toContain('Your ticket code is AB12-CD34');
+  });
+
   it('when the user routes confirmations to the inbox only, then no email is queued; routed to email only, then nothing lands in the inbox', async () => {
     const inAppOnly = await knownUser();
     const emailOnly = await knownUser();

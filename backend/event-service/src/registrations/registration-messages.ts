@@ -71,6 +71,7 @@ export function registrationMessage(
       status: row.status,
       ticketTypeId: row.ticket_type_id,
       ...(waitlistPosition !== undefined ? { waitlistPosition } : {}),
+      ...(row.status === 'confirmed' ? { ticketCode: row.ticket_code } : {}),
       at: new Date().toISOString(),
     },
   };

@@ -17,6 +17,8 @@ export interface EmailPayload {
   event?: EmailEvent | undefined;
   /** Attach the event as an `.ics` file (confirmation, promotion). */
   invite?: boolean | undefined;
+  /** A ticket's short code (canonical form): printed in the mail as on the ticket page. */
+  ticketCode?: string | undefined;
   /** An account mail (reset link, verification, security notice): its own template, to this address. */
   account?: AccountMail | undefined;
 }

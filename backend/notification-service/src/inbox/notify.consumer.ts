@@ -1,5 +1,5 @@
 import { defineConsumer } from '@secureevent/shared';
-import { MessageType, type RegistrationChangedV1 } from '@secureevent/contracts';
+import { formatTicketCode, MessageType, type RegistrationChangedV1 } from '@secureevent/contracts';
 import type { Transaction } from 'kysely';
 import type { NotificationsDb } from '../db/schema.js';
 import { deliverNote, type Note } from '../preferences/deliver-note.js';
@@ -11,6 +11,12 @@ async function notify(trx: Transaction<NotificationsDb>, messageId: string, note
 
 /** The event of a registration message, for the email's date line and `.ics` invite. */
 const eventOf = (data: RegistrationChangedV1) => ({ id: data.eventId, title: data.eventTitle, startsAt: data.startsAt, endsAt: null });
+
+/** The in-app notice's line about the ticket: its short code as the ticket page shows it, when the message carries it. */
+const ticketLine = (data: RegistrationChangedV1) =>
+  data.ticketCode
+    ? ` Your ticket code is ${formatTicketCode(data.ticketCode)}; the QR code is in My tickets.`
+    : ' Your ticket is in My tickets.';
 
 /**
  * Turns what happens to people's registrations, events and roles into in-app notifications.
@@ -25,10 +31,11 @@ export const notifyConsumer = defineConsumer<NotificationsDb>({
           userId: data.userId,
           kind: 'registration_confirmed',
           title: `You're in: “${data.eventTitle}”`,
-          body: 'Your seat is confirmed. Your ticket is in My tickets.',
+          body: `Your seat is confirmed.${ticketLine(data)}`,
           link: '/tickets',
           event: eventOf(data),
           invite: true,
+          ticketCode: data.ticketCode,
         },
       ]),
     [MessageType.RegistrationWaitlisted]: (trx, { envelope, data }) =>
@@ -49,10 +56,11 @@ export const notifyConsumer = defineConsumer<NotificationsDb>({
           userId: data.userId,
           kind: 'registration_promoted',
           title: `A seat opened up: “${data.eventTitle}”`,
-          body: 'You moved off the waitlist and your seat is confirmed.',
+          body: `You moved off the waitlist and your seat is confirmed.${ticketLine(data)}`,
           link: '/tickets',
           event: eventOf(data),
           invite: true,
+          ticketCode: data.ticketCode,
         },
       ]),
     [MessageType.RegistrationCancelled]: (trx, { envelope, data }) =>

@@ -18,6 +18,8 @@ export interface Note {
   event?: EmailEvent | undefined;
   /** Attach the event as an `.ics` invite to the email. */
   invite?: boolean | undefined;
+  /** The ticket's short code (canonical), shown in the email as the door reads it. */
+  ticketCode?: string | undefined;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function deliverNote(trx: Kysely<NotificationsDb>, sourceKey: strin
       userId: note.userId,
       kind: note.kind,
       sourceKey,
-      payload: { title: note.title, body: note.body, link: note.link, event, invite: note.invite },
+      payload: { title: note.title, body: note.body, link: note.link, event, invite: note.invite, ticketCode: note.ticketCode },
     });
   }
   return notificationId;

@@ -16,6 +16,10 @@ describe('OverviewPage', () => {
   /** Answers the page's two requests; today's confirmed registrations are `today`. */
   const answer = async (today: number) => {
     await settle();
+    // The health panel's own request (health-panel.spec.ts tests it).
+    for (const req of http.match('/api/audit/platform-health')) {
+      req.flush({ status: 'up', checkedAt: new Date().toISOString(), services: [] });
+    }
     http.expectOne((r) => r.url === '/api/events').flush(aPage([]));
     const stats = http.expectOne((r) => r.url === '/api/audit/stats');
     const params = stats.request.params;

@@ -7,6 +7,7 @@ import { TranslocoPipe } from '@jsverse/transloco';
 import { ChartComponent } from '../../charts/chart';
 import { CHART_RANGES, ChartData, ChartRange } from '../../charts/chart-data';
 import { I18n, t } from '../../i18n/i18n';
+import { HealthPanel } from './health-panel';
 import { OverviewStore } from './overview.store';
 
 const STATUSES = ['draft', 'published', 'cancelled', 'completed'] as const;
@@ -14,7 +15,8 @@ const STATUSES = ['draft', 'published', 'cancelled', 'completed'] as const;
 /**
  * `/admin/overview`: charts of events by status, the top events by registrations, and
  * registrations, check-ins, sign-ins and failed or denied actions over the last 24 hours (by
- * hour), 7 days or 30 days (by day), in the browser's time zone.
+ * hour), 7 days or 30 days (by day), in the browser's time zone; above them the platform's
+ * health (`HealthPanel`).
  */
 @Component({
   selector: 'app-admin-overview-page',
@@ -24,6 +26,7 @@ const STATUSES = ['draft', 'published', 'cancelled', 'completed'] as const;
     MatCardModule,
     MatProgressBarModule,
     ChartComponent,
+    HealthPanel,
   ],
   providers: [OverviewStore],
   templateUrl: './overview.page.html',
