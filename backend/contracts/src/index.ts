@@ -1,6 +1,7 @@
 export * from './common.js';
 export * from './text.js';
 export * from './users.js';
+export * from './mfa.js';
 export * from './events.js';
 export * from './checkins.js';
 export * from './messages.js';

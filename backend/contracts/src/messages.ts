@@ -59,7 +59,14 @@ export const userEnabledV1 = z.object({
 export type UserEnabledV1 = z.infer<typeof userEnabledV1>;
 
 /** The account mails the user-service asks the notification-service to send (ADR 0026). */
-export const accountMailKindSchema = z.enum(['password_reset', 'email_verification', 'password_changed', 'email_change_notice']);
+export const accountMailKindSchema = z.enum([
+  'password_reset',
+  'email_verification',
+  'password_changed',
+  'email_change_notice',
+  'mfa_enabled',
+  'mfa_disabled',
+]);
 export type AccountMailKind = z.infer<typeof accountMailKindSchema>;
 
 /**
@@ -138,6 +145,11 @@ export const AUDIT_ACTIONS = [
   'user.email_changed',
   'auth.session_revoked',
   'auth.logout_others',
+  'auth.mfa_login',
+  'auth.recovery_code_used',
+  'user.mfa_setup_started',
+  'user.mfa_enabled',
+  'user.mfa_disabled',
   'event.draft_assisted',
 ] as const;
 

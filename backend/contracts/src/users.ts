@@ -49,6 +49,10 @@ export const tokenResponseSchema = z
     tokenType: z.literal('Bearer'),
     expiresIn: z.number().int(),
     refreshToken: z.string().optional().meta({ description: 'Only when the request asked for `tokenDelivery: "body"`.' }),
+    mfaSetupRequired: z
+      .boolean()
+      .optional()
+      .meta({ description: 'At sign-in: a role of this user requires a second factor and none is set up yet (MFA_REQUIRED_ROLES).' }),
   })
   .meta({ id: 'TokenResponse' });
 export type TokenResponse = z.infer<typeof tokenResponseSchema>;

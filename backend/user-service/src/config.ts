@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { commonEnv, emptyToUndefined, loadConfig } from '@secureevent/shared';
@@ -48,6 +50,33 @@ const oidcDefaultRoles = z.preprocess(
     ),
 );
 
+// Roles that must use a second factor: their users are led to set one up at sign-in.
+const mfaRequiredRoles = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .default('')
+    .transform((v) => [
+      ...new Set(
+        v
+          .split(',')
+          .map((r) => r.trim())
+          .filter(Boolean),
+      ),
+    ])
+    .pipe(z.array(z.enum(['attendee', 'organizer', 'admin'], { error: 'must list roles among attendee, organizer, admin' }))),
+);
+
+const mfaEncryptionKey = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .refine((v) => /^[A-Za-z0-9_+/-]{43}=?$/.test(v) && Buffer.from(v, 'base64').length === 32, {
+      message: 'must be 32 random bytes in base64 or base64url (e.g. `openssl rand -base64 32`)',
+    })
+    .optional(),
+);
+
 /** The user-service's environment: the common variables plus key material, the bootstrap admin and enterprise sign-in. */
 export const userServiceEnvSchema = z
   .object({
@@ -60,6 +89,10 @@ export const userServiceEnvSchema = z
       emptyToUndefined,
       z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1).max(1_000_000).default(20),
     ),
+    /** Comma-separated roles whose users must set up a second factor (e.g. `admin,organizer`); default none. */
+    MFA_REQUIRED_ROLES: mfaRequiredRoles,
+    /** The key TOTP secrets are sealed with; without it one is generated once under DATA_DIR. */
+    MFA_ENCRYPTION_KEY: mfaEncryptionKey,
     OIDC_ISSUER: oidcIssuer,
     OIDC_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().optional()),
     OIDC_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().optional()),
@@ -91,6 +124,31 @@ export const loadUserServiceConfig = (env: Record<string, string | undefined> = 
 export const keyStoreFrom = (config: Pick<UserServiceConfig, 'JWT_PRIVATE_KEY' | 'DATA_DIR'>): Promise<KeyStore> =>
   loadKeyStore({ privateKeys: config.JWT_PRIVATE_KEY, file: path.join(config.DATA_DIR, 'jwt-signing-keys.json') });
 
+/**
+ * The key TOTP secrets are sealed with: MFA_ENCRYPTION_KEY, or 32 random bytes generated on first
+ * start and kept in DATA_DIR/mfa-encryption-key (mode 0600), like the signing keys. Replicas must
+ * share it: set the variable when running more than one.
+ */
+export function mfaKeyFrom(config: Pick<UserServiceConfig, 'MFA_ENCRYPTION_KEY' | 'DATA_DIR'>): Buffer {
+  if (config.MFA_ENCRYPTION_KEY) return Buffer.from(config.MFA_ENCRYPTION_KEY, 'base64');
+  const file = path.join(config.DATA_DIR, 'mfa-encryption-key');
+  try {
+    return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const key = randomBytes(32);
+  try {
+    mkdirSync(config.DATA_DIR, { recursive: true });
+    writeFileSync(file, key.toString('base64url'), { mode: 0o600, flag: 'wx' });
+    return key;
+  } catch (err) {
+    // Another process wrote it first: use theirs.
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url');
+    throw err;
+  }
+}
+
 /** The user-service's options from a validated config and its keys (standalone and in the platform alike). */
 export function userServiceOptionsFrom(config: UserServiceConfig, keys: KeyStore): UserServiceOptions {
   return {
@@ -100,6 +158,8 @@ export function userServiceOptionsFrom(config: UserServiceConfig, keys: KeyStore
     admin: { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD },
     registrationsPerHour: config.SIGNUPS_PER_IP_PER_HOUR,
     oidc: oidcOptionsFrom(config),
+    mfaRequiredRoles: config.MFA_REQUIRED_ROLES,
+    mfaKey: mfaKeyFrom(config),
   };
 }
 

@@ -1,12 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import cookieParser from 'cookie-parser';
 import { Router } from 'express';
 import { buildOpenApi, createLimiter, type ServiceDefinition } from '@secureevent/shared';
+import type { Role } from '@secureevent/contracts';
 import type { AccountsContext } from './accounts/accounts-context.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
 import { bootstrapAdmin } from './accounts/bootstrap-admin.js';
 import { emailLinksRoutes } from './accounts/email-links.routes.js';
 import { adminRoutes } from './admin/admin.routes.js';
 import { migrations } from './db/migrations/index.js';
+import { mfaRoutes } from './mfa/mfa.routes.js';
 import type { UsersDb } from './db/schema.js';
 import type { KeyStore } from './keys/key-store.js';
 import { createIdentityProvider, type OidcOptions } from './oidc/identity-provider.js';
@@ -29,6 +32,10 @@ export interface UserServiceOptions {
   oidc?: OidcOptions | undefined;
   /** The argon2 hasher; tests wrap it to count password checks. */
   hasher?: PasswordHasher;
+  /** Roles whose users must set up a second factor (MFA_REQUIRED_ROLES); default none. */
+  mfaRequiredRoles?: readonly Role[];
+  /** 32 bytes that seal TOTP secrets (MFA_ENCRYPTION_KEY or DATA_DIR/mfa-encryption-key); tests get a random one. */
+  mfaKey?: Buffer;
 }
 
 /** The user-service: accounts, sign-in, sessions, tokens and roles (schema `users`). */
@@ -50,6 +57,12 @@ export function userService(options: UserServiceOptions): ServiceDefinition<User
           durationSeconds: 3600,
         }),
         logger: deps.logger,
+        mfa: {
+          key: options.mfaKey ?? randomBytes(32),
+          requiredRoles: options.mfaRequiredRoles ?? [],
+          throttle: createLoginThrottle(deps.cache, 'mfa-code'),
+          issuer: 'SecureEvent',
+        },
       };
       const accounts = accountsRoutes(ctx, deps.verifier, options.keys);
       const emailLinks = emailLinksRoutes(ctx, deps.verifier, {
@@ -59,6 +72,7 @@ export function userService(options: UserServiceOptions): ServiceDefinition<User
       });
       const sessions = sessionsRoutes(ctx, deps.verifier);
       const admin = adminRoutes(ctx, deps.verifier);
+      const mfa = mfaRoutes(ctx, deps.verifier);
       const oidc = oidcRoutes(
         deps.verifier,
         options.oidc && {
@@ -79,12 +93,12 @@ export function userService(options: UserServiceOptions): ServiceDefinition<User
         name: 'user-service',
         schema: 'users',
         migrations,
-        routers: [cookies, accounts.router, emailLinks.router, sessions.router, admin.router, oidc.router],
+        routers: [cookies, accounts.router, emailLinks.router, sessions.router, mfa.router, admin.router, oidc.router],
         openapi: {
           path: '/api/users/openapi.json',
           document: buildOpenApi(
             { title: 'SecureEvent user-service', version: '0.1.0', description: 'Accounts, sign-in, sessions, tokens and roles.' },
-            [accounts.paths, emailLinks.paths, sessions.paths, admin.paths, oidc.paths],
+            [accounts.paths, emailLinks.paths, sessions.paths, mfa.paths, admin.paths, oidc.paths],
           ),
         },
         consumers: [],

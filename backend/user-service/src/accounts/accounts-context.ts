@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Limiter, Logger, Outbox } from '@secureevent/shared';
 import type { UsersDb } from '../db/schema.js';
+import type { MfaSettings } from '../mfa/mfa-settings.js';
 import type { LoginThrottle } from '../security/login-throttle.js';
 import type { PasswordHasher } from '../security/password-hasher.js';
 import type { TokenSettings } from './sign-in.js';
@@ -16,5 +17,7 @@ export interface AccountsContext {
   throttle: LoginThrottle;
   /** Sign-ups per IP. */
   registrations: Limiter;
+  /** The second factor: the key TOTP secrets are sealed with, the roles that require one, the code throttle. */
+  mfa: MfaSettings;
   logger: Logger;
 }

@@ -2,6 +2,7 @@ import { AppError, createRouteTable, ErrorCode, type TokenVerifier, problemRespo
 import {
   changePasswordRequestSchema,
   loginRequestSchema,
+  mfaChallengeSchema,
   registerRequestSchema,
   tokenResponseSchema,
   updateMeRequestSchema,
@@ -14,7 +15,8 @@ import { originOf, setRefreshCookie } from '../sessions/session-cookie.js';
 import type { AccountsContext } from './accounts-context.js';
 import { requestLocale } from './email-links.routes.js';
 import { registerUser } from './register-user.js';
-import { signIn } from './sign-in.js';
+import { afterPassword } from '../mfa/mfa-sign-in.js';
+import { checkSignInPassword } from './sign-in.js';
 import { updateMe } from './update-me.js';
 import { toUser } from './users.repository.js';
 
@@ -22,7 +24,7 @@ const jwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknown())) }
 
 /**
  * POST  /api/auth/register                sign up (attendee)
- * POST  /api/auth/login                   sign in: access token + refresh cookie (or body)
+ * POST  /api/auth/login                   sign in: access token + refresh cookie (or body), or the second-factor step
  * GET   /api/auth/.well-known/jwks.json   public verification keys
  * GET   /api/users/me                     the caller's account
  * PATCH /api/users/me                     display name, language, time zone, email (verified first), password
@@ -64,18 +66,23 @@ export function accountsRoutes(ctx: AccountsContext, verifier: TokenVerifier, ke
     body: loginRequestSchema,
     responses: {
       200: {
-        description: 'An access token; the refresh token is set as an httpOnly cookie (and returned in the body with tokenDelivery "body")',
-        schema: tokenResponseSchema,
+        description:
+          'An access token; the refresh token is set as an httpOnly cookie (and returned in the body with tokenDelivery "body"). With a second factor set up: an mfaToken for /api/auth/login/mfa instead',
+        schema: z.union([tokenResponseSchema, mfaChallengeSchema]),
       },
       401: problem('Wrong email or password'),
       429: problem('Too many failed attempts (see Retry-After)'),
     },
     handler: async ({ body, req, res }) => {
-      const session = await signIn(ctx, body, originOf(req));
+      const origin = originOf(req);
+      const outcome = await afterPassword(ctx, await checkSignInPassword(ctx, body, origin), origin, body.tokenDelivery);
+      if (outcome.kind === 'challenge') return { status: 200, body: outcome.challenge, headers: { 'cache-control': 'no-store' } };
+      const { session, mfaSetupRequired } = outcome;
       setRefreshCookie(res, session.refreshToken);
+      const tokens = mfaSetupRequired ? { ...session.tokens, mfaSetupRequired } : session.tokens;
       return {
         status: 200,
-        body: body.tokenDelivery === 'body' ? { ...session.tokens, refreshToken: session.refreshToken } : session.tokens,
+        body: body.tokenDelivery === 'body' ? { ...tokens, refreshToken: session.refreshToken } : tokens,
         headers: { 'cache-control': 'no-store' },
       };
     },

@@ -43,7 +43,12 @@ export async function issueAccessToken(
 }
 
 /** A new session for `user`: an access token and the first refresh token of a new family, audited. */
-export async function startSession(ctx: AccountsContext, user: User, origin: RequestOrigin, action: 'auth.login' | 'auth.oidc_login') {
+export async function startSession(
+  ctx: AccountsContext,
+  user: User,
+  origin: RequestOrigin,
+  action: 'auth.login' | 'auth.oidc_login' | 'auth.mfa_login',
+) {
   const refresh = await ctx.db.transaction().execute(async (trx) => {
     const session = await refreshTokens(trx).start(user.id, origin);
     await recordAudit(ctx.outbox, trx, { actorId: user.id, action, targetId: user.id, outcome: 'success', origin });
@@ -53,10 +58,11 @@ export async function startSession(ctx: AccountsContext, user: User, origin: Req
 }
 
 /**
- * Checks email and password under brute-force limits. Unknown email, wrong password and disabled
- * account all give the same answer after the same argon2 work, so the endpoint reveals nothing.
+ * Checks email and password under brute-force limits and returns the account; the caller starts the
+ * session or asks for the second factor (mfa/mfa-sign-in.ts). Unknown email, wrong password and
+ * disabled account all give the same answer after the same argon2 work, so the endpoint reveals nothing.
  */
-export async function signIn(ctx: AccountsContext, input: LoginRequest, origin: RequestOrigin) {
+export async function checkSignInPassword(ctx: AccountsContext, input: LoginRequest, origin: RequestOrigin): Promise<User> {
   const ip = origin.ip ?? 'unknown';
   const failure = async (targetId: string | null, reason: string) =>
     ctx.db
@@ -86,5 +92,5 @@ export async function signIn(ctx: AccountsContext, input: LoginRequest, origin: 
     throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'The email or password is not correct.');
   }
   await attempt.succeeded();
-  return startSession(ctx, toUser(row), origin, 'auth.login');
+  return toUser(row);
 }

@@ -51,6 +51,34 @@ export interface UsersDb extends MessagingTables {
     successor_id: Generated<string | null>;
     successor_sealed: Generated<string | null>;
   };
+  /** The user's authenticator (0007_mfa): the TOTP secret, sealed; pending until confirmed with a code. */
+  mfa_totp: {
+    user_id: string;
+    secret_sealed: string;
+    created_at: Generated<Date>;
+    confirmed_at: Date | null;
+    /** bigint: Kysely hands it back as a string from pg, a number or string from PGlite. */
+    last_used_step: string | number | bigint | null;
+  };
+  /** Single-use recovery codes (0007_mfa): only a sha256 of each is kept. */
+  mfa_recovery_codes: {
+    id: string;
+    user_id: string;
+    code_hash: string;
+    created_at: Generated<Date>;
+    used_at: Date | null;
+  };
+  /** The step between a right password and a right code at sign-in (0007_mfa): the mfaToken, hashed. */
+  mfa_challenges: {
+    id: string;
+    user_id: string;
+    secret_hash: string;
+    token_delivery: 'cookie' | 'body';
+    created_at: Generated<Date>;
+    expires_at: Date;
+    failed_attempts: Generated<number>;
+    used_at: Date | null;
+  };
   /** Links an external OpenID Connect identity (issuer + subject) to a local user. */
   identities: {
     issuer: string;

@@ -28,14 +28,17 @@ export interface LoginAttempt {
  * check followed by a later count let 30 of 30 parallel guesses through). A success gives the
  * points back, so only failures count in the end.
  */
-export function createLoginThrottle(cache: Cache) {
-  const pair = createLimiter(cache, { name: 'login-fail-pair', points: FAILURES_BEFORE_LOCKOUT, durationSeconds: 15 * 60 });
-  const lockouts = createLimiter(cache, { name: 'login-lockouts', points: 1_000, durationSeconds: 24 * 3600 });
-  const ip = createLimiter(cache, { name: 'login-fail-ip', points: IP_FAILURES, durationSeconds: 3600 });
+export function createLoginThrottle(cache: Cache, scope: 'login' | 'mfa-code' = 'login') {
+  // `mfa-code` counts wrong second-factor codes by user id and IP with the same rules, in counters of its own.
+  const pair = createLimiter(cache, { name: `${scope}-fail-pair`, points: FAILURES_BEFORE_LOCKOUT, durationSeconds: 15 * 60 });
+  const lockouts = createLimiter(cache, { name: `${scope}-lockouts`, points: 1_000, durationSeconds: 24 * 3600 });
+  const ip = createLimiter(cache, { name: `${scope}-fail-ip`, points: IP_FAILURES, durationSeconds: 3600 });
   const keyOf = (email: string, address: string) => `${email}|${address}`;
+  const detail =
+    scope === 'login' ? 'Too many failed sign-ins. Wait before trying again.' : 'Too many wrong codes. Wait before trying again.';
 
   const tooMany = (retryAfterSeconds: number) =>
-    new AppError(ErrorCode.RATE_LIMITED, 'Too many failed sign-ins. Wait before trying again.', {
+    new AppError(ErrorCode.RATE_LIMITED, detail, {
       headers: { 'retry-after': String(retryAfterSeconds) },
       retryAfterSeconds,
     });
