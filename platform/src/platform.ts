@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +24,7 @@ import {
 import { auditOptionsFrom, auditService } from '@secureevent/audit-service';
 import { eventService, eventServiceOptionsFrom } from '@secureevent/event-service';
 import { createNotificationService, notificationOptionsFrom } from '@secureevent/notification-service';
-import { keyStoreFrom, userService, userServiceOptionsFrom } from '@secureevent/user-service';
+import { keyStoreFrom, PRIVACY_EXPORT_PATHS, userService, userServiceOptionsFrom } from '@secureevent/user-service';
 import type { PlatformConfig } from './config.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -66,13 +67,31 @@ export async function startPlatform(
   const { database, transport } = adapters;
 
   let services: RunningService[];
+  // A personal-data export asks each service's export route over HTTP, as in distributed mode
+  // (ADR 0029): here through a loopback-only listener on this same app, opened on first use.
+  let internal: { server: http.Server; base: Promise<string> } | undefined;
+  const internalBase = () => {
+    if (!internal) {
+      const server = http.createServer(app);
+      const base = new Promise<string>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+      });
+      internal = { server, base };
+    }
+    return internal.base;
+  };
+  const privacySources = async () => {
+    const base = await internalBase();
+    return Object.entries(PRIVACY_EXPORT_PATHS).map(([service, p]) => ({ service, url: `${base}${p}` }));
+  };
   // GET /api/audit/platform-health asks each booted service's readiness checks in-process: the
   // same checks and the same report its own /readyz would make standalone (ADR 0031).
   let healthProbes: readonly ReadinessProbe[] = [];
   try {
     services = await bootServices(
       [
-        userService(userServiceOptionsFrom(config, keys)),
+        userService({ ...userServiceOptionsFrom(config, keys), privacySources }),
         eventService(eventServiceOptionsFrom(config)),
         createNotificationService(notificationOptionsFrom(config)),
         auditService({ ...auditOptionsFrom(config), platformHealth: { probes: () => healthProbes } }),
@@ -123,6 +142,11 @@ export async function startPlatform(
         app.get('trust proxy fn') as TrustProxy,
       ),
     async stop() {
+      if (internal) {
+        const { server } = internal;
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
       for (const s of services.reverse()) await s.stop().catch((err: unknown) => logger.warn({ err }, 'service stop failed'));
       // Injected adapters belong to the caller, which closes them.
       await adapters.close();

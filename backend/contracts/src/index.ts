@@ -5,6 +5,7 @@ export * from './mfa.js';
 export * from './events.js';
 export * from './checkins.js';
 export * from './messages.js';
+export * from './privacy.js';
 export * from './notifications.js';
 export * from './audit.js';
 export * from './realtime.js';

@@ -18,6 +18,7 @@ export const MessageType = {
   RegistrationPromoted: 'registration.promoted.v1',
   RegistrationCancelled: 'registration.cancelled.v1',
   CheckinRecorded: 'checkin.recorded.v1',
+  CheckinUndone: 'checkin.undone.v1',
   EventAvailabilityChanged: 'event.availability_changed.v1',
   AuditRecorded: 'audit.recorded.v1',
 } as const;
@@ -265,6 +266,19 @@ export const checkinRecordedV1 = z.object({
 });
 export type CheckinRecordedV1 = z.infer<typeof checkinRecordedV1>;
 
+/** `checkin.undone.v1`: a check-in was undone at the door (a wrong tap); `checkedIn` is the event's count after it. */
+export const checkinUndoneV1 = z.object({
+  registrationId: z.string().regex(/^reg_[0-9a-z]{25}$/),
+  eventId: eventIdSchema,
+  userId: userIdSchema,
+  undoneBy: userIdSchema,
+  undoneAt: z.string(),
+  /** The check-in it removed. */
+  checkedInAt: z.string(),
+  checkedIn: z.number().int(),
+});
+export type CheckinUndoneV1 = z.infer<typeof checkinUndoneV1>;
+
 /**
  * The one map from message type to payload schema. The outbox validates a payload against it when
  * the message is produced, and consumers validate against it when they receive it, so a producer
@@ -285,6 +299,7 @@ export const messageSchemas = {
   [MessageType.RegistrationPromoted]: registrationChangedV1,
   [MessageType.RegistrationCancelled]: registrationChangedV1,
   [MessageType.CheckinRecorded]: checkinRecordedV1,
+  [MessageType.CheckinUndone]: checkinUndoneV1,
   [MessageType.EventAvailabilityChanged]: eventAvailabilityChangedV1,
   [MessageType.AuditRecorded]: auditRecordedV1,
 } as const satisfies { readonly [K in MessageType]: z.ZodType };

@@ -58,8 +58,19 @@ export const wsServerMessageSchema = z.discriminatedUnion('type', [
     changed: z.array(z.string()).optional(),
     at: z.string(),
   }),
-  /** Check-in progress of one event, sent to the event's room for those who manage it. */
-  z.object({ type: z.literal('checkins'), eventId: eventIdSchema, checkedIn: z.number().int(), at: z.string() }),
+  /**
+   * Check-in progress of one event, sent to the event's room for those who manage it: the count
+   * after a check-in (`recorded`) or an undo (`undone`) of `registrationId` at `at`. `change` and
+   * `registrationId` are absent from senders before undo was pushed.
+   */
+  z.object({
+    type: z.literal('checkins'),
+    eventId: eventIdSchema,
+    checkedIn: z.number().int(),
+    at: z.string(),
+    change: z.enum(['recorded', 'undone']).optional(),
+    registrationId: z.string().optional(),
+  }),
   /** A personal notification (also stored in the inbox); `unread` is the inbox's unread count after it. */
   z.object({ type: z.literal('notification'), notification: notificationSchema, unread: z.number().int() }),
   /** A bad frame or a refused request; the connection stays open unless a close follows. */

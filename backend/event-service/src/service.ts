@@ -7,6 +7,8 @@ import { migrations } from './db/migrations/index.js';
 import type { EventsDb } from './db/schema.js';
 import { eventsRoutes } from './events/events.routes.js';
 import { exportsRoutes } from './exports/exports.routes.js';
+import { privacyConsumer } from './privacy/privacy.consumer.js';
+import { privacyRoutes } from './privacy/privacy.routes.js';
 import { peopleConsumer } from './registrations/people.consumer.js';
 import { registrationsRoutes } from './registrations/registrations.routes.js';
 import { createTicketSigner } from './registrations/tickets.js';
@@ -36,11 +38,20 @@ export function eventService(options: EventServiceOptions): ServiceDefinition<Ev
       const calendar = calendarRoutes(deps, { publicUrl: options.publicUrl });
       const assist = assistRoutes(deps, options.assist ?? { draftsPerHour: 20 });
       const exportsTable = exportsRoutes(deps);
+      const privacy = privacyRoutes(deps);
       return {
         name: 'event-service',
         schema: 'events',
         migrations,
-        routers: [events.router, registrations.router, checkins.router, calendar.router, assist.router, exportsTable.router],
+        routers: [
+          events.router,
+          privacy.router,
+          registrations.router,
+          checkins.router,
+          calendar.router,
+          assist.router,
+          exportsTable.router,
+        ],
         openapi: {
           path: '/api/events/openapi.json',
           document: buildOpenApi(
@@ -49,10 +60,10 @@ export function eventService(options: EventServiceOptions): ServiceDefinition<Ev
               version: '0.1.0',
               description: 'Events, registrations, tickets, check-in and the event-draft assistant.',
             },
-            [events.paths, registrations.paths, checkins.paths, calendar.paths, assist.paths, exportsTable.paths],
+            [events.paths, registrations.paths, checkins.paths, calendar.paths, assist.paths, exportsTable.paths, privacy.paths],
           ),
         },
-        consumers: [peopleConsumer],
+        consumers: [peopleConsumer, privacyConsumer],
       };
     },
   };

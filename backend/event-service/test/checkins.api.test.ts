@@ -237,6 +237,16 @@ describe('check-in at the door API', () => {
     expect(await outbox.audits(reg.id, 'checkin.undone')).toEqual([
       expect.objectContaining({ actorId: organizer.id, changes: [{ field: 'checkedInAt', from: first.body.checkedInAt, to: null }] }),
     ]);
+    // The other doors hear of it: checkin.undone.v1 with the count after it and the check-in it removed.
+    expect(await outbox.data('checkin.undone.v1', reg.id)).toEqual([
+      expect.objectContaining({
+        registrationId: reg.id,
+        eventId: id,
+        undoneBy: organizer.id,
+        checkedInAt: first.body.checkedInAt,
+        checkedIn: 0,
+      }),
+    ]);
     const again = await request(app).delete(`/api/events/${id}/checkins/${reg.id}`).set(bearer(organizer));
     expect(again.status).toBe(409);
     await request(app).post(`/api/events/${id}/checkins`).set(bearer(organizer)).send({ code: reg.ticketCode }).expect(201);
@@ -262,6 +272,8 @@ describe('check-in at the door API', () => {
     expect(await checkedInAt(fresh.id)).not.toBeNull();
     expect(await outbox.audits(reg.id, 'checkin.undone')).toEqual([]);
     expect(await outbox.audits(fresh.id, 'checkin.undone')).toEqual([]);
+    expect(await outbox.data('checkin.undone.v1', reg.id)).toEqual([]);
+    expect(await outbox.data('checkin.undone.v1', fresh.id)).toEqual([]);
   });
 });
 

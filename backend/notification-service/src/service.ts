@@ -10,6 +10,8 @@ import { eventPublishedConsumer } from './inbox/event-published.consumer.js';
 import { notifyConsumer } from './inbox/notify.consumer.js';
 import { notificationsRoutes } from './inbox/notifications.routes.js';
 import { preferencesRoutes } from './preferences/preferences.routes.js';
+import { privacyConsumer } from './privacy/privacy.consumer.js';
+import { privacyRoutes } from './privacy/privacy.routes.js';
 import { createRealtime, type RealtimeOptions } from './realtime/realtime.js';
 import { startReminderClaimer, type ReminderClaimer } from './reminders/reminder-claimer.js';
 import { remindersConsumer } from './reminders/reminders.consumer.js';
@@ -32,6 +34,7 @@ export function createNotificationService(options: NotificationServiceOptions): 
       const inbox = notificationsRoutes(deps);
       const preferences = preferencesRoutes(deps);
       const deliveries = deliveriesRoutes(deps);
+      const privacy = privacyRoutes(deps);
       const realtime = createRealtime(deps, options.realtime);
       const { mail } = options;
       const clock = options.reminders?.clock ?? (() => new Date());
@@ -68,7 +71,7 @@ export function createNotificationService(options: NotificationServiceOptions): 
         name: 'notification-service',
         schema: 'notifications',
         migrations,
-        routers: [inbox.router, preferences.router, deliveries.router],
+        routers: [privacy.router, inbox.router, preferences.router, deliveries.router],
         openapi: {
           path: '/api/notifications/openapi.json',
           document: buildOpenApi(
@@ -77,7 +80,7 @@ export function createNotificationService(options: NotificationServiceOptions): 
               version: '0.1.0',
               description: 'In-app notifications, email and real-time updates.',
             },
-            [inbox.paths, preferences.paths, deliveries.paths],
+            [inbox.paths, preferences.paths, deliveries.paths, privacy.paths],
           ),
         },
         consumers: [
@@ -87,6 +90,7 @@ export function createNotificationService(options: NotificationServiceOptions): 
           accountMailConsumer,
           remindersConsumer(clock),
           realtime.consumer,
+          privacyConsumer,
         ],
         upgrade: realtime.upgrade,
       };

@@ -241,6 +241,21 @@ export const messages = {
       },
     });
   },
+  undone(eventId: string, registrationId: string, checkedIn: number) {
+    return createEnvelope('/secureevent/event-service', {
+      type: 'checkin.undone.v1',
+      subject: registrationId,
+      data: {
+        registrationId,
+        eventId,
+        userId: newId('usr'),
+        undoneBy: newId('usr'),
+        undoneAt: new Date().toISOString(),
+        checkedInAt: new Date(Date.now() - 60_000).toISOString(),
+        checkedIn,
+      },
+    });
+  },
   rolesChanged(userId: string) {
     return createEnvelope('/secureevent/user-service', {
       type: 'user.roles_changed.v1',

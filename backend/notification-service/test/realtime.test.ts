@@ -291,6 +291,37 @@ describe('real-time gateway at /ws', () => {
       expect(attendee.frames.filter((f) => f.type === 'checkins')).toHaveLength(0);
     });
 
+    it('when a check-in is undone at one door, then every other manager socket in the room sees the new count and which ticket, attendees nothing', async () => {
+      const pub = await publishedEvent('public');
+      const doors = [await open(), await open()];
+      for (const door of doors) {
+        await door.auth(pub.organizer.token);
+        await door.subscribe(pub.room);
+      }
+      const attendee = await open();
+      await attendee.subscribe(pub.room);
+
+      const checkin = messages.checkin(pub.eventId, 4);
+      await env.publishRaw(checkin.type, checkin);
+      const registrationId = (checkin.data as { registrationId: string }).registrationId;
+      for (const door of doors) {
+        expect(await door.next('checkins')).toMatchObject({ checkedIn: 4, change: 'recorded', registrationId });
+      }
+      const undone = messages.undone(pub.eventId, registrationId, 3);
+      await env.publishRaw(undone.type, undone);
+      for (const door of doors) {
+        expect(await door.next('checkins', (f) => f.change === 'undone')).toMatchObject({
+          eventId: pub.eventId,
+          checkedIn: 3,
+          registrationId,
+        });
+      }
+      const later = messages.availability(pub.eventId, 1);
+      await env.publishRaw(later.type, later);
+      await attendee.next('availability');
+      expect(attendee.frames.filter((f) => f.type === 'checkins')).toHaveLength(0);
+    });
+
     it('when a client asks for more rooms than allowed, then TOO_MANY_ROOMS', async () => {
       const user = await signer.token({});
       const c = await open();

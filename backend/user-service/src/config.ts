@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { commonEnv, emptyToUndefined, loadConfig } from '@secureevent/shared';
 import { loadKeyStore, type KeyStore } from './keys/key-store.js';
 import { isLoopbackHttp, type OidcOptions } from './oidc/identity-provider.js';
+import { PRIVACY_EXPORT_PATHS, type PrivacySources } from './privacy/export-my-data.js';
 import type { UserServiceOptions } from './service.js';
 
 const oidcIssuer = z.preprocess(
@@ -24,6 +25,8 @@ const oidcIssuer = z.preprocess(
     )
     .optional(),
 );
+
+const internalUrl = z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }).optional());
 
 // Admin is deliberately not accepted: whoever controls the identity provider must not become a platform admin by default.
 const oidcDefaultRoles = z.preprocess(
@@ -98,6 +101,10 @@ export const userServiceEnvSchema = z
     OIDC_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().optional()),
     OIDC_DEFAULT_ROLES: oidcDefaultRoles,
     OIDC_LOGIN_LABEL: z.preprocess(emptyToUndefined, z.string().trim().max(60).optional()),
+    /** Where the other services answer their part of a personal-data export (ADR 0029); PUBLIC_URL (the gateway) without. */
+    EVENT_SERVICE_URL: internalUrl,
+    NOTIFICATION_SERVICE_URL: internalUrl,
+    AUDIT_SERVICE_URL: internalUrl,
     OIDC_TOKEN_AUTH_METHOD: z.preprocess(
       emptyToUndefined,
       z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
@@ -160,7 +167,21 @@ export function userServiceOptionsFrom(config: UserServiceConfig, keys: KeyStore
     oidc: oidcOptionsFrom(config),
     mfaRequiredRoles: config.MFA_REQUIRED_ROLES,
     mfaKey: mfaKeyFrom(config),
+    privacySources: privacySourcesFrom(config),
   };
+}
+
+/** The other services' export routes: their own URL when set (the internal network), else through PUBLIC_URL. */
+export function privacySourcesFrom(
+  config: Pick<UserServiceConfig, 'PUBLIC_URL' | 'EVENT_SERVICE_URL' | 'NOTIFICATION_SERVICE_URL' | 'AUDIT_SERVICE_URL'>,
+): PrivacySources {
+  const base = (url: string | undefined) => (url ?? config.PUBLIC_URL ?? '').replace(/\/+$/, '');
+  const sources = [
+    { service: 'event-service', url: `${base(config.EVENT_SERVICE_URL)}${PRIVACY_EXPORT_PATHS['event-service']}` },
+    { service: 'notification-service', url: `${base(config.NOTIFICATION_SERVICE_URL)}${PRIVACY_EXPORT_PATHS['notification-service']}` },
+    { service: 'audit-service', url: `${base(config.AUDIT_SERVICE_URL)}${PRIVACY_EXPORT_PATHS['audit-service']}` },
+  ];
+  return async () => sources;
 }
 
 /** Enterprise sign-in settings from the validated config, or undefined when OIDC is not configured. */

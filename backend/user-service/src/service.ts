@@ -14,6 +14,8 @@ import type { UsersDb } from './db/schema.js';
 import type { KeyStore } from './keys/key-store.js';
 import { createIdentityProvider, type OidcOptions } from './oidc/identity-provider.js';
 import { oidcRoutes } from './oidc/oidc.routes.js';
+import type { PrivacySources } from './privacy/export-my-data.js';
+import { privacyRoutes } from './privacy/privacy.routes.js';
 import { createLoginThrottle } from './security/login-throttle.js';
 import { createPasswordHasher, type PasswordHasher } from './security/password-hasher.js';
 import { sessionsRoutes } from './sessions/sessions.routes.js';
@@ -32,6 +34,8 @@ export interface UserServiceOptions {
   oidc?: OidcOptions | undefined;
   /** The argon2 hasher; tests wrap it to count password checks. */
   hasher?: PasswordHasher;
+  /** Where the other services answer their part of a personal-data export (ADR 0029); none without. */
+  privacySources?: PrivacySources;
   /** Roles whose users must set up a second factor (MFA_REQUIRED_ROLES); default none. */
   mfaRequiredRoles?: readonly Role[];
   /** 32 bytes that seal TOTP secrets (MFA_ENCRYPTION_KEY or DATA_DIR/mfa-encryption-key); tests get a random one. */
@@ -72,6 +76,7 @@ export function userService(options: UserServiceOptions): ServiceDefinition<User
       });
       const sessions = sessionsRoutes(ctx, deps.verifier);
       const admin = adminRoutes(ctx, deps.verifier);
+      const privacy = privacyRoutes(ctx, deps.verifier, options.privacySources ?? (async () => []));
       const mfa = mfaRoutes(ctx, deps.verifier);
       const oidc = oidcRoutes(
         deps.verifier,
@@ -93,12 +98,12 @@ export function userService(options: UserServiceOptions): ServiceDefinition<User
         name: 'user-service',
         schema: 'users',
         migrations,
-        routers: [cookies, accounts.router, emailLinks.router, sessions.router, mfa.router, admin.router, oidc.router],
+        routers: [cookies, accounts.router, emailLinks.router, sessions.router, mfa.router, admin.router, privacy.router, oidc.router],
         openapi: {
           path: '/api/users/openapi.json',
           document: buildOpenApi(
             { title: 'SecureEvent user-service', version: '0.1.0', description: 'Accounts, sign-in, sessions, tokens and roles.' },
-            [accounts.paths, emailLinks.paths, sessions.paths, mfa.paths, admin.paths, oidc.paths],
+            [accounts.paths, emailLinks.paths, sessions.paths, mfa.paths, admin.paths, privacy.paths, oidc.paths],
           ),
         },
         consumers: [],

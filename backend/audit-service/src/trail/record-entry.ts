@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Envelope } from '@secureevent/shared';
 import type { AuditDb } from '../db/schema.js';
+import { withoutPersonalValues } from '../privacy/personal-fields.js';
 import { insertEntry, lockChainHead } from './entries.repository.js';
 import { entryFacets } from './entry-facets.js';
 import { canonicalEntry, chainHash, GENESIS_HASH, type ChainedFields } from './hash-chain.js';
@@ -15,7 +16,8 @@ export async function recordEntry(trx: Transaction<AuditDb>, envelope: Envelope)
     source: envelope.source,
     subject: envelope.subject ?? null,
     occurredAt: new Date(envelope.time).toISOString(),
-    data: envelope.data ?? null,
+    // Personal values enter the chain only as keyed references (privacy/personal-fields.ts, ADR 0021).
+    data: (await withoutPersonalValues(trx, envelope.type, envelope.data)) ?? null,
   };
   const facets = entryFacets(fields.type, fields.data);
   const canonical = canonicalEntry(fields);

@@ -93,7 +93,8 @@ export async function searchAttendees(
 
 /**
  * Undoes a check-in of the event made less than 10 minutes ago (a wrong tap at the door); audited
- * with who undid it and the check-in it removed. Anything else is refused and changes nothing.
+ * with who undid it and the check-in it removed, and announced as `checkin.undone.v1` so that the
+ * other doors see it live. Anything else is refused and changes nothing.
  */
 export async function undoCheckIn(
   deps: Deps,
@@ -114,6 +115,21 @@ export async function undoCheckIn(
     if (!(await checkins.undo(registrationId, eventId, current.checkedInAt!))) {
       throw new AppError(ErrorCode.CONFLICT, 'This check-in changed meanwhile; look again.');
     }
+    const checkedIn = await checkins.checkedInCount(eventId);
+    // The other doors and the organizers' views follow the count live, as they do check-ins.
+    await deps.outbox.add(trx, {
+      type: MessageType.CheckinUndone,
+      subject: registrationId,
+      data: {
+        registrationId,
+        eventId,
+        userId: current.userId,
+        undoneBy: actor.id,
+        undoneAt: new Date().toISOString(),
+        checkedInAt: current.checkedInAt!.toISOString(),
+        checkedIn,
+      },
+    });
     await recordAudit(deps.outbox, trx, {
       actorId: actor.id,
       action: 'checkin.undone',
@@ -122,6 +138,6 @@ export async function undoCheckIn(
       origin,
       changes: [{ field: 'checkedInAt', from: current.checkedInAt!.toISOString(), to: null }],
     });
-    return { checkedIn: await checkins.checkedInCount(eventId), confirmed: event.availability.confirmed };
+    return { checkedIn, confirmed: event.availability.confirmed };
   });
 }

@@ -86,7 +86,32 @@ export function realtimeConsumer(publish: (f: RoomFrame) => void): ConsumerDefin
         afterCommit(() =>
           publish({
             room: `event:${data.eventId}`,
-            frame: { type: 'checkins', eventId: data.eventId, checkedIn: data.checkedIn, at: data.checkedInAt },
+            frame: {
+              type: 'checkins',
+              eventId: data.eventId,
+              checkedIn: data.checkedIn,
+              at: data.checkedInAt,
+              change: 'recorded',
+              registrationId: data.registrationId,
+            },
+            managersOnly: true,
+          }),
+        );
+        return Promise.resolve();
+      },
+      // An undo at one door reaches the others the way a check-in does: the new count, to managers only.
+      [MessageType.CheckinUndone]: (_trx, { data, afterCommit }) => {
+        afterCommit(() =>
+          publish({
+            room: `event:${data.eventId}`,
+            frame: {
+              type: 'checkins',
+              eventId: data.eventId,
+              checkedIn: data.checkedIn,
+              at: data.undoneAt,
+              change: 'undone',
+              registrationId: data.registrationId,
+            },
             managersOnly: true,
           }),
         );

@@ -26,7 +26,8 @@ export function usersRepository(db: Kysely<NotificationsDb>) {
     },
     async find(userId: string): Promise<Recipient | undefined> {
       const row = await db.selectFrom('users').selectAll().where('user_id', '=', userId).executeTakeFirst();
-      return row && { userId: row.user_id, email: row.email, displayName: row.display_name };
+      // An erased person keeps a row with an empty address (privacy/): nobody to write to.
+      return row && row.email !== '' ? { userId: row.user_id, email: row.email, displayName: row.display_name } : undefined;
     },
   };
 }

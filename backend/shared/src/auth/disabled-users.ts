@@ -1,4 +1,5 @@
 import { MessageType } from '@secureevent/contracts';
+import { eraseAuditSubjectKey } from '../audit/subject-keys.repository.js';
 import type { ServiceDb } from '../db/database.js';
 import { AppError, ErrorCode } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
@@ -75,6 +76,11 @@ export function disabledUsersOf(options: {
         recordAccountState(trx, sdb.schema, { userId: data.userId, disabled: true, at: new Date(data.disabledAt) }),
       [MessageType.UserEnabled]: (trx, { data }) =>
         recordAccountState(trx, sdb.schema, { userId: data.userId, disabled: false, at: new Date(data.enabledAt) }),
+      // An erased account stays refused everywhere, and its audit key in this schema is crypto-shredded (ADR 0021, docs/privacy.md).
+      [MessageType.UserErased]: async (trx, { data }) => {
+        await recordAccountState(trx, sdb.schema, { userId: data.userId, disabled: true, at: new Date(data.erasedAt) });
+        await eraseAuditSubjectKey(trx, data.userId);
+      },
     },
   });
 

@@ -20,6 +20,8 @@ export interface UsersDb extends MessagingTables {
     locale: Generated<string | null>;
     /** IANA time zone for showing times (0006); null follows the browser. */
     time_zone: Generated<string | null>;
+    /** When the account was erased (0010): the row is anonymous from then on. */
+    erased_at: Generated<Date | null>;
   };
   /** Single-use tokens mailed as links (0006): only a sha256 of the secret is kept. */
   account_tokens: {

@@ -6,6 +6,7 @@ import { oidc } from './0003-oidc.js';
 import { millisecondSortKeys } from './0004-millisecond-sort-keys.js';
 import { refreshSuccessors } from './0005-refresh-successors.js';
 import { accountTokens } from './0006-account-tokens.js';
+import { erasure } from './0010-erasure.js';
 import { mfa } from './0007-mfa.js';
 
 /**
@@ -20,5 +21,6 @@ export const migrations: Record<string, Migration> = {
   '0004_millisecond_sort_keys': millisecondSortKeys,
   '0005_refresh_successors': refreshSuccessors,
   '0006_account_tokens': accountTokens,
+  '0010_erasure': erasure,
   '0007_mfa': mfa,
 };

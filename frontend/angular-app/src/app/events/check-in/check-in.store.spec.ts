@@ -195,4 +195,66 @@ describe('CheckInStore', () => {
     });
     expect(store.stats()).toEqual({ checkedIn: 1, confirmed: 5 });
   });
+
+  describe('when another door checks in or undoes', () => {
+    const hit = {
+      registrationId: 'reg_live',
+      displayName: 'Ada',
+      email: 'ada@example.test',
+      ticketCode: '7K3M9QXD',
+      ticketType: null,
+      checkedInAt: null,
+      checkedInByName: null,
+    };
+    const frame = (change: 'recorded' | 'undone', checkedIn: number, at: string) =>
+      FakeWebSocket.latest()!.receive({
+        type: 'checkins',
+        eventId,
+        checkedIn,
+        at,
+        change,
+        registrationId: 'reg_live',
+      });
+
+    beforeEach(async () => {
+      FakeWebSocket.latest()!.open();
+      const done = store.search('ada');
+      http.expectOne((r) => r.url === `/api/events/${eventId}/checkins/search`).flush({ items: [hit] });
+      await done;
+    });
+
+    it('then the count and the search row follow, in and out again', () => {
+      frame('recorded', 2, '2030-03-10T08:05:00.000Z');
+      expect(store.stats()?.checkedIn).toBe(2);
+      expect(store.matches()?.[0]?.checkedInAt).toBe('2030-03-10T08:05:00.000Z');
+      frame('undone', 1, '2030-03-10T08:06:00.000Z');
+      expect(store.stats()?.checkedIn).toBe(1);
+      expect(store.matches()?.[0]?.checkedInAt).toBeNull();
+    });
+
+    it('then a count older than the one shown is ignored', () => {
+      frame('undone', 1, '2030-03-10T08:06:00.000Z');
+      frame('recorded', 2, '2030-03-10T08:05:00.000Z');
+      expect(store.stats()?.checkedIn).toBe(1);
+      expect(store.matches()?.[0]?.checkedInAt).toBeNull();
+    });
+
+    it('then a valid result here for the ticket undone elsewhere says it is undone', async () => {
+      const done = store.checkIn('7K3M9QXD');
+      http.expectOne(`/api/events/${eventId}/checkins`).flush({
+        registrationId: 'reg_live',
+        userId: 'usr_x',
+        checkedInAt: '2030-03-10T08:05:00.000Z',
+        checkedInBy: 'usr_me',
+        checkedIn: 2,
+        attendee: { displayName: 'Ada', email: null, ticketCode: '7K3M9QXD', ticketType: null },
+      });
+      await done;
+      frame('undone', 1, '2030-03-10T08:07:00.000Z');
+      expect(store.result()).toEqual({
+        kind: 'undone',
+        attendee: { displayName: 'Ada', email: null, ticketCode: '7K3M9QXD', ticketType: null },
+      });
+    });
+  });
 });

@@ -60,6 +60,8 @@ export class CheckInStore {
   });
   private live: Subscription | undefined;
   private eventId: string | null = null;
+  /** When the count shown was true (the `at` of the last `checkins` frame taken). */
+  private countAt = '';
 
   readonly event = computed(() => this.state().event);
   readonly loadError = computed(() => this.state().loadError);
@@ -72,6 +74,7 @@ export class CheckInStore {
   /** Loads the event and its count, and follows the count live. */
   load(id: string): void {
     this.eventId = id;
+    this.countAt = '';
     this.state.set({
       event: null,
       loadError: null,
@@ -99,7 +102,15 @@ export class CheckInStore {
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe((frame) => {
         if (frame.type === 'checkins') {
+          // Frames of two doors may cross on the way: an older count never replaces a newer one.
+          if (frame.at < this.countAt) {
+            return;
+          }
+          this.countAt = frame.at;
           this.updateStats((stats) => ({ ...stats, checkedIn: frame.checkedIn }));
+          if (frame.registrationId !== undefined && frame.change !== undefined) {
+            this.followOtherDoor(frame.registrationId, frame.change, frame.at);
+          }
         } else if (frame.type === 'availability') {
           this.updateStats((stats) => ({ ...stats, confirmed: frame.availability.confirmed }));
         }
@@ -203,6 +214,28 @@ export class CheckInStore {
           ) ?? null,
       }));
     }
+  }
+
+  /**
+   * A check-in or an undo at another door (or this one, heard back): the search list shows the
+   * ticket in or out, and a valid result here for a ticket undone elsewhere says it is undone.
+   */
+  private followOtherDoor(registrationId: string, change: 'recorded' | 'undone', at: string): void {
+    this.state.update((s) => ({
+      ...s,
+      matches:
+        s.matches?.map((m) => {
+          if (m.registrationId !== registrationId) return m;
+          if (change === 'undone') return { ...m, checkedInAt: null, checkedInByName: null };
+          return m.checkedInAt === null ? { ...m, checkedInAt: at } : m;
+        }) ?? null,
+      result:
+        change === 'undone' &&
+        s.result?.kind === 'valid' &&
+        s.result.registrationId === registrationId
+          ? { kind: 'undone', attendee: s.result.attendee }
+          : s.result,
+    }));
   }
 
   private updateStats(
