@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { eventIdSchema, roleSchema, userIdSchema } from './common.js';
 import { ticketTypeAvailabilitySchema, ticketTypeIdSchema, visibilitySchema } from './events.js';
 import { userErasedV1 } from './privacy.js';
-import { userErasedV1 } from './privacy.js';
 
 /** Every message type on the `secureevent` exchange: past tense and versioned. */
 export const MessageType = {
@@ -11,7 +10,6 @@ export const MessageType = {
   UserUpdated: 'user.updated.v1',
   UserDisabled: 'user.disabled.v1',
   UserEnabled: 'user.enabled.v1',
-  UserErased: 'user.erased.v1',
   UserErased: 'user.erased.v1',
   AccountMailRequested: 'account.mail_requested.v1',
   EventPublished: 'event.published.v1',
@@ -148,7 +146,6 @@ export const AUDIT_ACTIONS = [
   'user.password_reset',
   'user.email_verified',
   'user.email_changed',
-  'user.erased',
   'user.erased',
   'auth.session_revoked',
   'auth.logout_others',
@@ -296,7 +293,6 @@ export const messageSchemas = {
   [MessageType.UserUpdated]: userUpdatedV1,
   [MessageType.UserDisabled]: userDisabledV1,
   [MessageType.UserEnabled]: userEnabledV1,
-  [MessageType.UserErased]: userErasedV1,
   [MessageType.UserErased]: userErasedV1,
   [MessageType.AccountMailRequested]: accountMailRequestedV1,
   [MessageType.EventPublished]: eventPublishedV1,
