@@ -62,3 +62,12 @@ preStop:
 {{- range . }}{{ $quoted = append $quoted (printf "'%s'" .) }}{{ end -}}
 {{- join ", " $quoted -}}
 {{- end }}
+
+{{/* PLATFORM_HEALTH_URLS: each service's Service and port, in the order the Kustomize base lists them (ADR 0031). */}}
+{{- define "secureevent.healthUrls" -}}
+{{- $urls := list -}}
+{{- range $name := list "user-service" "event-service" "notification-service" "audit-service" -}}
+{{- $urls = append $urls (printf "%s=http://%s:%v" $name $name (index $.Values.services $name).port) -}}
+{{- end -}}
+{{- join "," $urls -}}
+{{- end }}
