@@ -41,6 +41,12 @@ const notificationId = await vi.waitFor(
   { timeout: 20_000, interval: 100 },
 );
 const feed = await request(app).post('/api/calendar/feed-token').set(bearer(alice.token)).expect(201);
+const draftTypeId = (await request(app).get(`/api/events/${draft.id}`).set(bearer(alice.token)).expect(200)).body.ticketTypes[0].id as string;
+const accessCode = await request(app)
+  .post(`/api/events/${draft.id}/access-codes`)
+  .set(bearer(alice.token))
+  .send({ ticketTypeIds: [draftTypeId] })
+  .expect(201);
 const sessionOf = (jwt: string) => (JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as { sid: string }).sid;
 
 // Tokens the platform must refuse: expired (its own key, issuer and audience) and signed by a key it does not trust.
@@ -113,6 +119,8 @@ describe('route security, generated from every route table', () => {
       usr: { value: alice.id, status: 404, code: 'NOT_FOUND', why: 'the event named with it is another organizer’s draft' },
       // A session (refresh-token family) is its user's only: ending another's is a 404, so ids cannot be probed.
       fam: { value: sessionOf(alice.token), status: 404, code: 'NOT_FOUND', why: 'another user’s session is not revealed' },
+      // An access code is named only next to its event, which decides (another organizer’s draft: 404).
+      acc: { value: accessCode.body.id as string, status: 404, code: 'NOT_FOUND', why: 'the event named with it is another organizer’s draft' },
     },
     capabilities: {
       // ADR 0010: the feed URL is the secret, so whoever holds it may read it; nothing to own.
@@ -122,6 +130,9 @@ describe('route security, generated from every route table', () => {
       checkIn: { ticketToken: registration.body.ticketToken as string },
       updateEvent: { title: 'Renamed by someone else' },
       addCoOrganizer: { userId: mallory.id },
+      createAccessCode: { ticketTypeIds: [draftTypeId] },
+      approveRegistrations: { ids: [registration.body.id as string] },
+      rejectRegistrations: { ids: [registration.body.id as string] },
     },
     queries: {
       searchCheckinAttendees: { q: 'alice' },

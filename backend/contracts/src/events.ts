@@ -86,6 +86,14 @@ const ticketTypesInputSchema = z
       'The whole list: types sent with an id are edited, without one created, and the event’s types left out are removed (only while nobody holds a registration for them).',
   });
 
+/** How registrations are taken: `open` (first come, first served) or `approval` (pending until an organizer approves). */
+export const REGISTRATION_MODES = ['open', 'approval'] as const;
+export const registrationModeSchema = z.enum(REGISTRATION_MODES).meta({
+  id: 'RegistrationMode',
+  description: '`open`: a registration claims a seat at once. `approval`: it is pending (holds no seat) until an organizer approves it.',
+});
+export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
+
 const eventFields = {
   title: singleLine({ min: 3, max: 200 }),
   description: text({ max: 20_000 }),
@@ -100,7 +108,7 @@ const eventFields = {
     .nullable(),
   capacity: z.number().int().min(1).max(1_000_000).meta({
     description:
-      'The overall limit across ticket types. Without `ticketTypes` on create, the size of the one "General admission" type; on an event with one type and no overall limit, editing it resizes that type.',
+      'The overall limit across ticket types. Without `ticketTypes` on create, the size of the one "General admission" type; on an event with one type and no overall limit, editing it resizes that type. In PATCH, null clears the overall limit (only the types\' quotas remain).',
   }),
   ticketTypes: ticketTypesInputSchema,
   visibility: visibilitySchema,
@@ -108,6 +116,7 @@ const eventFields = {
   registrationOpensAt: instant().nullable(),
   registrationClosesAt: instant().nullable(),
   questions: questionsSchema,
+  registrationMode: registrationModeSchema,
 };
 
 /** Cross-field rules shared by create and update. */
@@ -126,7 +135,12 @@ function eventRules<T extends z.ZodType<Partial<Record<keyof typeof eventFields,
     );
 }
 
-export const updateEventRequestSchema = eventRules(z.object(eventFields).partial().strict()).meta({
+export const updateEventRequestSchema = eventRules(
+  z
+    .object({ ...eventFields, capacity: eventFields.capacity.nullable() })
+    .partial()
+    .strict(),
+).meta({
   id: 'UpdateEventRequest',
   description: 'Any subset of the event fields. Neither the capacity nor a ticket type’s capacity can drop below its confirmed count.',
 });
@@ -146,6 +160,7 @@ export const createEventRequestSchema = eventRules(
       registrationOpensAt: eventFields.registrationOpensAt.default(null),
       registrationClosesAt: eventFields.registrationClosesAt.default(null),
       questions: questionsSchema.default([]),
+      registrationMode: registrationModeSchema.default('open'),
     })
     .strict(),
 )
@@ -234,6 +249,7 @@ export const eventSchema = z
     registrationOpensAt: z.string().nullable(),
     registrationClosesAt: z.string().nullable(),
     questions: z.array(questionSchema),
+    registrationMode: registrationModeSchema,
     availability: availabilitySchema,
     inviteUrl: z
       .string()
@@ -277,8 +293,12 @@ export const inviteQuerySchema = z.object({
 
 export const coOrganizerRequestSchema = z.object({ userId: userIdSchema }).strict().meta({ id: 'CoOrganizerRequest' });
 
-export const REGISTRATION_STATUSES = ['confirmed', 'waitlisted', 'cancelled'] as const;
-/** A registration's state: confirmed (holds a seat and a ticket), waitlisted (in the queue), cancelled. */
+export const REGISTRATION_STATUSES = ['confirmed', 'waitlisted', 'pending', 'rejected', 'cancelled'] as const;
+/**
+ * A registration's state: confirmed (holds a seat and a ticket), waitlisted (in the queue), pending
+ * (approval mode: holds no seat until an organizer approves), rejected (an organizer declined;
+ * final), cancelled (final).
+ */
 export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
 export const registrationStatusSchema = z.enum(REGISTRATION_STATUSES);
 export const registrationIdSchema = z
@@ -290,6 +310,9 @@ export const registerRequestBodySchema = z
   .object({
     answers: z.record(singleLine({ max: 40, trim: false }), z.union([text({ max: 1000 }), z.boolean()])).default({}),
     ticketTypeId: ticketTypeIdSchema.optional().meta({ description: 'Required when the event offers more than one ticket type.' }),
+    accessCode: singleLine({ min: 1, max: 64 })
+      .optional()
+      .meta({ description: 'Opens a hidden or code-only ticket type (case-insensitive). Each use is counted with the seat claim.' }),
   })
   .strict()
   .meta({ id: 'RegistrationRequest' });
@@ -310,6 +333,11 @@ export const registrationSchema = z
     answers: z.record(z.string(), z.union([z.string(), z.boolean()])),
     createdAt: z.string(),
     checkedInAt: z.string().nullable(),
+    rejectionReason: z
+      .string()
+      .nullable()
+      .optional()
+      .meta({ description: 'When rejected: the reason the organizer gave (null: none).' }),
   })
   .meta({ id: 'Registration' });
 export type RegistrationDto = z.infer<typeof registrationSchema>;
@@ -334,3 +362,41 @@ export type AttendeePage = z.infer<typeof attendeePageSchema>;
 /** `GET /api/events/:id/registrations`: a page, optionally of one status. */
 export const listAttendeesQuerySchema = pageQuerySchema.extend({ status: registrationStatusSchema.optional() });
 export type ListAttendeesQuery = z.infer<typeof listAttendeesQuerySchema>;
+
+/** `POST /api/registrations/{id}/reject`: an optional reason, which the attendee is told. */
+export const rejectRegistrationRequestSchema = z
+  .object({ reason: text({ max: 500 }).optional() })
+  .strict()
+  .meta({ id: 'RejectRegistrationRequest' });
+export type RejectRegistrationRequest = z.infer<typeof rejectRegistrationRequestSchema>;
+
+/** The most registrations one bulk approve or reject may name. */
+export const MAX_BULK_DECISIONS = 500;
+/** `POST /api/events/{id}/registrations/approve|reject`: registrations of that event, decided in the order given. */
+export const bulkDecisionRequestSchema = z
+  .object({
+    ids: z
+      .array(registrationIdSchema)
+      .min(1)
+      .max(MAX_BULK_DECISIONS)
+      .refine((ids) => new Set(ids).size === ids.length, 'ids must be unique'),
+    reason: text({ max: 500 }).optional().meta({ description: 'Reject only: the reason every attendee is told.' }),
+  })
+  .strict()
+  .meta({ id: 'BulkDecisionRequest' });
+export type BulkDecisionRequest = z.infer<typeof bulkDecisionRequestSchema>;
+
+/** One id's outcome in a bulk decision: the registration as it now is, or why it was left as it was. */
+export const bulkDecisionResultSchema = z
+  .object({
+    id: registrationIdSchema,
+    ok: z.boolean(),
+    registration: registrationSchema.optional(),
+    error: z.object({ code: z.string(), detail: z.string() }).optional(),
+  })
+  .meta({ id: 'BulkDecisionResult' });
+export type BulkDecisionResult = z.infer<typeof bulkDecisionResultSchema>;
+export const bulkDecisionResponseSchema = z
+  .object({ results: z.array(bulkDecisionResultSchema) })
+  .meta({ id: 'BulkDecisionResponse' });
+export type BulkDecisionResponse = z.infer<typeof bulkDecisionResponseSchema>;

@@ -3,6 +3,7 @@ export * from './text.js';
 export * from './users.js';
 export * from './mfa.js';
 export * from './events.js';
+export * from './access-codes.js';
 export * from './checkins.js';
 export * from './messages.js';
 export * from './privacy.js';

@@ -19,6 +19,8 @@ export const MessageType = {
   RegistrationWaitlisted: 'registration.waitlisted.v1',
   RegistrationPromoted: 'registration.promoted.v1',
   RegistrationCancelled: 'registration.cancelled.v1',
+  RegistrationPending: 'registration.pending.v1',
+  RegistrationRejected: 'registration.rejected.v1',
   CheckinRecorded: 'checkin.recorded.v1',
   CheckinUndone: 'checkin.undone.v1',
   EventAvailabilityChanged: 'event.availability_changed.v1',
@@ -127,6 +129,11 @@ export const AUDIT_ACTIONS = [
   'registration.waitlisted',
   'registration.promoted',
   'registration.cancelled',
+  'registration.pending',
+  'registration.approved',
+  'registration.rejected',
+  'event.access_code_created',
+  'event.access_code_deleted',
   'checkin.recorded',
   'checkin.undone',
   'calendar.feed_issued',
@@ -245,7 +252,7 @@ export const registrationChangedV1 = z.object({
   userId: userIdSchema,
   eventTitle: z.string(),
   startsAt: z.string(),
-  status: z.enum(['confirmed', 'waitlisted', 'cancelled']),
+  status: z.enum(['confirmed', 'waitlisted', 'pending', 'rejected', 'cancelled']),
   /** Absent from producers before ticket types. */
   ticketTypeId: ticketTypeIdSchema.optional(),
   waitlistPosition: z.number().int().optional(),
@@ -257,6 +264,19 @@ export const registrationChangedV1 = z.object({
   at: z.string(),
 });
 export type RegistrationChangedV1 = z.infer<typeof registrationChangedV1>;
+
+/** `registration.pending.v1`: someone asked to attend an event in approval mode; its organizers are told. */
+export const registrationPendingV1 = registrationChangedV1.extend({
+  /** The organizers and co-organizers who may approve it. */
+  organizerIds: z.array(userIdSchema),
+});
+export type RegistrationPendingV1 = z.infer<typeof registrationPendingV1>;
+
+/** `registration.rejected.v1`: an organizer declined a pending registration; the attendee is told. */
+export const registrationRejectedV1 = registrationChangedV1.extend({
+  reason: z.string().max(500).nullable(),
+});
+export type RegistrationRejectedV1 = z.infer<typeof registrationRejectedV1>;
 
 /** `checkin.recorded.v1`: a ticket was scanned at the door. */
 export const checkinRecordedV1 = z.object({
@@ -302,6 +322,8 @@ export const messageSchemas = {
   [MessageType.RegistrationWaitlisted]: registrationChangedV1,
   [MessageType.RegistrationPromoted]: registrationChangedV1,
   [MessageType.RegistrationCancelled]: registrationChangedV1,
+  [MessageType.RegistrationPending]: registrationPendingV1,
+  [MessageType.RegistrationRejected]: registrationRejectedV1,
   [MessageType.CheckinRecorded]: checkinRecordedV1,
   [MessageType.CheckinUndone]: checkinUndoneV1,
   [MessageType.EventAvailabilityChanged]: eventAvailabilityChangedV1,

@@ -21,6 +21,7 @@ export const NOTIFICATION_PREFERENCE_KINDS = [
   'registration_confirmed',
   'registration_waitlisted',
   'registration_promoted',
+  'registration_rejected',
   'event_updated',
   'event_cancelled',
   'event_reminder',

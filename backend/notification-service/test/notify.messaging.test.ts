@@ -55,6 +55,27 @@ describe('notification consumers', () => {
     expect(inbox.unread).toBe(2);
   });
 
+  it('when a registration waits for approval, then each organizer is told in the app; when one is rejected, its holder is told why', async () => {
+    const [org1, org2, person] = await Promise.all([
+      env.tokenFor({ roles: ['organizer'] }),
+      env.tokenFor({ roles: ['organizer'] }),
+      env.tokenFor({ roles: ['attendee'] }),
+    ]);
+    const pending = registration(person.id, 'confirmed', 'registration.pending.v1');
+    const pendingMessage = { ...pending, data: { ...(pending.data as Record<string, unknown>), status: 'pending', organizerIds: [org1.id, org2.id] } };
+    await env.publishRaw(pendingMessage.type, pendingMessage);
+    await env.publishRaw(pendingMessage.type, pendingMessage);
+    const rejected = registration(person.id, 'confirmed', 'registration.rejected.v1');
+    const rejectedMessage = { ...rejected, data: { ...(rejected.data as Record<string, unknown>), status: 'rejected', reason: 'Members only' } };
+    await env.publishRaw(rejectedMessage.type, rejectedMessage);
+    await vi.waitFor(async () => expect((await inboxOf(person)).items).toHaveLength(1), { timeout: 10_000, interval: 100 });
+    await vi.waitFor(async () => expect((await inboxOf(org2)).items).toHaveLength(1), { timeout: 10_000, interval: 100 });
+    expect((await inboxOf(org1)).items.map((n: { kind: string }) => n.kind)).toEqual(['registration_pending']);
+    const [note] = (await inboxOf(person)).items;
+    expect(note).toMatchObject({ kind: 'registration_rejected', title: 'Not approved: “Security Summit”' });
+    expect(note.body).toContain('Members only');
+  });
+
   it('when an event is cancelled, then everyone registered is notified, and read-all clears the unread count', async () => {
     const a = await env.tokenFor({ roles: ['attendee'] });
     const b = await env.tokenFor({ roles: ['attendee'] });

@@ -8,6 +8,7 @@ const DEFAULTS = {
   registration_confirmed: 'both',
   registration_waitlisted: 'in_app',
   registration_promoted: 'both',
+  registration_rejected: 'both',
   event_updated: 'both',
   event_cancelled: 'both',
   event_reminder: 'both',

@@ -1,6 +1,6 @@
 import type { Generated } from 'kysely';
 import type { MessagingTables } from '@secureevent/shared';
-import type { EventStatus, EventVisibility, Question, RegistrationStatus } from '@secureevent/contracts';
+import type { EventStatus, EventVisibility, Question, RegistrationMode, RegistrationStatus } from '@secureevent/contracts';
 
 /** The `events` schema, owned by the event-service alone. */
 export interface EventsDb extends MessagingTables {
@@ -37,6 +37,8 @@ export interface EventsDb extends MessagingTables {
     invite_code: string | null;
     /** The organizer's limit across ticket types; null: only the types' own. `capacity` is the enforced total. */
     overall_capacity: number | null;
+    /** `approval`: registrations are pending until an organizer approves them (migration 0022). */
+    registration_mode: Generated<RegistrationMode>;
   };
   /** An event's ticket types, each with its own quota and counters (kept like the event's, in the same transactions). */
   ticket_types: {
@@ -70,6 +72,27 @@ export interface EventsDb extends MessagingTables {
     checked_in_by: string | null;
     /** 8 characters of Crockford base32, unique per event; given by the database on insert (migration 0020). */
     ticket_code: Generated<string>;
+    /** Set when an organizer rejects a pending registration (null: none given). */
+    rejection_reason: string | null;
+    /** When and by whom a pending registration was approved or rejected. */
+    decided_at: Date | null;
+    decided_by: string | null;
+    /** The access code it was made with, if any. */
+    access_code_id: string | null;
+  };
+  /** Organizers' codes that open hidden or code-only ticket types; `uses` is counted in the seat claim (migration 0023). */
+  access_codes: {
+    id: string;
+    event_id: string;
+    /** Upper-case: codes compare case-insensitively. */
+    code: string;
+    ticket_type_ids: string[];
+    max_uses: number | null;
+    uses: Generated<number>;
+    valid_until: Date | null;
+    created_by: string;
+    created_at: Generated<Date>;
+    deleted_at: Date | null;
   };
   people: {
     user_id: string;

@@ -153,6 +153,7 @@ describe('applying an edit', () => {
     registrationOpensAt: '2026-05-05T00:00:00.000Z',
     registrationClosesAt: '2026-06-09T00:00:00.000Z',
     questions: [],
+    registrationMode: 'open',
     availability: {
       capacity: 10,
       confirmed: 6,

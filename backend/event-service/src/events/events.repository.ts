@@ -46,6 +46,7 @@ export function toEventDto(row: EventRow, types: readonly TicketTypeRow[]): Even
     registrationOpensAt: row.registration_opens_at ? new Date(row.registration_opens_at).toISOString() : null,
     registrationClosesAt: row.registration_closes_at ? new Date(row.registration_closes_at).toISOString() : null,
     questions: row.questions,
+    registrationMode: row.registration_mode,
     availability: availabilityOf(
       counts,
       types.map((t) => ({ id: t.id, capacity: t.capacity, confirmed: t.confirmed_count, waitlisted: t.waitlisted_count })),
@@ -88,6 +89,7 @@ function toColumns(e: Partial<EventDto>) {
       ? { registration_closes_at: e.registrationClosesAt ? new Date(e.registrationClosesAt) : null }
       : {}),
     ...(e.questions !== undefined ? { questions: JSON.stringify(e.questions) as unknown as EventDto['questions'] } : {}),
+    ...(e.registrationMode !== undefined ? { registration_mode: e.registrationMode } : {}),
   };
 }
 

@@ -73,7 +73,8 @@ export function ticketTypesForNewEvent(input: Pick<CreateEventRequest, 'capacity
  * - no type's quota may drop below its confirmed count;
  * - `capacity` alone, on an event with one type and no overall limit (every event made without
  *   types), resizes that type, as it did before types existed; otherwise it sets the overall
- *   limit, which may not drop below the event's confirmed count.
+ *   limit, which may not drop below the event's confirmed count; `capacity: null` clears the
+ *   overall limit.
  * Throws VALIDATION_FAILED listing every bad field.
  */
 export function planTicketTypeChanges(
@@ -89,14 +90,16 @@ export function planTicketTypeChanges(
   let types: TicketType[];
   let overallCapacity = event.overallCapacity;
   const resizesOnlyType =
-    patch.ticketTypes === undefined && patch.capacity !== undefined && event.ticketTypes.length === 1 && event.overallCapacity === null;
+    patch.ticketTypes === undefined && typeof patch.capacity === 'number' && event.ticketTypes.length === 1 && event.overallCapacity === null;
   if (resizesOnlyType) {
     types = [{ ...event.ticketTypes[0]!, capacity: patch.capacity! }];
     if (patch.capacity! < confirmedOf(types[0]!.id)) {
       errors.push({ field: 'body.capacity', message: `must be at least ${confirmedOf(types[0]!.id)} (confirmed attendees)` });
     }
   } else {
-    if (patch.capacity !== undefined) {
+    // null clears the overall limit: only the types' quotas remain (the enforced total can only grow).
+    if (patch.capacity === null) overallCapacity = null;
+    else if (patch.capacity !== undefined) {
       overallCapacity = patch.capacity;
       if (patch.capacity < event.availability.confirmed) {
         errors.push({ field: 'body.capacity', message: `must be at least ${event.availability.confirmed} (confirmed attendees)` });

@@ -14,8 +14,17 @@ import type { Kysely } from 'kysely';
 import type { EventsDb } from '../db/schema.js';
 import { eventKey } from '../events/event-cache.js';
 import { registrationIdempotency, registrationScope } from './idempotency.js';
-import { eventNoLongerOpen, statusChange, ticketTypeGone } from './registration.js';
-import { availabilityMessage, madeAs, originOrNone, registrationAuditMessages, registrationMessage } from './registration-messages.js';
+import { allotCodeUses, usedUp } from './access-code.js';
+import { accessCodesRepository, toAccessCodeState } from './access-codes.repository.js';
+import { eventNoLongerOpen, initialStatus, statusChange, ticketTypeGone } from './registration.js';
+import {
+  availabilityMessage,
+  madeAs,
+  originOrNone,
+  pendingMessage,
+  registrationAuditMessages,
+  registrationMessage,
+} from './registration-messages.js';
 import { presentRegistration } from './registration-view.js';
 import { registrationsRepository, toRegistrationDto } from './registrations.repository.js';
 import { seatsRepository } from './seats.repository.js';
@@ -47,6 +56,8 @@ export interface PendingRegistration {
   traceparent: string | undefined;
   /** Where the request came from, for its audit record (absent: none recorded). */
   origin?: RequestOrigin | undefined;
+  /** The access code it came with (screened as opening its type); one use is counted in the batch. */
+  accessCodeId?: string | undefined;
 }
 
 /** Registrations of one event claimed in one transaction at most (see ADR 0009). */
@@ -110,12 +121,15 @@ export async function registerBatch(
 }
 
 /**
- * One transaction for the batch: the event row lock and its ticket types' locks, the seat
+ * One transaction for the batch: the event row lock and its ticket types' locks, the locks of the
+ * access codes the batch uses (`allotCodeUses`: a registration whose code is used up meanwhile is
+ * refused, CONFLICT, and the others go on), the seat
  * arithmetic (`claimTypedSeats`: a seat only where both the type's quota and the event's capacity
  * allow it) on the locked counters, the counter UPDATEs, one INSERT of the registrations, one
  * outbox INSERT (their messages, the availability and their audit records), one INSERT of
  * Idempotency-Keys, one WAL flush. The batch keeps the arrival order, so each type's waitlist
- * stays strictly first come first served.
+ * stays strictly first come first served. In approval mode no seat is claimed: every newcomer is
+ * pending and the organizers are told (`registration.pending.v1`).
  */
 async function tryRegisterBatch(
   deps: SeatClaimDeps,
@@ -131,38 +145,62 @@ async function tryRegisterBatch(
   const fresh = [...firstIndexOf.values()].map((i) => items[i]!).filter((item) => !existing.has(item.userId));
 
   const created = new Map<string, RegistrationDto>();
+  const refused = new Map<string, unknown>();
   if (fresh.length > 0) {
     const dtos = await deps.db.transaction().execute(async (trx) => {
       const seats = seatsRepository(trx);
       const locked = await seats.lock(eventId);
       if (!locked || locked.status !== 'published') throw eventNoLongerOpen();
       if (fresh.some((item) => !locked.ticketTypes.some((t) => t.id === item.ticketTypeId))) throw ticketTypeGone();
-      const claim = claimTypedSeats(
-        locked,
-        locked.ticketTypes,
-        fresh.map((item) => item.ticketTypeId),
+      // Access codes' uses are counted on their locked rows, taken after the event's lock (as
+      // every seat change does), so a burst on one code is serialised and never passes maxUses.
+      const codes = accessCodesRepository(trx);
+      const codeIds = [...new Set(fresh.flatMap((item) => (item.accessCodeId ? [item.accessCodeId] : [])))];
+      const allotted = allotCodeUses(
+        (await codes.lock(eventId, codeIds)).map(toAccessCodeState),
+        fresh.map((item) => item.accessCodeId),
       );
-      const after = await seats.adjust(eventId, {
-        confirmed: claim.event.confirmed - locked.confirmed,
-        waitlisted: claim.event.waitlisted - locked.waitlisted,
-        types: claim.types.map((t, i) => ({
-          id: t.id,
-          confirmed: t.confirmed - locked.ticketTypes[i]!.confirmed,
-          waitlisted: t.waitlisted - locked.ticketTypes[i]!.waitlisted,
-        })),
+      const going = fresh.filter((item, i) => {
+        if (!allotted.admitted[i]) refused.set(item.userId, usedUp());
+        return allotted.admitted[i];
       });
-      const confirmedAt = (i: number) => claim.outcomes[i]!.confirmed;
+      if (going.length === 0) return [];
+      await codes.addUses(allotted.added);
+
+      // In approval mode nobody claims a seat yet: the registrations wait, pending, for an organizer.
+      const approval = locked.registrationMode === 'approval';
+      const claim = approval
+        ? undefined
+        : claimTypedSeats(
+            locked,
+            locked.ticketTypes,
+            going.map((item) => item.ticketTypeId),
+          );
+      const after = claim
+        ? await seats.adjust(eventId, {
+            confirmed: claim.event.confirmed - locked.confirmed,
+            waitlisted: claim.event.waitlisted - locked.waitlisted,
+            types: claim.types.map((t, i) => ({
+              id: t.id,
+              confirmed: t.confirmed - locked.ticketTypes[i]!.confirmed,
+              waitlisted: t.waitlisted - locked.ticketTypes[i]!.waitlisted,
+            })),
+          })
+        : locked;
+      const statusAt = (i: number) => initialStatus(locked.registrationMode, claim?.outcomes[i]!.confirmed ?? false);
       const inserted = await registrationsRepository(trx).insertMany(
         eventId,
-        fresh.map((item, i) => ({
+        going.map((item, i) => ({
           userId: item.userId,
           ticketTypeId: item.ticketTypeId,
           answers: item.answers,
-          status: confirmedAt(i) ? 'confirmed' : 'waitlisted',
+          status: statusAt(i),
+          accessCodeId: item.accessCodeId,
         })),
       );
       const dtos = inserted.map((row, i) => {
-        const outcome = claim.outcomes[i]!;
+        const outcome = claim?.outcomes[i];
+        if (!outcome) return toRegistrationDto(row);
         return toRegistrationDto(
           row,
           outcome.confirmed ? { ticketToken: deps.tickets.sign(row.id, eventId) } : { waitlistPosition: outcome.waitlistPlace },
@@ -172,30 +210,35 @@ async function tryRegisterBatch(
         deps.outbox,
         trx,
         inserted.map((row, i) => ({
-          action: madeAs(confirmedAt(i) ? 'confirmed' : 'waitlisted'),
+          action: madeAs(statusAt(i)),
           actorId: row.user_id,
           registrationId: row.id,
           changes: statusChange(null, row.status),
-          origin: originOrNone(fresh[i]!.origin),
+          origin: originOrNone(going[i]!.origin),
         })),
       );
       await deps.outbox.add(
         trx,
-        ...inserted.map((row, i) => ({
-          ...registrationMessage(
-            confirmedAt(i) ? MessageType.RegistrationConfirmed : MessageType.RegistrationWaitlisted,
-            row,
-            after,
-            dtos[i]!.waitlistPosition,
-          ),
-          traceparent: fresh[i]!.traceparent,
-        })),
-        availabilityMessage(after),
+        ...inserted.map((row, i) => {
+          const status = statusAt(i);
+          const message =
+            status === 'pending'
+              ? pendingMessage(row, locked)
+              : registrationMessage(
+                  status === 'confirmed' ? MessageType.RegistrationConfirmed : MessageType.RegistrationWaitlisted,
+                  row,
+                  after,
+                  dtos[i]!.waitlistPosition,
+                );
+          return { ...message, traceparent: going[i]!.traceparent };
+        }),
+        // Pending registrations change no counter: nothing to push.
+        ...(approval ? [] : [availabilityMessage(after)]),
         ...audits,
       );
       await registrationIdempotency(trx).remember(
         trx,
-        fresh.flatMap((item, i) =>
+        going.flatMap((item, i) =>
           item.idempotencyKey
             ? [{ userId: item.userId, key: item.idempotencyKey, scope: registrationScope(eventId), registration: dtos[i]! }]
             : [],
@@ -206,7 +249,7 @@ async function tryRegisterBatch(
     for (const dto of dtos) created.set(dto.userId, dto);
     // The batch is committed: a cache outage must not turn everyone's success into an error. The
     // cached copy then ages out (EVENT_CACHE_TTL_SECONDS).
-    await deps.cache.delete(eventKey(eventId)).catch(() => undefined);
+    if (dtos.length > 0) await deps.cache.delete(eventKey(eventId)).catch(() => undefined);
   }
 
   const presented = new Map<string, RegistrationDto>();
@@ -215,6 +258,7 @@ async function tryRegisterBatch(
     const isFirst = firstIndexOf.get(item.userId) === i;
     const mine = created.get(item.userId);
     if (mine) return { ok: true, value: { created: isFirst, registration: mine } };
+    if (refused.has(item.userId)) return { ok: false, error: refused.get(item.userId) };
     return { ok: true, value: { created: false, registration: presented.get(item.userId)! } };
   });
 }

@@ -52,6 +52,26 @@ export function countsOf(event: EventDto): AnnouncedCounts {
 type RegistrationMessageType = (typeof MessageType)[
   'RegistrationConfirmed' | 'RegistrationWaitlisted' | 'RegistrationPromoted' | 'RegistrationCancelled'];
 
+/** `registration.pending.v1`: someone asks to attend an event in approval mode; its organizers are told. */
+export function pendingMessage(row: RegistrationRow, event: Pick<EventDto, 'title' | 'startsAt' | 'organizerIds'>) {
+  const base = registrationMessage(MessageType.RegistrationConfirmed, row, event);
+  return {
+    type: MessageType.RegistrationPending,
+    subject: row.id,
+    data: { ...base.data, organizerIds: event.organizerIds },
+  } satisfies OutgoingMessage<typeof MessageType.RegistrationPending>;
+}
+
+/** `registration.rejected.v1`: an organizer declined; the attendee is told, with the reason if one was given. */
+export function rejectedMessage(row: RegistrationRow, event: Pick<EventDto, 'title' | 'startsAt'>) {
+  const base = registrationMessage(MessageType.RegistrationCancelled, row, event);
+  return {
+    type: MessageType.RegistrationRejected,
+    subject: row.id,
+    data: { ...base.data, reason: row.rejection_reason },
+  } satisfies OutgoingMessage<typeof MessageType.RegistrationRejected>;
+}
+
 /** A registration status message (`registration.<status>.v1`, or `registration.promoted.v1`). */
 export function registrationMessage(
   type: RegistrationMessageType,
@@ -79,7 +99,14 @@ export function registrationMessage(
 
 /** One registration step as the audit trail records it: who did it, to which registration, what changed. */
 export interface RegistrationAudit {
-  action: 'registration.confirmed' | 'registration.waitlisted' | 'registration.promoted' | 'registration.cancelled';
+  action:
+    | 'registration.confirmed'
+    | 'registration.waitlisted'
+    | 'registration.pending'
+    | 'registration.promoted'
+    | 'registration.approved'
+    | 'registration.rejected'
+    | 'registration.cancelled';
   actorId: string;
   registrationId: string;
   changes: FieldChanged[];
@@ -123,5 +150,4 @@ export async function registrationAuditMessages<DB>(
 }
 
 /** The audit action for a registration that was just made with `status`. */
-export const madeAs = (status: Exclude<RegistrationStatus, 'cancelled'>) =>
-  status === 'confirmed' ? ('registration.confirmed' as const) : ('registration.waitlisted' as const);
+export const madeAs = (status: 'confirmed' | 'waitlisted' | 'pending') => `registration.${status}` as const;

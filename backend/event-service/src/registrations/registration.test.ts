@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppError } from '@secureevent/shared';
 import type { TicketType } from '@secureevent/contracts';
-import { assertRegistrationOpen, cancel, chooseTicketType } from './registration.js';
+import { assertPending, assertRegistrationOpen, cancel, chooseTicketType, initialStatus, isLive } from './registration.js';
 
 const codeOf = (fn: () => unknown) => {
   try {
@@ -106,7 +106,14 @@ describe('choosing a ticket type', () => {
     const types = [type('tkt_a'), type('tkt_s', extra)];
     expect(codeOf(() => chooseTicketType(types, 'tkt_s', { now }))).toBe('FORBIDDEN');
     expect(fieldOf(() => chooseTicketType(types, 'tkt_s', { now }))).toEqual(['body.accessCode']);
-    expect(chooseTicketType(types, 'tkt_s', { now, codeAccepted: true }).id).toBe('tkt_s');
+    expect(chooseTicketType(types, 'tkt_s', { now, unlocked: new Set(['tkt_s']) }).id).toBe('tkt_s');
+    expect(codeOf(() => chooseTicketType(types, 'tkt_s', { now, unlocked: new Set(['tkt_a']) }))).toBe('FORBIDDEN');
+  });
+
+  it('when a code opens one type and none is named, then it is that type; when it opens two, one must be named', () => {
+    const types = [type('tkt_a'), type('tkt_h', { hidden: true }), type('tkt_c', { accessCodeRequired: true })];
+    expect(chooseTicketType(types, undefined, { now, unlocked: new Set(['tkt_h']) }).id).toBe('tkt_h');
+    expect(codeOf(() => chooseTicketType(types, undefined, { now, unlocked: new Set(['tkt_h', 'tkt_c']) }))).toBe('VALIDATION_FAILED');
   });
 
   it.each([
@@ -114,5 +121,30 @@ describe('choosing a ticket type', () => {
     ['at its sales end', { salesEnd: '2026-06-01T12:00:00Z' }],
   ] as const)('when it is %s, then REGISTRATION_CLOSED', (_what, extra) => {
     expect(codeOf(() => chooseTicketType([type('tkt_a', extra)], 'tkt_a', { now }))).toBe('REGISTRATION_CLOSED');
+  });
+});
+
+describe('approval decisions', () => {
+  it('when a registration is pending, then it may be approved or rejected; in any other state, INVALID_STATE_TRANSITION', () => {
+    expect(() => assertPending('pending', 'approve')).not.toThrow();
+    for (const status of ['confirmed', 'waitlisted', 'rejected', 'cancelled'] as const) {
+      expect(codeOf(() => assertPending(status, 'approve'))).toBe('INVALID_STATE_TRANSITION');
+      expect(codeOf(() => assertPending(status, 'reject'))).toBe('INVALID_STATE_TRANSITION');
+    }
+  });
+
+  it('when an event takes registrations by approval, then a new one is pending whatever the seats; open, the seat claim decides', () => {
+    expect([initialStatus('approval', true), initialStatus('approval', false)]).toEqual(['pending', 'pending']);
+    expect([initialStatus('open', true), initialStatus('open', false)]).toEqual(['confirmed', 'waitlisted']);
+  });
+
+  it('when a pending registration is cancelled, then no counter moves; a rejected one cannot be cancelled again', () => {
+    expect(cancel('pending', 'tkt_a')?.delta).toEqual({ confirmed: 0, waitlisted: 0, types: [{ id: 'tkt_a', confirmed: 0, waitlisted: 0 }] });
+    expect(cancel('rejected', 'tkt_a')).toBeUndefined();
+    expect(['confirmed', 'waitlisted', 'pending', 'rejected', 'cancelled'].filter((s) => isLive(s as 'pending'))).toEqual([
+      'confirmed',
+      'waitlisted',
+      'pending',
+    ]);
   });
 });

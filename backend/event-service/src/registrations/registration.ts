@@ -5,9 +5,10 @@ import type { FieldChanged } from '../events/event.js';
 /**
  * A registration's rules, as pure functions: when an event takes registrations, and what each
  * step of a registration's life changes. A registration is confirmed (a seat and a ticket) or
- * waitlisted (a place in the queue) when made; a waitlisted one is promoted to confirmed, in
- * waitlist order, when a seat frees up; either can be cancelled, which is final (registering again
- * makes a new registration).
+ * waitlisted (a place in the queue) when made; in approval mode it is pending (no seat) until an
+ * organizer approves it (then the seat claim decides: confirmed or waitlisted) or rejects it; a
+ * waitlisted one is promoted to confirmed, in waitlist order, when a seat frees up; any live one
+ * can be cancelled. Cancelled and rejected are final (registering again makes a new registration).
  */
 
 /** Throws REGISTRATION_CLOSED unless the event takes registrations at `now`: published, inside its window, not over. */
@@ -32,26 +33,31 @@ export const ticketTypeGone = () => new AppError(ErrorCode.CONFLICT, 'That ticke
 
 /**
  * The ticket type a registration request is for, screened against the event at `now`: the one
- * asked for, or the only type the caller is offered when none is named (hidden types are offered
- * only with a code). Several offered and none named, or a type the event does not have, is
- * VALIDATION_FAILED; a hidden type or one that requires an access code is FORBIDDEN without a
- * valid code (`codeAccepted`); a type outside its sales window is REGISTRATION_CLOSED.
+ * asked for, or the only type the caller is offered when none is named (with a code: the types it
+ * opens; without: the visible ones). Several offered and none named, or a type the event does not have, is
+ * VALIDATION_FAILED; a hidden type or one that requires an access code is FORBIDDEN unless the
+ * caller's valid code opens it (`unlocked`: the types it opens); a type outside its sales window
+ * is REGISTRATION_CLOSED.
  */
 export function chooseTicketType(
   types: readonly TicketType[],
   requested: string | undefined,
-  options: { now?: Date; codeAccepted?: boolean } = {},
+  options: { now?: Date; unlocked?: ReadonlySet<string> } = {},
 ): TicketType {
   const now = options.now ?? new Date();
+  const opens = (t: TicketType) => options.unlocked?.has(t.id) ?? false;
   const field = (message: string) =>
     new AppError(ErrorCode.VALIDATION_FAILED, 'Choose one of the event’s ticket types.', {
       errors: [{ field: 'body.ticketTypeId', message }],
     });
-  const offered = types.filter((t) => !t.hidden || options.codeAccepted);
+  // With a code and no type named, the types the code opens come first: a code for one hidden
+  // type is all a speaker needs to type.
+  const unlocked = types.filter(opens);
+  const offered = unlocked.length > 0 ? unlocked : types.filter((t) => !t.hidden);
   const type = requested === undefined ? (offered.length === 1 ? offered[0] : undefined) : types.find((t) => t.id === requested);
   if (!type)
     throw field(requested === undefined ? `required: the event offers ${offered.length} ticket types` : 'not a ticket type of this event');
-  if ((type.hidden || type.accessCodeRequired) && !options.codeAccepted) {
+  if ((type.hidden || type.accessCodeRequired) && !opens(type)) {
     throw new AppError(ErrorCode.FORBIDDEN, 'This ticket type opens only with an access code.', {
       errors: [{ field: 'body.accessCode', message: 'required for this ticket type' }],
     });
@@ -72,16 +78,43 @@ export interface Cancellation {
 }
 
 /**
- * Cancels a live registration of `ticketTypeId`; undefined when it is already cancelled
- * (cancelling again changes nothing). The seat or place is given back to the event and the type.
+ * Cancels a live registration of `ticketTypeId`; undefined when it is already cancelled or
+ * rejected (cancelling again changes nothing). The seat or place is given back to the event and
+ * the type; a pending one gives back nothing.
  */
 export function cancel(status: RegistrationStatus, ticketTypeId: string): Cancellation | undefined {
-  if (status === 'cancelled') return undefined;
-  const counts = status === 'confirmed' ? { confirmed: -1, waitlisted: 0 } : { confirmed: 0, waitlisted: -1 };
+  if (status === 'cancelled' || status === 'rejected') return undefined;
+  const counts =
+    status === 'confirmed'
+      ? { confirmed: -1, waitlisted: 0 }
+      : status === 'waitlisted'
+        ? { confirmed: 0, waitlisted: -1 }
+        : // pending holds neither a seat nor a place
+          { confirmed: 0, waitlisted: 0 };
   return { changes: statusChange(status, 'cancelled'), delta: { ...counts, types: [{ id: ticketTypeId, ...counts }] } };
 }
 
 /** The status change of one registration step, as the audit trail records it (`from` null: it was just made). */
 export function statusChange(from: RegistrationStatus | null, to: RegistrationStatus): FieldChanged[] {
   return [{ field: 'status', from, to }];
+}
+
+/** A registration is a person's live one (it holds or awaits a seat) unless cancelled or rejected. */
+export const isLive = (status: RegistrationStatus): boolean => status !== 'cancelled' && status !== 'rejected';
+
+/**
+ * An organizer's decision on a registration is allowed only while it is pending: approving or
+ * rejecting one that is confirmed, waitlisted, cancelled or rejected is INVALID_STATE_TRANSITION
+ * (409), and nothing changes.
+ */
+export function assertPending(status: RegistrationStatus, decision: 'approve' | 'reject'): void {
+  if (status === 'pending') return;
+  const what = status === 'confirmed' || status === 'waitlisted' ? `already ${status}` : status;
+  throw new AppError(ErrorCode.INVALID_STATE_TRANSITION, `Only a pending registration can be ${decision}d; this one is ${what}.`);
+}
+
+/** The status a registration is made with: pending in approval mode, otherwise what the seat claim decided. */
+export function initialStatus(mode: 'open' | 'approval', seated: boolean): 'pending' | 'confirmed' | 'waitlisted' {
+  if (mode === 'approval') return 'pending';
+  return seated ? 'confirmed' : 'waitlisted';
 }

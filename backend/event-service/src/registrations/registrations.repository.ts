@@ -24,8 +24,12 @@ export function toRegistrationDto(row: RegistrationRow, extra: { waitlistPositio
     answers: row.answers,
     createdAt: new Date(row.created_at).toISOString(),
     checkedInAt: row.checked_in_at ? new Date(row.checked_in_at).toISOString() : null,
+    ...(row.status === 'rejected' ? { rejectionReason: row.rejection_reason } : {}),
   };
 }
+
+/** Statuses that are not a person's live registration (they may register again). */
+const ENDED = ['cancelled', 'rejected'] as const;
 
 /** SQL for registrations; returns plain rows. */
 export function registrationsRepository(db: Kysely<EventsDb>) {
@@ -44,7 +48,7 @@ export function registrationsRepository(db: Kysely<EventsDb>) {
       return q.executeTakeFirst();
     },
 
-    /** The live (confirmed or waitlisted) registrations of these people for the event. */
+    /** The live (confirmed, waitlisted or pending) registrations of these people for the event. */
     async findLive(eventId: string, userIds: readonly string[]): Promise<RegistrationRow[]> {
       if (userIds.length === 0) return [];
       return db
@@ -52,8 +56,68 @@ export function registrationsRepository(db: Kysely<EventsDb>) {
         .selectAll()
         .where('event_id', '=', eventId)
         .where('user_id', 'in', [...userIds])
-        .where('status', '<>', 'cancelled')
+        .where('status', 'not in', ENDED)
         .execute();
+    },
+
+    /** These registrations of the event, locked for a decision on them (the caller holds the event row lock). */
+    async lockOfEvent(eventId: string, ids: readonly string[]): Promise<RegistrationRow[]> {
+      if (ids.length === 0) return [];
+      return db
+        .selectFrom('registrations')
+        .selectAll()
+        .where('event_id', '=', eventId)
+        .where('id', 'in', [...ids])
+        .orderBy('id')
+        .forUpdate()
+        .execute();
+    },
+
+    /**
+     * Approves pending registrations with the seat claim's outcome: confirmed ones get their time,
+     * waitlisted ones draw their place from the sequence row by row in the given order. Returns
+     * them in that order.
+     */
+    async markApproved(
+      decisions: readonly { id: string; status: 'confirmed' | 'waitlisted' }[],
+      decidedBy: string,
+    ): Promise<RegistrationRow[]> {
+      const rows: RegistrationRow[] = [];
+      const now = new Date();
+      // One UPDATE per registration keeps the waitlist places in the given order (a bulk UPDATE's
+      // row order is not defined); a bulk approval is at most 500 rows, under the event lock.
+      for (const d of decisions) {
+        rows.push(
+          await db
+            .updateTable('registrations')
+            .set({
+              status: d.status,
+              confirmed_at: d.status === 'confirmed' ? now : null,
+              waitlist_seq: d.status === 'waitlisted' ? sql<string>`nextval('events.waitlist_seq')` : null,
+              decided_at: now,
+              decided_by: decidedBy,
+            })
+            .where('id', '=', d.id)
+            .where('status', '=', 'pending')
+            .returningAll()
+            .executeTakeFirstOrThrow(),
+        );
+      }
+      return rows;
+    },
+
+    /** Rejects pending registrations (the caller checked each is pending, under its lock). */
+    async markRejected(ids: readonly string[], reason: string | null, decidedBy: string): Promise<RegistrationRow[]> {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .updateTable('registrations')
+        .set({ status: 'rejected', rejection_reason: reason, decided_at: new Date(), decided_by: decidedBy })
+        .where('id', 'in', [...ids])
+        .where('status', '=', 'pending')
+        .returningAll()
+        .execute();
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
     },
 
     /** Everyone holding a live registration for the event. */
@@ -62,7 +126,7 @@ export function registrationsRepository(db: Kysely<EventsDb>) {
         .selectFrom('registrations')
         .select('user_id')
         .where('event_id', '=', eventId)
-        .where('status', '<>', 'cancelled')
+        .where('status', 'not in', ENDED)
         .execute();
       return rows.map((r) => r.user_id);
     },
@@ -98,7 +162,13 @@ export function registrationsRepository(db: Kysely<EventsDb>) {
      */
     async insertMany(
       eventId: string,
-      people: readonly { userId: string; ticketTypeId: string; status: 'confirmed' | 'waitlisted'; answers: Answers }[],
+      people: readonly {
+        userId: string;
+        ticketTypeId: string;
+        status: 'confirmed' | 'waitlisted' | 'pending';
+        answers: Answers;
+        accessCodeId?: string | undefined;
+      }[],
     ): Promise<RegistrationRow[]> {
       const now = new Date();
       const rows = await db
@@ -118,6 +188,7 @@ export function registrationsRepository(db: Kysely<EventsDb>) {
             cancelled_at: null,
             checked_in_at: null,
             checked_in_by: null,
+            access_code_id: r.accessCodeId ?? null,
           })),
         )
         .returningAll()
@@ -186,14 +257,14 @@ export function registrationsRepository(db: Kysely<EventsDb>) {
         .selectFrom('registrations')
         .select(['id', 'user_id', 'status'])
         .where('event_id', '=', eventId)
-        .where('status', '<>', 'cancelled')
+        .where('status', 'not in', ENDED)
         .execute();
       if (live.length === 0) return [];
       await db
         .updateTable('registrations')
         .set({ status: 'cancelled', cancelled_at: new Date(), waitlist_seq: null })
         .where('event_id', '=', eventId)
-        .where('status', '<>', 'cancelled')
+        .where('status', 'not in', ENDED)
         .execute();
       return live.map((r) => ({ id: r.id, userId: r.user_id, status: r.status }));
     },
@@ -217,7 +288,7 @@ export function registrationsRepository(db: Kysely<EventsDb>) {
 
     /** Every live attendee of the event, oldest registration first (the CSV export). */
     async liveAttendees(eventId: string): Promise<AttendeeRow[]> {
-      return attendees(eventId).where('r.status', '<>', 'cancelled').orderBy('r.created_at').orderBy('r.id').execute();
+      return attendees(eventId).where('r.status', 'not in', ENDED).orderBy('r.created_at').orderBy('r.id').execute();
     },
   };
 }

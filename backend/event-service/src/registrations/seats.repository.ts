@@ -14,7 +14,9 @@ export interface TicketTypeLedger extends TicketTypeCounts {
  * event. The registrations feature owns these columns of the event and ticket type rows; the
  * events feature owns the rest.
  */
-export interface SeatLedger extends SeatCounts, Pick<EventDto, 'id' | 'title' | 'startsAt' | 'visibility' | 'status' | 'organizerIds'> {
+export interface SeatLedger
+  extends SeatCounts,
+    Pick<EventDto, 'id' | 'title' | 'startsAt' | 'visibility' | 'status' | 'organizerIds' | 'registrationMode'> {
   ticketTypes: TicketTypeLedger[];
 }
 
@@ -35,10 +37,15 @@ const columns = [
   'capacity',
   'confirmed_count',
   'waitlisted_count',
+  'registration_mode',
 ] as const;
 const typeColumns = ['id', 'capacity', 'confirmed_count', 'waitlisted_count', 'hidden'] as const;
 
-type LedgerRow = Pick<EventsDb['events'], (typeof columns)[number]> & { confirmed_count: number; waitlisted_count: number };
+type LedgerRow = Omit<Pick<EventsDb['events'], (typeof columns)[number]>, 'confirmed_count' | 'waitlisted_count' | 'registration_mode'> & {
+  confirmed_count: number;
+  waitlisted_count: number;
+  registration_mode: EventDto['registrationMode'];
+};
 type TypeRow = { id: string; capacity: number; confirmed_count: number; waitlisted_count: number; hidden: boolean };
 
 const toType = (row: TypeRow): TicketTypeLedger => ({
@@ -56,6 +63,7 @@ const toLedger = (row: LedgerRow, types: readonly TypeRow[]): SeatLedger => ({
   visibility: row.visibility,
   status: row.status,
   organizerIds: row.organizer_ids,
+  registrationMode: row.registration_mode,
   capacity: row.capacity,
   confirmed: row.confirmed_count,
   waitlisted: row.waitlisted_count,
@@ -79,6 +87,13 @@ export function seatsRepository(db: Kysely<EventsDb>) {
       if (!row) return undefined;
       const types = await typesOf(eventId).forUpdate().execute();
       return toLedger(row as LedgerRow, types);
+    },
+
+    /** The ledger without locking (who manages the event, before a decision takes the lock). */
+    async read(eventId: string): Promise<SeatLedger | undefined> {
+      const row = await db.selectFrom('events').select(columns).where('id', '=', eventId).executeTakeFirst();
+      if (!row) return undefined;
+      return toLedger(row as LedgerRow, await typesOf(eventId).execute());
     },
 
     /**

@@ -73,6 +73,30 @@ export const notifyConsumer = defineConsumer<NotificationsDb>({
           link: `/events/${data.eventId}`,
         },
       ]),
+    [MessageType.RegistrationPending]: (trx, { envelope, data }) =>
+      notify(
+        trx,
+        envelope.id,
+        data.organizerIds.map((userId) => ({
+          userId,
+          kind: 'registration_pending',
+          title: `Waiting for your approval: “${data.eventTitle}”`,
+          body: 'Someone asked to attend. Approve or reject them in the event’s organizer panel.',
+          link: `/events/${data.eventId}`,
+        })),
+      ),
+    [MessageType.RegistrationRejected]: (trx, { envelope, data }) =>
+      notify(trx, envelope.id, [
+        {
+          userId: data.userId,
+          kind: 'registration_rejected',
+          title: `Not approved: “${data.eventTitle}”`,
+          body: data.reason
+            ? `The organizer did not approve your registration. Their reason: ${data.reason}`
+            : 'The organizer did not approve your registration.',
+          link: `/events/${data.eventId}`,
+        },
+      ]),
     [MessageType.EventUpdated]: (trx, { envelope, data }) =>
       notify(
         trx,

@@ -14,6 +14,7 @@ export const DEFAULT_PREFERENCES: NotificationPreferences = {
   registration_confirmed: 'both',
   registration_waitlisted: 'in_app',
   registration_promoted: 'both',
+  registration_rejected: 'both',
   event_updated: 'both',
   event_cancelled: 'both',
   event_reminder: 'both',

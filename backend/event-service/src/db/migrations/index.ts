@@ -11,6 +11,8 @@ import { peopleRoles } from './0009-people-roles.js';
 import { ticketTypes } from './0010-ticket-types.js';
 import { ticketCodes } from './0020-ticket-codes.js';
 import { attendeeSearch } from './0021-attendee-search.js';
+import { registrationApproval } from './0022-registration-approval.js';
+import { accessCodes } from './0023-access-codes.js';
 
 /**
  * The event-service's migrations, one file each, applied in key order at start. The keys are the
@@ -31,4 +33,6 @@ export const migrations: Record<string, Migration> = {
   '0010_ticket_types': ticketTypes,
   '0020_ticket_codes': ticketCodes,
   '0021_attendee_search': attendeeSearch,
+  '0022_registration_approval': registrationApproval,
+  '0023_access_codes': accessCodes,
 };

@@ -92,8 +92,9 @@ export class EventsApi {
   }
 
   /**
-   * Registers the caller, for `ticketTypeId` when the event offers several types; the idempotency
-   * key makes a retried click register only once.
+   * Registers the caller, for `ticketTypeId` when the event offers several types, with the
+   * `accessCode` that opens a hidden or code-only type; the idempotency key makes a retried click
+   * register only once.
    */
   register(
     id: string,
@@ -101,11 +102,12 @@ export class EventsApi {
     idempotencyKey: string,
     invite?: string,
     ticketTypeId?: string,
+    accessCode?: string,
   ): Observable<RegistrationDto> {
     const params = invite ? new HttpParams().set('invite', invite) : undefined;
     return this.http.post<RegistrationDto>(
       `/api/events/${encodeURIComponent(id)}/registrations`,
-      ticketTypeId ? { answers, ticketTypeId } : { answers },
+      { answers, ...(ticketTypeId ? { ticketTypeId } : {}), ...(accessCode ? { accessCode } : {}) },
       { params, headers: { 'Idempotency-Key': idempotencyKey } },
     );
   }

@@ -18,6 +18,7 @@ const KIND_LABELS: Record<NotificationPreferenceKind, string> = {
   registration_confirmed: 'notifications.kinds.registration_confirmed',
   registration_waitlisted: 'notifications.kinds.registration_waitlisted',
   registration_promoted: 'notifications.kinds.registration_promoted',
+  registration_rejected: 'notifications.kinds.registration_rejected',
   event_updated: 'notifications.kinds.event_updated',
   event_cancelled: 'notifications.kinds.event_cancelled',
   event_reminder: 'notifications.kinds.event_reminder',

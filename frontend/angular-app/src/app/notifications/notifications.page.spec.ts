@@ -34,6 +34,7 @@ const preferences: NotificationPreferences = {
   registration_confirmed: 'in_app',
   registration_waitlisted: 'in_app',
   registration_promoted: 'both',
+  registration_rejected: 'both',
   event_updated: 'in_app',
   event_cancelled: 'both',
   event_reminder: 'email',

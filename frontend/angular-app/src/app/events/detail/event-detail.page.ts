@@ -5,6 +5,7 @@ import {
   effect,
   inject,
   input,
+  signal,
   untracked,
 } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
@@ -112,7 +113,7 @@ export class EventDetailPage {
       return [];
     }
     return event.ticketTypes
-      .filter((type) => !type.hidden && !type.accessCodeRequired)
+      .filter((type) => !type.hidden)
       .map((type) => {
         const counts = event.availability.ticketTypes?.find((c) => c.id === type.id);
         return {
@@ -121,8 +122,28 @@ export class EventDetailPage {
           description: type.description,
           seats: counts ? describeSeats(counts) : '',
           soldOut: counts ? counts.seatsLeft === 0 : false,
+          needsCode: type.accessCodeRequired,
         };
       });
+  });
+  /** The access code typed (it opens code-only and hidden types; the API counts its uses). */
+  protected readonly accessCode = new FormControl('', {
+    nonNullable: true,
+    validators: [Validators.maxLength(64), Validators.pattern(/^\s*[A-Za-z0-9-]{4,32}\s*$/)],
+  });
+  /** The viewer said they have a code (hidden types are not listed, so nothing else asks for one). */
+  protected readonly haveCode = signal(false);
+  /** The code field shows when the type to register for needs one, or when the viewer has one. */
+  protected readonly codeNeeded = computed(() => {
+    const choices = this.ticketChoices();
+    const picked = this.pickedTypeId();
+    const type = choices.length === 1 ? choices[0] : choices.find((c) => c.id === picked);
+    return this.haveCode() || (type?.needsCode ?? false);
+  });
+  /** An organizer rejected the viewer's registration: shown above the form, which stays to ask again. */
+  protected readonly rejected = computed(() => {
+    const registration = this.registration();
+    return registration?.status === 'rejected' ? registration : null;
   });
   /** The ticket type picked (only asked for when there is more than one to pick from). */
   protected readonly ticketType = new FormControl<string | null>(null, Validators.required);
@@ -147,7 +168,9 @@ export class EventDetailPage {
   });
   protected readonly activeRegistration = computed(() => {
     const registration = this.registration();
-    return registration && registration.status !== 'cancelled' ? registration : null;
+    return registration && ['confirmed', 'waitlisted', 'pending'].includes(registration.status)
+      ? registration
+      : null;
   });
 
   constructor() {
@@ -198,10 +221,23 @@ export class EventDetailPage {
       return;
     }
     const form = this.answers();
-    const picking = this.ticketChoices().length > 1;
-    if (form.invalid || (picking && this.ticketType.invalid)) {
+    const code = this.codeNeeded() ? this.accessCode.value.trim() : '';
+    // A code for a hidden type is all it takes: the API picks the type the code opens.
+    const byCode = this.haveCode() && code !== '';
+    const picking = this.ticketChoices().length > 1 && !byCode;
+    const codeMissing = this.codeNeeded() && code === '';
+    if (
+      form.invalid ||
+      (picking && this.ticketType.invalid) ||
+      this.accessCode.invalid ||
+      codeMissing
+    ) {
       form.markAllAsTouched();
       this.ticketType.markAsTouched();
+      this.accessCode.markAsTouched();
+      if (codeMissing) {
+        this.accessCode.setErrors({ required: true });
+      }
       return;
     }
     const answers: Record<string, string | boolean> = {};
@@ -214,7 +250,8 @@ export class EventDetailPage {
     await this.store.register(
       answers,
       (error) => applyServerErrors(new FormGroup({ answers: form }), error),
-      picking ? (this.ticketType.value ?? undefined) : undefined,
+      picking || byCode ? (this.ticketType.value ?? undefined) : undefined,
+      code || undefined,
     );
   }
 

@@ -8,11 +8,15 @@ import { describeHttpError } from '../../http/problem-details';
 import { RealtimeClient } from '../../realtime/realtime.client';
 import { EventsApi } from '../events.api';
 import { t } from '../../i18n/i18n';
+import { mergeAvailability } from './live-availability';
 
 interface EventDetailState {
   readonly event: EventDto | null;
   readonly loadError: string | null;
-  /** The viewer's live registration for this event; null when they have none (or cancelled it). */
+  /**
+   * The viewer's registration for this event: a live one (confirmed, waitlisted, pending), or
+   * one an organizer rejected (shown with the reason); null when they have none or cancelled it.
+   */
   readonly registration: RegistrationDto | null;
   readonly busy: boolean;
   readonly actionError: string | null;
@@ -125,6 +129,7 @@ export class EventDetailStore {
     answers: Record<string, string | boolean>,
     explain: (error: unknown) => string = describeHttpError,
     ticketTypeId?: string,
+    accessCode?: string,
   ): Promise<void> {
     const event = this.event();
     if (event === null) {
@@ -132,7 +137,14 @@ export class EventDetailStore {
     }
     await this.run(explain, async () => {
       const registration = await firstValueFrom(
-        this.api.register(event.id, answers, this.idempotencyKey, this.invite, ticketTypeId),
+        this.api.register(
+          event.id,
+          answers,
+          this.idempotencyKey,
+          this.invite,
+          ticketTypeId,
+          accessCode,
+        ),
       );
       this.state.update((s) => ({
         ...s,
@@ -140,7 +152,9 @@ export class EventDetailStore {
         notice:
           registration.status === 'confirmed'
             ? t('detail.registeredNotice')
-            : t('detail.waitlistedNotice', { position: registration.waitlistPosition ?? '?' }),
+            : registration.status === 'pending'
+              ? t('detail.pendingNotice')
+              : t('detail.waitlistedNotice', { position: registration.waitlistPosition ?? '?' }),
       }));
     });
   }
@@ -169,7 +183,15 @@ export class EventDetailStore {
       .subscribe((frame) => {
         if (frame.type === 'availability') {
           this.state.update((s) =>
-            s.event ? { ...s, event: { ...s.event, availability: frame.availability } } : s,
+            s.event
+              ? {
+                  ...s,
+                  event: {
+                    ...s.event,
+                    availability: mergeAvailability(s.event.availability, frame.availability),
+                  },
+                }
+              : s,
           );
         } else if (frame.type === 'event') {
           this.load(eventId, this.invite, this.signedIn);

@@ -21,6 +21,8 @@ import type { EventDto } from '@secureevent/contracts';
 
 import { ChartComponent } from '../../charts/chart';
 import { AttendeeExport } from '../organizer-tools/attendee-export';
+import { AccessCodeEditor } from './access-code-editor';
+import { ApprovalQueue } from './approval-queue';
 import { ChartData, countByDay, cumulative, lastDays } from '../../charts/chart-data';
 import { firstErrorMessage } from '../../forms/server-errors';
 import { I18n, t } from '../../i18n/i18n';
@@ -40,6 +42,8 @@ import { OrganizerPanelStore } from './organizer-panel.store';
     MatProgressBarModule,
     ChartComponent,
     AttendeeExport,
+    ApprovalQueue,
+    AccessCodeEditor,
   ],
   providers: [OrganizerPanelStore],
   templateUrl: './event-organizer-panel.html',
@@ -66,7 +70,9 @@ export class EventOrganizerPanel {
 
   /** Registrations still held (not cancelled) among the attendees loaded. */
   private readonly held = computed(() =>
-    (this.attendees() ?? []).filter((attendee) => attendee.status !== 'cancelled'),
+    (this.attendees() ?? []).filter(
+      (attendee) => attendee.status !== 'cancelled' && attendee.status !== 'rejected',
+    ),
   );
 
   /** Registrations held, as a running total per day over the last 30 days. */
@@ -92,6 +98,15 @@ export class EventOrganizerPanel {
     };
   });
 
+  /** Pending registrations remain to decide even after the event is switched back to open. */
+  protected readonly attendeesHavePending = computed(() =>
+    (this.attendees() ?? []).some((attendee) => attendee.status === 'pending'),
+  );
+  /** Codes matter once a type is hidden or needs one. */
+  protected readonly hasCodeTypes = computed(() =>
+    this.event().ticketTypes.some((type) => type.hidden || type.accessCodeRequired),
+  );
+
   /** People checked in among the confirmed attendees loaded. */
   protected readonly checkIn = computed(() => {
     const confirmed = this.held().filter((a) => a.status === 'confirmed');
@@ -110,6 +125,11 @@ export class EventOrganizerPanel {
       const id = this.event().id;
       untracked(() => this.store.loadAttendees(id));
     });
+  }
+
+  /** The approval queue decided registrations: the attendee list shows them as they now are. */
+  reloadAttendees(): void {
+    this.store.loadAttendees(this.event().id);
   }
 
   loadMoreAttendees(): void {

@@ -75,13 +75,19 @@ function venueOrLink(group: AbstractControl): ValidationErrors | null {
 
 /**
  * A ticket type row of the form as the API takes it: without an id it is a new type. What the
- * form does not edit (description, access code, sales window) is kept from the stored type.
+ * form does not edit (description, sales window) is kept from the stored type.
  */
 function toTicketTypeInput(
   row: Record<string, unknown>,
   stored: readonly TicketType[],
 ): TicketTypeInput {
-  const raw = row as { id: string; name: string; capacity: number | string; hidden: boolean };
+  const raw = row as {
+    id: string;
+    name: string;
+    capacity: number | string;
+    hidden: boolean;
+    accessCodeRequired: boolean;
+  };
   const before = stored.find((type) => type.id === raw.id);
   return {
     ...(raw.id ? { id: raw.id } : {}),
@@ -89,7 +95,7 @@ function toTicketTypeInput(
     description: before?.description ?? null,
     capacity: Number(raw.capacity),
     hidden: raw.hidden,
-    accessCodeRequired: before?.accessCodeRequired ?? false,
+    accessCodeRequired: raw.accessCodeRequired,
     salesStart: before?.salesStart ?? null,
     salesEnd: before?.salesEnd ?? null,
   };
@@ -161,8 +167,14 @@ export class EventEditorPage {
       endsAt: ['', Validators.required],
       venue: ['', Validators.maxLength(300)],
       onlineUrl: ['', Validators.pattern(/^https:\/\/\S+$/)],
-      capacity: [50, [Validators.required, Validators.min(1), Validators.max(1_000_000)]],
+      // With ticket types it is the optional limit across them (empty: only the types' own).
+      capacity: this.fb.control<number | string | null>(50, [
+        Validators.required,
+        Validators.min(1),
+        Validators.max(1_000_000),
+      ]),
       visibility: this.fb.control<EventDto['visibility']>('public'),
+      registrationMode: this.fb.control<EventDto['registrationMode']>('open'),
       tags: [''],
       registrationOpensAt: [''],
       registrationClosesAt: [''],
@@ -228,6 +240,7 @@ export class EventEditorPage {
           this.ticketTypes.push(this.ticketTypeGroup(type));
         }
       }
+      this.syncCapacityRule();
       this.form.patchValue({
         title: event.title,
         description: event.description,
@@ -236,8 +249,11 @@ export class EventEditorPage {
         endsAt: local(event.endsAt),
         venue: event.venue ?? '',
         onlineUrl: event.onlineUrl ?? '',
-        capacity: event.overallCapacity ?? event.capacity,
+        // With types listed, the field is the organizer's own overall limit: empty when there is
+        // none (the sum of the quotas would otherwise be saved back as a limit).
+        capacity: this.ticketTypes.length > 0 ? event.overallCapacity : event.capacity,
         visibility: event.visibility,
+        registrationMode: event.registrationMode,
         tags: event.tags.join(', '),
         registrationOpensAt: local(event.registrationOpensAt),
         registrationClosesAt: local(event.registrationClosesAt),
@@ -258,7 +274,19 @@ export class EventEditorPage {
         [Validators.required, Validators.min(1), Validators.max(1_000_000)],
       ],
       hidden: [type?.hidden ?? false],
+      accessCodeRequired: [type?.accessCodeRequired ?? false],
     });
+  }
+
+  /** The capacity is required only while it sizes the one type; with types it is optional. */
+  private syncCapacityRule(): void {
+    const capacity = this.form.controls.capacity;
+    if (this.ticketTypes.length > 0) {
+      capacity.removeValidators(Validators.required);
+    } else {
+      capacity.addValidators(Validators.required);
+    }
+    capacity.updateValueAndValidity();
   }
 
   /**
@@ -273,10 +301,12 @@ export class EventEditorPage {
       }
     }
     this.ticketTypes.push(this.ticketTypeGroup());
+    this.syncCapacityRule();
   }
 
   removeTicketType(index: number): void {
     this.ticketTypes.removeAt(index);
+    this.syncCapacityRule();
   }
 
   private questionGroup(question?: Question): FormGroup {
@@ -331,8 +361,12 @@ export class EventEditorPage {
     this.questions.insert(target, group);
   }
 
-  private toRequest(): CreateEventRequest {
+  private toRequest(): Omit<CreateEventRequest, 'capacity'> & { capacity?: number | null } {
     const v = this.form.getRawValue();
+    const typed = v.capacity === null || v.capacity === '' ? null : Number(v.capacity);
+    // No overall limit with types: left out on create, cleared (null) on an edit.
+    const capacity =
+      typed !== null ? { capacity: typed } : this.existing() ? { capacity: null } : {};
     const iso = (local: string) => (local ? zonedLocalToIso(local, v.timeZone) : null);
     const taken = new Set<string>();
     const questions = v.questions.map((q) => {
@@ -365,8 +399,9 @@ export class EventEditorPage {
       endsAt: iso(v.endsAt)!,
       venue: v.venue.trim() || null,
       onlineUrl: v.onlineUrl.trim() || null,
-      capacity: Number(v.capacity),
+      ...capacity,
       visibility: v.visibility,
+      registrationMode: v.registrationMode,
       tags: v.tags
         .split(',')
         .map((tag) => tag.trim().toLowerCase())
@@ -397,11 +432,13 @@ export class EventEditorPage {
     this.saving.set(true);
     this.errorMessage.set(null);
     try {
-      const request = this.toRequest();
+      const { capacity, ...request } = this.toRequest();
       const existing = this.existing();
       let event = existing
-        ? await firstValueFrom(this.api.updateEvent(existing.id, request))
-        : await firstValueFrom(this.api.createEvent(request));
+        ? await firstValueFrom(this.api.updateEvent(existing.id, { ...request, capacity }))
+        : await firstValueFrom(
+            this.api.createEvent({ ...request, ...(capacity != null ? { capacity } : {}) }),
+          );
       if (publish && event.status === 'draft') {
         event = await firstValueFrom(this.api.publishEvent(event.id));
       }
