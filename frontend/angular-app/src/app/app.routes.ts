@@ -69,6 +69,13 @@ export const routes: Routes = [
       import('./notifications/notifications.page').then((m) => m.NotificationsPage),
   },
   {
+    path: 'account/two-factor',
+    title: 'titles.twoFactor',
+    canActivate: [requireSignIn],
+    loadComponent: () =>
+      import('./account/two-factor/two-factor.page').then((m) => m.TwoFactorPage),
+  },
+  {
     path: 'admin',
     canActivate: [requireRole('admin')],
     loadChildren: () => import('./admin/admin.routes').then((m) => m.ADMIN_ROUTES),

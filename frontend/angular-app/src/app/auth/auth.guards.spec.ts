@@ -11,7 +11,7 @@ import type { Role } from '@secureevent/contracts';
 import { requireRole, requireSignIn, requireSignedOut } from './auth.guards';
 import { AuthStore } from './auth.store';
 
-function withPerson(person: { roles: Role[] } | null) {
+function withPerson(person: { roles: Role[] } | null, mfaSetupRequired = false) {
   const restoreSession = vi.fn(() => Promise.resolve());
   TestBed.configureTestingModule({
     providers: [
@@ -22,6 +22,7 @@ function withPerson(person: { roles: Role[] } | null) {
           restoreSession,
           isSignedIn: () => person !== null,
           hasAnyRole: (roles: Role[]) => roles.some((r) => person?.roles.includes(r)),
+          mfaSetupRequired: () => mfaSetupRequired,
         },
       },
     ],
@@ -71,5 +72,15 @@ describe('route guards', () => {
     withPerson({ roles: ['attendee'] });
 
     expect(await run(requireSignedOut, '/sign-in')).toBe('/dashboard');
+  });
+
+  it('when a role requires a second factor that is not set up, then every private page leads to its set-up first', async () => {
+    withPerson({ roles: ['attendee', 'admin'] }, true);
+
+    expect(await run(requireSignIn, '/tickets')).toBe('/account/two-factor?returnUrl=%2Ftickets');
+    expect(await run(requireRole('admin'), '/admin')).toBe(
+      '/account/two-factor?returnUrl=%2Fadmin',
+    );
+    expect(await run(requireSignIn, '/account/two-factor?returnUrl=%2Fadmin')).toBe(true);
   });
 });

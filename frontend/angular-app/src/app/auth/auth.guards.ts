@@ -4,13 +4,19 @@ import type { Role } from '@secureevent/contracts';
 
 import { AuthStore } from './auth.store';
 
+/** Someone whose role requires a second factor sets it up before anything else (MFA_REQUIRED_ROLES). */
+const setUpSecondFactorFirst = (auth: AuthStore, router: Router, url: string) =>
+  auth.mfaSetupRequired() && !url.startsWith('/account/two-factor')
+    ? router.createUrlTree(['/account/two-factor'], { queryParams: { returnUrl: url } })
+    : true;
+
 /** Lets signed-in people through; sends others to sign in, coming back here afterwards. */
 export const requireSignIn: CanActivateFn = async (_route, state) => {
   const auth = inject(AuthStore);
   const router = inject(Router);
   await auth.restoreSession();
   return auth.isSignedIn()
-    ? true
+    ? setUpSecondFactorFirst(auth, router, state.url)
     : router.createUrlTree(['/sign-in'], { queryParams: { returnUrl: state.url } });
 };
 
@@ -28,7 +34,7 @@ export function requireRole(...roles: readonly Role[]): CanActivateFn {
       return router.createUrlTree(['/sign-in'], { queryParams: { returnUrl: state.url } });
     }
     return auth.hasAnyRole(roles)
-      ? true
+      ? setUpSecondFactorFirst(auth, router, state.url)
       : router.createUrlTree(['/not-allowed'], { queryParams: { from: state.url } });
   };
 }

@@ -133,4 +133,37 @@ describe('AuthStore', () => {
 
     expect(hint.value).toBe(true);
   });
+
+  it('when the account has a second factor, then sign-in answers the challenge and starts no session until tokens are adopted', async () => {
+    const auth = setUp(false);
+
+    const signingIn = auth.signIn('ada@example.com', 'a long passphrase');
+    const challenge = {
+      mfaRequired: true,
+      mfaToken: 'mfa_x',
+      methods: ['totp', 'recovery'],
+      expiresIn: 300,
+    };
+    http.expectOne('/api/auth/login').flush(challenge);
+    expect(await signingIn).toEqual(challenge);
+    expect(auth.isSignedIn()).toBe(false);
+    expect(auth.accessToken()).toBeNull();
+
+    const adopting = auth.adoptTokens({ ...tokens('at-mfa'), tokenType: 'Bearer' });
+    http.expectOne('/api/users/me').flush(user);
+    await adopting;
+    expect(auth.status()).toBe(AuthStatus.SignedIn);
+    expect(auth.accessToken()).toBe('at-mfa');
+  });
+
+  it('when sign-in says a second factor must be set up, then the store remembers it for the guards', async () => {
+    const auth = setUp(false);
+
+    const signingIn = auth.signIn('ada@example.com', 'a long passphrase');
+    http.expectOne('/api/auth/login').flush({ ...tokens('at-2'), mfaSetupRequired: true });
+    await Promise.resolve();
+    http.expectOne('/api/users/me').flush(user);
+    expect(await signingIn).toBeNull();
+    expect(auth.mfaSetupRequired()).toBe(true);
+  });
 });

@@ -1,6 +1,12 @@
 import { HttpClient, HttpErrorResponse } from '@angular/common/http';
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
-import type { RegisterRequest, Role, TokenResponse, User } from '@secureevent/contracts';
+import type {
+  MfaChallenge,
+  RegisterRequest,
+  Role,
+  TokenResponse,
+  User,
+} from '@secureevent/contracts';
 import { firstValueFrom } from 'rxjs';
 
 import { SESSION_HINT } from './session-hint';
@@ -22,6 +28,7 @@ interface AuthState {
 /** The auth endpoints never carry the bearer token and are never retried after a refresh. */
 export const AUTH_ENDPOINTS = [
   '/api/auth/login',
+  '/api/auth/login/mfa',
   '/api/auth/register',
   '/api/auth/refresh',
   '/api/auth/logout',
@@ -62,6 +69,11 @@ export class AuthStore {
     () => this.roles().includes('organizer') || this.roles().includes('admin'),
   );
   readonly isAdmin = computed(() => this.roles().includes('admin'));
+  /**
+   * Set at sign-in when a role of this person requires a second factor and none is set up
+   * (MFA_REQUIRED_ROLES): the guards lead to `/account/two-factor` first; its set-up clears it.
+   */
+  readonly mfaSetupRequired = signal(false);
 
   constructor() {
     inject(DestroyRef).onDestroy(() => clearTimeout(this.refreshTimer));
@@ -98,11 +110,25 @@ export class AuthStore {
     this.hint.set();
   }
 
-  async signIn(email: string, password: string): Promise<void> {
-    const tokens = await firstValueFrom(
-      this.http.post<TokenResponse>('/api/auth/login', { email, password }),
+  /**
+   * Checks the password and starts the session; with a second factor on the account, answers the
+   * challenge instead (its mfaToken goes to `/api/auth/login/mfa`, then `adoptTokens`).
+   */
+  async signIn(email: string, password: string): Promise<MfaChallenge | null> {
+    const answer = await firstValueFrom(
+      this.http.post<TokenResponse | MfaChallenge>('/api/auth/login', { email, password }),
     );
-    await this.startSession(tokens);
+    this.mfaSetupRequired.set('accessToken' in answer && answer.mfaSetupRequired === true);
+    if ('mfaRequired' in answer) {
+      return answer;
+    }
+    await this.startSession(answer);
+    return null;
+  }
+
+  /** Starts the session with tokens the second step of sign-in won. */
+  adoptTokens(tokens: TokenResponse): Promise<void> {
+    return this.startSession(tokens);
   }
 
   async signUp(request: RegisterRequest): Promise<void> {

@@ -1,5 +1,6 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { signal } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
 
@@ -10,16 +11,20 @@ describe('SignInPage', () => {
   let fixture: ComponentFixture<SignInPage>;
   let http: HttpTestingController;
   let signIn: ReturnType<typeof vi.fn>;
+  let adoptTokens: ReturnType<typeof vi.fn>;
+  let mfaSetupRequired: ReturnType<typeof signal<boolean>>;
 
   beforeEach(async () => {
-    signIn = vi.fn(() => Promise.resolve());
+    signIn = vi.fn(() => Promise.resolve(null));
+    adoptTokens = vi.fn(() => Promise.resolve());
+    mfaSetupRequired = signal(false);
     TestBed.configureTestingModule({
       imports: [SignInPage],
       providers: [
         provideHttpClient(),
         provideHttpClientTesting(),
         provideRouter([]),
-        { provide: AuthStore, useValue: { signIn } },
+        { provide: AuthStore, useValue: { signIn, adoptTokens, mfaSetupRequired } },
       ],
     });
     http = TestBed.inject(HttpTestingController);
@@ -99,5 +104,81 @@ describe('SignInPage', () => {
     expect(page().querySelector('[role="alert"]')?.textContent).toContain(
       'Wrong email or password.',
     );
+  });
+
+  it('when the account has a second factor, then a code is asked for and sent with the mfaToken before the session starts', async () => {
+    http.expectOne('/api/auth/oidc/config').flush({ enabled: false, startUrl: null });
+    const navigate = vi.spyOn(TestBed.inject(Router), 'navigateByUrl').mockResolvedValue(true);
+    signIn.mockResolvedValue({
+      mfaRequired: true,
+      mfaToken: 'mfa_token',
+      methods: ['totp', 'recovery'],
+      expiresIn: 300,
+    });
+    fill('email', 'ada@example.com');
+    fill('password', 'a long passphrase');
+    page().querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    await settle();
+    expect(navigate).not.toHaveBeenCalled();
+    expect(page().querySelector('[data-testid="second-factor"]')).not.toBeNull();
+
+    const code = page().querySelector<HTMLInputElement>('[data-testid="mfa-code"]')!;
+    expect(code.getAttribute('autocomplete')).toBe('one-time-code');
+    code.value = '12345';
+    code.dispatchEvent(new Event('input'));
+    page().querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    await settle();
+    http.expectNone('/api/auth/login/mfa');
+
+    code.value = '123456';
+    code.dispatchEvent(new Event('input'));
+    page().querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    await settle();
+    const req = http.expectOne('/api/auth/login/mfa');
+    expect(req.request.body).toEqual({ mfaToken: 'mfa_token', code: '123456' });
+    const tokens = { accessToken: 'at', tokenType: 'Bearer', expiresIn: 300 };
+    req.flush(tokens);
+    await settle();
+    expect(adoptTokens).toHaveBeenCalledWith(tokens);
+    expect(navigate).toHaveBeenCalledWith('/tickets');
+  });
+
+  it('when a recovery code is used instead, then it is sent as recoveryCode', async () => {
+    http.expectOne('/api/auth/oidc/config').flush({ enabled: false, startUrl: null });
+    signIn.mockResolvedValue({
+      mfaRequired: true,
+      mfaToken: 'mfa_t',
+      methods: ['totp', 'recovery'],
+      expiresIn: 300,
+    });
+    fill('email', 'ada@example.com');
+    fill('password', 'a long passphrase');
+    page().querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    await settle();
+    page().querySelector<HTMLButtonElement>('[data-testid="toggle-recovery"]')!.click();
+    await settle();
+    const input = page().querySelector<HTMLInputElement>('[data-testid="recovery-code"]')!;
+    input.value = ' abcde-fghjk ';
+    input.dispatchEvent(new Event('input'));
+    page().querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    await settle();
+    const req = http.expectOne('/api/auth/login/mfa');
+    expect(req.request.body).toEqual({ mfaToken: 'mfa_t', recoveryCode: 'abcde-fghjk' });
+  });
+
+  it('when a role requires a second factor and none is set up, then sign-in leads to its set-up first', async () => {
+    http.expectOne('/api/auth/oidc/config').flush({ enabled: false, startUrl: null });
+    const navigate = vi.spyOn(TestBed.inject(Router), 'navigate').mockResolvedValue(true);
+    signIn.mockImplementation(() => {
+      mfaSetupRequired.set(true);
+      return Promise.resolve(null);
+    });
+    fill('email', 'ada@example.com');
+    fill('password', 'a long passphrase');
+    page().querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    await settle();
+    expect(navigate).toHaveBeenCalledWith(['/account/two-factor'], {
+      queryParams: { returnUrl: '/tickets' },
+    });
   });
 });
