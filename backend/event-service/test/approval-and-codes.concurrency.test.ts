@@ -22,10 +22,26 @@ describe('approvals and access codes under concurrency', () => {
   });
   afterAll(() => service.stop());
 
+  /**
+   * A request sent again while the service answers 503 (its database pool is saturated on a loaded
+   * machine, and it says so within 2 s with Retry-After, DESIGN §8), as a client does. A 503 changed
+   * nothing (its transaction never began or was rolled back), so the counts below stay exact.
+   */
+  const untilServed = async (send: () => request.Test) => {
+    for (let attempt = 1; ; attempt += 1) {
+      const res = await send();
+      if (res.status !== 503 || attempt === 20) return res;
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
+  };
   const attendees = (n: number) => Promise.all(Array.from({ length: n }, () => env.tokenFor({ roles: ['attendee'] })));
   const counts = async (eventId: string) => {
     const rows = await sdb.db.selectFrom('registrations').select(['status', 'ticket_type_id']).where('event_id', '=', eventId).execute();
-    const event = await sdb.db.selectFrom('events').select(['confirmed_count', 'waitlisted_count']).where('id', '=', eventId).executeTakeFirstOrThrow();
+    const event = await sdb.db
+      .selectFrom('events')
+      .select(['confirmed_count', 'waitlisted_count'])
+      .where('id', '=', eventId)
+      .executeTakeFirstOrThrow();
     const types = await sdb.db.selectFrom('ticket_types').select(['id', 'confirmed_count']).where('event_id', '=', eventId).execute();
     return { rows, event, types };
   };
@@ -43,19 +59,35 @@ describe('approvals and access codes under concurrency', () => {
     const [a, b] = event.ticketTypes.map((t: { id: string }) => t.id) as [string, string];
     const crowd = await attendees(40);
     const regs = await Promise.all(
-      crowd.map(async (p, i) =>
-        (await request(app).post(`/api/events/${id}/registrations`).set(bearer(p)).send({ ticketTypeId: i % 2 ? b : a }).expect(201)).body,
+      crowd.map(
+        async (p, i) =>
+          (
+            await request(app)
+              .post(`/api/events/${id}/registrations`)
+              .set(bearer(p))
+              .send({ ticketTypeId: i % 2 ? b : a })
+              .expect(201)
+          ).body,
       ),
     );
     expect(regs.every((r) => r.status === 'pending')).toBe(true);
     const admin = await env.tokenFor({ roles: ['admin'] });
     // Half approved one by one, half in four bulk requests, by two managers, all at once.
-    const singles = regs.slice(0, 20).map((r, i) => request(app).post(`/api/registrations/${r.id}/approve`).set(bearer(i % 2 ? admin : organizer)).send());
+    const singles = regs.slice(0, 20).map((r, i) =>
+      untilServed(() =>
+        request(app)
+          .post(`/api/registrations/${r.id}/approve`)
+          .set(bearer(i % 2 ? admin : organizer))
+          .send(),
+      ),
+    );
     const bulks = [0, 1, 2, 3].map((k) =>
-      request(app)
-        .post(`/api/events/${id}/registrations/approve`)
-        .set(bearer(k % 2 ? admin : organizer))
-        .send({ ids: regs.slice(20 + k * 5, 25 + k * 5).map((r) => r.id) }),
+      untilServed(() =>
+        request(app)
+          .post(`/api/events/${id}/registrations/approve`)
+          .set(bearer(k % 2 ? admin : organizer))
+          .send({ ids: regs.slice(20 + k * 5, 25 + k * 5).map((r) => r.id) }),
+      ),
     );
     const answers = await Promise.all([...singles, ...bulks]);
     expect(answers.map((r) => r.status)).toEqual(answers.map(() => 200));
@@ -79,11 +111,17 @@ describe('approvals and access codes under concurrency', () => {
     const event = (await request(app).get(`/api/events/${id}`).set(bearer(organizer)).expect(200)).body;
     const team = event.ticketTypes[1].id as string;
     const code = (
-      await request(app).post(`/api/events/${id}/access-codes`).set(bearer(organizer)).send({ code: 'TEAM-RUSH', ticketTypeIds: [team], maxUses: 8 }).expect(201)
+      await request(app)
+        .post(`/api/events/${id}/access-codes`)
+        .set(bearer(organizer))
+        .send({ code: 'TEAM-RUSH', ticketTypeIds: [team], maxUses: 8 })
+        .expect(201)
     ).body;
     const crowd = await attendees(60);
     const answers = await Promise.all(
-      crowd.map((p) => request(app).post(`/api/events/${id}/registrations`).set(bearer(p)).send({ ticketTypeId: team, accessCode: 'team-rush' })),
+      crowd.map((p) =>
+        request(app).post(`/api/events/${id}/registrations`).set(bearer(p)).send({ ticketTypeId: team, accessCode: 'team-rush' }),
+      ),
     );
     const byStatus = answers.reduce<Record<number, number>>((m, r) => ({ ...m, [r.status]: (m[r.status] ?? 0) + 1 }), {});
     expect(byStatus).toEqual({ 201: 8, 409: 52 });

@@ -1,5 +1,5 @@
 import { recordAudit, type OutgoingMessage, type Outbox, type RequestOrigin } from '@secureevent/shared';
-import { MessageType, type EventDto, type RegistrationStatus } from '@secureevent/contracts';
+import { MessageType, type EventDto } from '@secureevent/contracts';
 import type { Transaction } from 'kysely';
 import type { FieldChanged } from '../events/event.js';
 import { seatsLeft, ticketTypeAvailabilityOf } from './seats.js';

@@ -86,14 +86,14 @@ export function seatsRepository(db: Kysely<EventsDb>) {
       const row = await db.selectFrom('events').select(columns).where('id', '=', eventId).forUpdate().executeTakeFirst();
       if (!row) return undefined;
       const types = await typesOf(eventId).forUpdate().execute();
-      return toLedger(row as LedgerRow, types);
+      return toLedger(row, types);
     },
 
     /** The ledger without locking (who manages the event, before a decision takes the lock). */
     async read(eventId: string): Promise<SeatLedger | undefined> {
       const row = await db.selectFrom('events').select(columns).where('id', '=', eventId).executeTakeFirst();
       if (!row) return undefined;
-      return toLedger(row as LedgerRow, await typesOf(eventId).execute());
+      return toLedger(row, await typesOf(eventId).execute());
     },
 
     /**
@@ -122,7 +122,7 @@ export function seatsRepository(db: Kysely<EventsDb>) {
            where t.id = d.id and t.event_id = ${eventId}`.execute(db);
       }
       const types = await typesOf(eventId).execute();
-      return toLedger(row as LedgerRow, types);
+      return toLedger(row, types);
     },
 
     /** Every ticket type's counters back to zero (the event was cancelled and its registrations released). */

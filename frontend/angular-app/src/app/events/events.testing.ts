@@ -13,6 +13,7 @@ export function anEvent(overrides: Partial<EventSummary> = {}): EventSummary {
     registrationOpensAt: null,
     registrationClosesAt: null,
     questions: [],
+    registrationMode: 'open',
     availability: {
       capacity: 50,
       confirmed: 0,
