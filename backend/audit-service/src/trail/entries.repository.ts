@@ -162,6 +162,18 @@ export async function firstEntry(db: Kysely<AuditDb>): Promise<StoredEntry | und
   return row ? toEntry(row as EntryRow) : undefined;
 }
 
+/** The first and last sequence numbers of the chain within [fromSeq, toSeq] (inclusive), or undefined when none is there. */
+export async function chainSeqBounds(
+  db: Kysely<AuditDb>,
+  range: { fromSeq?: number | undefined; toSeq?: number | undefined },
+): Promise<{ minSeq: number; maxSeq: number } | undefined> {
+  let q = db.selectFrom('entries').select((eb) => [eb.fn.min('seq').as('min'), eb.fn.max('seq').as('max')]);
+  if (range.fromSeq !== undefined) q = q.where('seq', '>=', String(range.fromSeq));
+  if (range.toSeq !== undefined) q = q.where('seq', '<=', String(range.toSeq));
+  const row = await q.executeTakeFirst();
+  return row?.min != null && row.max != null ? { minSeq: Number(row.min), maxSeq: Number(row.max) } : undefined;
+}
+
 /** Archive tombstones in the chain (entries of `type`), oldest first. */
 export async function tombstones(db: Kysely<AuditDb>, type: string): Promise<StoredEntry[]> {
   const rows = await db.selectFrom('entries').selectAll().where('type', '=', type).orderBy('seq').execute();
