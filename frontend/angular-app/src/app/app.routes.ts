@@ -76,6 +76,12 @@ export const routes: Routes = [
       import('./account/two-factor/two-factor.page').then((m) => m.TwoFactorPage),
   },
   {
+    path: 'account/privacy',
+    title: 'titles.privacy',
+    canActivate: [requireSignIn],
+    loadComponent: () => import('./account/privacy/privacy.page').then((m) => m.PrivacyPage),
+  },
+  {
     path: 'admin',
     canActivate: [requireRole('admin')],
     loadChildren: () => import('./admin/admin.routes').then((m) => m.ADMIN_ROUTES),
