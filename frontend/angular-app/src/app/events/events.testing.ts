@@ -43,7 +43,6 @@ export function anEvent(overrides: Partial<EventSummary> = {}): EventSummary {
       },
     ],
     visibility: 'public',
-    registrationMode: 'open',
     tags: [],
     status: 'published',
     organizerIds: ['usr_test'],
