@@ -8,7 +8,7 @@ import { PrivacyPage } from './privacy.page';
 
 describe('PrivacyPage', () => {
   async function open() {
-    const signOut = vi.fn(async () => undefined);
+    const signOut = vi.fn(() => Promise.resolve());
     TestBed.configureTestingModule({
       imports: [PrivacyPage],
       providers: [
