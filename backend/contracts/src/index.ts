@@ -13,4 +13,5 @@ export * from './realtime.js';
 export * from './event-access.js';
 export * from './assist.js';
 export * from './exports.js';
+export * from './directory.js';
 export * from './platform-health.js';

@@ -14,6 +14,7 @@ import type { UsersDb } from './db/schema.js';
 import type { KeyStore } from './keys/key-store.js';
 import { createIdentityProvider, type OidcOptions } from './oidc/identity-provider.js';
 import { oidcRoutes } from './oidc/oidc.routes.js';
+import { directoryRoutes } from './directory/directory.routes.js';
 import type { PrivacySources } from './privacy/export-my-data.js';
 import { privacyRoutes } from './privacy/privacy.routes.js';
 import { createLoginThrottle } from './security/login-throttle.js';
@@ -78,6 +79,7 @@ export function userService(options: UserServiceOptions): ServiceDefinition<User
       const admin = adminRoutes(ctx, deps.verifier);
       const privacy = privacyRoutes(ctx, deps.verifier, options.privacySources ?? (async () => []));
       const mfa = mfaRoutes(ctx, deps.verifier);
+      const directory = directoryRoutes(deps.sdb.db, deps.verifier);
       const oidc = oidcRoutes(
         deps.verifier,
         options.oidc && {
@@ -98,12 +100,22 @@ export function userService(options: UserServiceOptions): ServiceDefinition<User
         name: 'user-service',
         schema: 'users',
         migrations,
-        routers: [cookies, accounts.router, emailLinks.router, sessions.router, mfa.router, admin.router, privacy.router, oidc.router],
+        routers: [
+          cookies,
+          accounts.router,
+          emailLinks.router,
+          sessions.router,
+          mfa.router,
+          admin.router,
+          privacy.router,
+          oidc.router,
+          directory.router,
+        ],
         openapi: {
           path: '/api/users/openapi.json',
           document: buildOpenApi(
             { title: 'SecureEvent user-service', version: '0.1.0', description: 'Accounts, sign-in, sessions, tokens and roles.' },
-            [accounts.paths, emailLinks.paths, sessions.paths, mfa.paths, admin.paths, privacy.paths, oidc.paths],
+            [accounts.paths, emailLinks.paths, sessions.paths, mfa.paths, admin.paths, privacy.paths, oidc.paths, directory.paths],
           ),
         },
         consumers: [],

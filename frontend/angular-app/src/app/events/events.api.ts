@@ -87,10 +87,6 @@ export class EventsApi {
     return this.http.post<EventDto>(`/api/events/${encodeURIComponent(id)}/cancel`, {});
   }
 
-  addCoOrganizer(id: string, userId: string): Observable<EventDto> {
-    return this.http.post<EventDto>(`/api/events/${encodeURIComponent(id)}/organizers`, { userId });
-  }
-
   /**
    * Registers the caller, for `ticketTypeId` when the event offers several types, with the
    * `accessCode` that opens a hidden or code-only type; the idempotency key makes a retried click

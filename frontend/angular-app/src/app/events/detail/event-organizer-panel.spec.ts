@@ -65,6 +65,8 @@ describe('EventOrganizerPanel', () => {
     emitted = [];
     fixture.componentInstance.eventChange.subscribe((changed) => emitted.push(changed));
     await fixture.whenStable();
+    // The co-organizer picker asks for the organizers' names (its own spec covers it).
+    for (const names of http.match((r) => r.url === '/api/users/search')) names.flush({ items: [] });
   }
 
   beforeEach(() => {
@@ -207,43 +209,6 @@ describe('EventOrganizerPanel', () => {
     await settle();
 
     expect(emitted).toEqual([cancelled]);
-  });
-
-  it('when a co-organizer id is malformed, then nothing is sent and the field says why', async () => {
-    const event = anEvent({ id: 'evt_panel' });
-    await show(event);
-    attendeesRequest(event.id).flush({ items: [], nextCursor: null });
-    await fixture.whenStable();
-
-    const input = page().querySelector<HTMLInputElement>('input[placeholder="usr_…"]')!;
-    input.value = 'bob';
-    input.dispatchEvent(new Event('input'));
-    button('Add')!.click();
-    await fixture.whenStable();
-
-    http.expectNone(`/api/events/${event.id}/organizers`);
-    expect(page().textContent).toContain('User id has an invalid format.');
-  });
-
-  it('when a co-organizer is added, then their id is sent and the field is cleared', async () => {
-    const event = anEvent({ id: 'evt_panel' });
-    const colleague = 'usr_0123456789abcdefghijklmno';
-    await show(event);
-    attendeesRequest(event.id).flush({ items: [], nextCursor: null });
-    await fixture.whenStable();
-
-    const input = page().querySelector<HTMLInputElement>('input[placeholder="usr_…"]')!;
-    input.value = colleague;
-    input.dispatchEvent(new Event('input'));
-    button('Add')!.click();
-    const request = http.expectOne(`/api/events/${event.id}/organizers`);
-    expect(request.request.body).toEqual({ userId: colleague });
-    const changed = { ...event, organizerIds: [...event.organizerIds, colleague] };
-    request.flush(changed);
-    await settle();
-
-    expect(emitted).toEqual([changed]);
-    expect(input.value).toBe('');
   });
 
   it('when the live availability changes, then the attendee list is loaded again', async () => {

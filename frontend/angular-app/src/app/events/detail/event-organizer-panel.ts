@@ -9,11 +9,8 @@ import {
   signal,
   untracked,
 } from '@angular/core';
-import { FormControl, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
-import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
-import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
 import { TranslocoPipe } from '@jsverse/transloco';
@@ -21,10 +18,10 @@ import type { EventDto } from '@secureevent/contracts';
 
 import { ChartComponent } from '../../charts/chart';
 import { AttendeeExport } from '../organizer-tools/attendee-export';
+import { CoOrganizerPicker } from '../organizer-tools/co-organizer-picker';
 import { AccessCodeEditor } from './access-code-editor';
 import { ApprovalQueue } from './approval-queue';
 import { ChartData, countByDay, cumulative, lastDays } from '../../charts/chart-data';
-import { firstErrorMessage } from '../../forms/server-errors';
 import { I18n, t } from '../../i18n/i18n';
 import { OrganizerPanelStore } from './organizer-panel.store';
 
@@ -33,15 +30,13 @@ import { OrganizerPanelStore } from './organizer-panel.store';
   selector: 'app-event-organizer-panel',
   imports: [
     TranslocoPipe,
-    ReactiveFormsModule,
     RouterLink,
     MatButtonModule,
-    MatFormFieldModule,
     MatIconModule,
-    MatInputModule,
     MatProgressBarModule,
     ChartComponent,
     AttendeeExport,
+    CoOrganizerPicker,
     ApprovalQueue,
     AccessCodeEditor,
   ],
@@ -61,11 +56,6 @@ export class EventOrganizerPanel {
   protected readonly busy = this.store.busy;
   protected readonly error = this.store.error;
   protected readonly confirmingCancel = signal(false);
-  protected readonly coOrganizer = new FormControl('', {
-    nonNullable: true,
-    validators: [Validators.required, Validators.pattern(/^usr_[0-9a-z]{25}$/)],
-  });
-  protected readonly errorFor = firstErrorMessage;
   private readonly i18n = inject(I18n);
 
   /** Registrations still held (not cancelled) among the attendees loaded. */
@@ -143,18 +133,6 @@ export class EventOrganizerPanel {
   async cancelEvent(): Promise<void> {
     this.confirmingCancel.set(false);
     this.announce(await this.store.cancelEvent(this.event().id));
-  }
-
-  async addCoOrganizer(): Promise<void> {
-    if (this.coOrganizer.invalid) {
-      this.coOrganizer.markAsTouched();
-      return;
-    }
-    const changed = await this.store.addCoOrganizer(this.event().id, this.coOrganizer.value.trim());
-    this.announce(changed);
-    if (changed !== null) {
-      this.coOrganizer.reset();
-    }
   }
 
   private announce(changed: EventDto | null): void {

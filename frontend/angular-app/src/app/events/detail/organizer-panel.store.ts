@@ -17,7 +17,7 @@ interface OrganizerPanelState {
 
 /**
  * State of the organizer panel: the attendee list a page at a time, and the management actions
- * (publish, cancel, add a co-organizer). Provided by the panel.
+ * (publish, cancel). Provided by the panel.
  */
 @Injectable()
 export class OrganizerPanelStore {
@@ -61,10 +61,6 @@ export class OrganizerPanelStore {
 
   cancelEvent(eventId: string): Promise<EventDto | null> {
     return this.act(this.api.cancelEvent(eventId));
-  }
-
-  addCoOrganizer(eventId: string, userId: string): Promise<EventDto | null> {
-    return this.act(this.api.addCoOrganizer(eventId, userId));
   }
 
   private loadPage(eventId: string, cursor: string | null): Subscription {
