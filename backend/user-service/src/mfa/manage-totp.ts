@@ -127,19 +127,17 @@ export async function disableTotp(ctx: AccountsContext, user: AuthUser, input: D
     await repo.deleteTotp(user.id);
     return;
   }
-  const failure = (reason: string, field: string) => async () => {
-    await ctx.db
-      .transaction()
-      .execute((trx) =>
-        recordAudit(ctx.outbox, trx, {
-          actorId: user.id,
-          action: 'user.mfa_disabled',
-          targetId: user.id,
-          outcome: 'failure',
-          reason,
-          origin,
-        }),
-      );
+  const refused = async (reason: string, field: string) => {
+    await ctx.db.transaction().execute(async (trx) => {
+      await recordAudit(ctx.outbox, trx, {
+        actorId: user.id,
+        action: 'user.mfa_disabled',
+        targetId: user.id,
+        outcome: 'failure',
+        reason,
+        origin,
+      });
+    });
     return new AppError(ErrorCode.VALIDATION_FAILED, 'That is not correct.', { errors: [{ field, message: 'is not correct' }] });
   };
   let usedRecoveryCode = false;
@@ -154,11 +152,11 @@ export async function disableTotp(ctx: AccountsContext, user: AuthUser, input: D
       throw err;
     }
     await (ok ? attempt.succeeded() : attempt.failed());
-    if (!ok) throw await failure('wrong_password', 'body.currentPassword')();
+    if (!ok) throw await refused('wrong_password', 'body.currentPassword');
   } else {
     const proof = input.code !== undefined ? { code: input.code } : { recoveryCode: input.recoveryCode ?? '' };
     const result = await checkSecondFactor(ctx, user.id, proof, origin);
-    if (!result.ok) throw await failure(result.reason, input.code !== undefined ? 'body.code' : 'body.recoveryCode')();
+    if (!result.ok) throw await refused(result.reason, input.code !== undefined ? 'body.code' : 'body.recoveryCode');
     usedRecoveryCode = result.method === 'recovery';
   }
   await ctx.db.transaction().execute(async (trx) => {
