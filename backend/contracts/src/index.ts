@@ -14,4 +14,5 @@ export * from './event-access.js';
 export * from './assist.js';
 export * from './exports.js';
 export * from './directory.js';
+export * from './duplicate.js';
 export * from './platform-health.js';

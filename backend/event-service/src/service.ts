@@ -7,6 +7,7 @@ import { migrations } from './db/migrations/index.js';
 import type { EventsDb } from './db/schema.js';
 import { eventsRoutes } from './events/events.routes.js';
 import { exportsRoutes } from './exports/exports.routes.js';
+import { duplicateRoutes } from './events/duplicate.routes.js';
 import { privacyConsumer } from './privacy/privacy.consumer.js';
 import { privacyRoutes } from './privacy/privacy.routes.js';
 import { peopleConsumer } from './registrations/people.consumer.js';
@@ -38,6 +39,7 @@ export function eventService(options: EventServiceOptions): ServiceDefinition<Ev
       const calendar = calendarRoutes(deps, { publicUrl: options.publicUrl });
       const assist = assistRoutes(deps, options.assist ?? { draftsPerHour: 20 });
       const exportsTable = exportsRoutes(deps);
+      const duplicate = duplicateRoutes(deps);
       const privacy = privacyRoutes(deps);
       return {
         name: 'event-service',
@@ -51,6 +53,7 @@ export function eventService(options: EventServiceOptions): ServiceDefinition<Ev
           calendar.router,
           assist.router,
           exportsTable.router,
+          duplicate.router,
         ],
         openapi: {
           path: '/api/events/openapi.json',
@@ -60,7 +63,16 @@ export function eventService(options: EventServiceOptions): ServiceDefinition<Ev
               version: '0.1.0',
               description: 'Events, registrations, tickets, check-in and the event-draft assistant.',
             },
-            [events.paths, registrations.paths, checkins.paths, calendar.paths, assist.paths, exportsTable.paths, privacy.paths],
+            [
+              events.paths,
+              registrations.paths,
+              checkins.paths,
+              calendar.paths,
+              assist.paths,
+              exportsTable.paths,
+              duplicate.paths,
+              privacy.paths,
+            ],
           ),
         },
         consumers: [peopleConsumer, privacyConsumer],
