@@ -43,7 +43,7 @@ test('when an organizer adds two ticket types in the editor and publishes, then 
   await page.getByLabel('Seats of type 1').fill('2');
   await page.getByRole('textbox', { name: 'Ticket type 2' }).fill('Student');
   await page.getByLabel('Seats of type 2').fill('1');
-  await expect(page.getByText('The limit across all ticket types')).toBeVisible();
+  await expect(page.getByText('Optional limit across all ticket types; empty: only their own')).toBeVisible();
   await expectNoAxeViolations(page);
   await page.screenshot({ path: testInfo.outputPath('editor-ticket-types-1280.png'), fullPage: true });
 

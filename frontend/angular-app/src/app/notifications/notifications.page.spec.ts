@@ -230,8 +230,9 @@ describe('NotificationsPage', () => {
   it('when a kind is sent to another channel, then the whole preference set is saved and it says so', async () => {
     await open([]);
     const selects = page().querySelectorAll<HTMLElement>('mat-select');
-    expect(selects).toHaveLength(7);
-    expect(selects[5].textContent).toContain('By email');
+    expect(selects).toHaveLength(8);
+    // event_reminder, after the four registration kinds and the two event kinds.
+    expect(selects[6].textContent).toContain('By email');
 
     selects[0].click();
     await fixture.whenStable();
