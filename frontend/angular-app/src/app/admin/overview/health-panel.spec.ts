@@ -60,7 +60,7 @@ describe('HealthPanel', () => {
     expect(panel().querySelector('[data-testid="health-panel"]')!.getAttribute('data-status')).toBe(
       'up',
     );
-    expect(panel().querySelector('[data-testid="health-overall"]')!.textContent!.trim()).toBe('Up');
+    expect(panel().querySelector('[data-testid="health-overall"]')!.textContent.trim()).toBe('Up');
     const item = serviceItem('event-service');
     expect(item.getAttribute('data-status')).toBe('up');
     expect(item.textContent).toContain('Database: up');
@@ -93,12 +93,12 @@ describe('HealthPanel', () => {
       uptimeSeconds: null,
     };
     await flush(health([up('user-service'), degraded, down], 'down'));
-    expect(panel().querySelector('[data-testid="health-overall"]')!.textContent!.trim()).toBe(
+    expect(panel().querySelector('[data-testid="health-overall"]')!.textContent.trim()).toBe(
       'Down',
     );
     const event = serviceItem('event-service');
     expect(event.getAttribute('data-status')).toBe('degraded');
-    expect(event.querySelector('[data-testid="health-degraded"]')!.textContent!.trim()).toBe(
+    expect(event.querySelector('[data-testid="health-degraded"]')!.textContent.trim()).toBe(
       'Degraded by: Cache',
     );
     expect(event.querySelector('[data-dependency="cache"]')!.getAttribute('data-status')).toBe(
