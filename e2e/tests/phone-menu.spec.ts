@@ -42,7 +42,7 @@ test('when the admin uses the phone menu, then it opens, leads to each page, and
   await expect(button).toHaveAttribute('aria-expanded', 'true');
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
   const menu = page.getByTestId('phone-menu');
-  await expect(menu.getByRole('link')).toHaveText(['Events', 'Dashboard', 'My tickets', 'Admin']);
+  await expect(menu.getByRole('link')).toHaveText(['Events', 'Dashboard', 'My tickets', 'Admin', 'Account']);
   await expect(menu.getByRole('button', { name: 'Sign out' })).toBeVisible();
   await expectNoAxeViolations(page);
   await page.screenshot({ path: test.info().outputPath('phone-menu-open-390.png') });

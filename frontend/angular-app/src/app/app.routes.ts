@@ -82,6 +82,11 @@ export const routes: Routes = [
     loadComponent: () => import('./account/privacy/privacy.page').then((m) => m.PrivacyPage),
   },
   {
+    path: 'account',
+    canActivate: [requireSignIn],
+    loadChildren: () => import('./account/account.routes'),
+  },
+  {
     path: 'admin',
     canActivate: [requireRole('admin')],
     loadChildren: () => import('./admin/admin.routes').then((m) => m.ADMIN_ROUTES),

@@ -14,7 +14,9 @@ import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } fro
 import { TranslocoPipe } from '@jsverse/transloco';
 import { filter } from 'rxjs';
 
+import { applyProfileLanguageAtSignIn } from './account/profile-language';
 import { AuthStatus, AuthStore } from './auth/auth.store';
+import { I18n } from './i18n/i18n';
 import { LanguagePicker } from './i18n/language-picker';
 import { UnreadCountStore } from './notifications/unread-count.store';
 
@@ -49,6 +51,7 @@ export class App {
     void this.auth.restoreSession();
     this.moveFocusToNewPages();
     this.sendExpiredSessionsToSignIn();
+    applyProfileLanguageAtSignIn(this.auth, inject(I18n));
   }
 
   /** A session that ended by itself (revoked, or idle too long) leads back to the sign-in page. */
