@@ -76,6 +76,11 @@ test('when someone sets up two-step sign-in with an authenticator app, then sign
   const step = page.getByTestId('second-factor');
   await expect(step.getByRole('heading', { name: 'Two-step sign-in' })).toBeVisible();
   await expectNoAxeViolations(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: testInfo.outputPath('sign-in-second-step-390.png'), fullPage: true });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  await expectNoAxeViolations(page);
+  await page.setViewportSize({ width: 1280, height: 900 });
   // The code that confirmed the set-up was used; the app's next one (one step of drift is accepted) is new.
   await page.getByLabel('Code from your app').fill(codeAt(secret, Date.now() + 30_000));
   await page.getByRole('button', { name: 'Verify and sign in' }).click();
