@@ -41,7 +41,8 @@ const notificationId = await vi.waitFor(
   { timeout: 20_000, interval: 100 },
 );
 const feed = await request(app).post('/api/calendar/feed-token').set(bearer(alice.token)).expect(201);
-const draftTypeId = (await request(app).get(`/api/events/${draft.id}`).set(bearer(alice.token)).expect(200)).body.ticketTypes[0].id as string;
+const draftTypeId = (await request(app).get(`/api/events/${draft.id}`).set(bearer(alice.token)).expect(200)).body.ticketTypes[0]
+  .id as string;
 const accessCode = await request(app)
   .post(`/api/events/${draft.id}/access-codes`)
   .set(bearer(alice.token))
@@ -120,7 +121,12 @@ describe('route security, generated from every route table', () => {
       // A session (refresh-token family) is its user's only: ending another's is a 404, so ids cannot be probed.
       fam: { value: sessionOf(alice.token), status: 404, code: 'NOT_FOUND', why: 'another user’s session is not revealed' },
       // An access code is named only next to its event, which decides (another organizer’s draft: 404).
-      acc: { value: accessCode.body.id as string, status: 404, code: 'NOT_FOUND', why: 'the event named with it is another organizer’s draft' },
+      acc: {
+        value: accessCode.body.id as string,
+        status: 404,
+        code: 'NOT_FOUND',
+        why: 'the event named with it is another organizer’s draft',
+      },
     },
     capabilities: {
       // ADR 0010: the feed URL is the secret, so whoever holds it may read it; nothing to own.

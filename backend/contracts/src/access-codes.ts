@@ -29,7 +29,14 @@ export const createAccessCodeRequestSchema = z
       .max(20)
       .refine((ids) => new Set(ids).size === ids.length, 'ticket type ids must be unique')
       .meta({ description: 'The event’s ticket types this code opens (hidden or code-only ones, or any).' }),
-    maxUses: z.number().int().min(1).max(1_000_000).nullable().default(null).meta({ description: 'How many registrations it opens; null: no limit.' }),
+    maxUses: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .nullable()
+      .default(null)
+      .meta({ description: 'How many registrations it opens; null: no limit.' }),
     validUntil: instant().nullable().default(null).meta({ description: 'After this instant the code no longer opens anything.' }),
   })
   .strict()

@@ -333,11 +333,7 @@ export const registrationSchema = z
     answers: z.record(z.string(), z.union([z.string(), z.boolean()])),
     createdAt: z.string(),
     checkedInAt: z.string().nullable(),
-    rejectionReason: z
-      .string()
-      .nullable()
-      .optional()
-      .meta({ description: 'When rejected: the reason the organizer gave (null: none).' }),
+    rejectionReason: z.string().nullable().optional().meta({ description: 'When rejected: the reason the organizer gave (null: none).' }),
   })
   .meta({ id: 'Registration' });
 export type RegistrationDto = z.infer<typeof registrationSchema>;
@@ -396,7 +392,5 @@ export const bulkDecisionResultSchema = z
   })
   .meta({ id: 'BulkDecisionResult' });
 export type BulkDecisionResult = z.infer<typeof bulkDecisionResultSchema>;
-export const bulkDecisionResponseSchema = z
-  .object({ results: z.array(bulkDecisionResultSchema) })
-  .meta({ id: 'BulkDecisionResponse' });
+export const bulkDecisionResponseSchema = z.object({ results: z.array(bulkDecisionResultSchema) }).meta({ id: 'BulkDecisionResponse' });
 export type BulkDecisionResponse = z.infer<typeof bulkDecisionResponseSchema>;

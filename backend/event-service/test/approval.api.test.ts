@@ -21,10 +21,13 @@ describe('approval mode API', () => {
   afterAll(() => service.stop());
 
   const anEvent = (overrides: Record<string, unknown> = {}, options: { publish?: boolean } = {}) =>
-    eventFactory(service, { title: 'Board dinner', startsAt: future(9), endsAt: future(9.2), venue: 'Hall A', registrationMode: 'approval' })(
-      overrides,
-      options,
-    );
+    eventFactory(service, {
+      title: 'Board dinner',
+      startsAt: future(9),
+      endsAt: future(9.2),
+      venue: 'Hall A',
+      registrationMode: 'approval',
+    })(overrides, options);
   const attendee = () => env.tokenFor({ roles: ['attendee'] });
   const register = (eventId: string, who: { token: string }, body: Record<string, unknown> = {}) =>
     request(app).post(`/api/events/${eventId}/registrations`).set(bearer(who)).send(body);
@@ -131,7 +134,11 @@ describe('approval mode API', () => {
     await approve(reg.id, person).expect(404);
     await approve(reg.id, stranger).expect(404);
     await reject(reg.id, stranger).expect(404);
-    await request(app).post(`/api/events/${id}/registrations/approve`).set(bearer(stranger)).send({ ids: [reg.id] }).expect(403);
+    await request(app)
+      .post(`/api/events/${id}/registrations/approve`)
+      .set(bearer(stranger))
+      .send({ ids: [reg.id] })
+      .expect(403);
     expect((await row(reg.id)).status).toBe('pending');
     const admin = await env.tokenFor({ roles: ['admin'] });
     expect((await approve(reg.id, admin).expect(200)).body.status).toBe('confirmed');
@@ -147,11 +154,13 @@ describe('approval mode API', () => {
     const outsider = (await register(other.id, await attendee()).expect(201)).body;
     const ids = [regs[2]!.id, regs[0]!.id, regs[1]!.id, regs[3]!.id, outsider.id];
     const res = (await request(app).post(`/api/events/${id}/registrations/approve`).set(bearer(organizer)).send({ ids }).expect(200)).body;
-    expect(res.results.map((r: { id: string; ok: boolean; registration?: { status: string }; error?: { code: string } }) => [
-      r.id,
-      r.ok,
-      r.registration?.status ?? r.error?.code,
-    ])).toEqual([
+    expect(
+      res.results.map((r: { id: string; ok: boolean; registration?: { status: string }; error?: { code: string } }) => [
+        r.id,
+        r.ok,
+        r.registration?.status ?? r.error?.code,
+      ]),
+    ).toEqual([
       [regs[2]!.id, true, 'confirmed'],
       [regs[0]!.id, true, 'confirmed'],
       [regs[1]!.id, true, 'waitlisted'],

@@ -62,11 +62,17 @@ describe('notification consumers', () => {
       env.tokenFor({ roles: ['attendee'] }),
     ]);
     const pending = registration(person.id, 'confirmed', 'registration.pending.v1');
-    const pendingMessage = { ...pending, data: { ...(pending.data as Record<string, unknown>), status: 'pending', organizerIds: [org1.id, org2.id] } };
+    const pendingMessage = {
+      ...pending,
+      data: { ...(pending.data as Record<string, unknown>), status: 'pending', organizerIds: [org1.id, org2.id] },
+    };
     await env.publishRaw(pendingMessage.type, pendingMessage);
     await env.publishRaw(pendingMessage.type, pendingMessage);
     const rejected = registration(person.id, 'confirmed', 'registration.rejected.v1');
-    const rejectedMessage = { ...rejected, data: { ...(rejected.data as Record<string, unknown>), status: 'rejected', reason: 'Members only' } };
+    const rejectedMessage = {
+      ...rejected,
+      data: { ...(rejected.data as Record<string, unknown>), status: 'rejected', reason: 'Members only' },
+    };
     await env.publishRaw(rejectedMessage.type, rejectedMessage);
     await vi.waitFor(async () => expect((await inboxOf(person)).items).toHaveLength(1), { timeout: 10_000, interval: 100 });
     await vi.waitFor(async () => expect((await inboxOf(org2)).items).toHaveLength(1), { timeout: 10_000, interval: 100 });

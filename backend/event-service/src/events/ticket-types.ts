@@ -90,7 +90,10 @@ export function planTicketTypeChanges(
   let types: TicketType[];
   let overallCapacity = event.overallCapacity;
   const resizesOnlyType =
-    patch.ticketTypes === undefined && typeof patch.capacity === 'number' && event.ticketTypes.length === 1 && event.overallCapacity === null;
+    patch.ticketTypes === undefined &&
+    typeof patch.capacity === 'number' &&
+    event.ticketTypes.length === 1 &&
+    event.overallCapacity === null;
   if (resizesOnlyType) {
     types = [{ ...event.ticketTypes[0]!, capacity: patch.capacity! }];
     if (patch.capacity! < confirmedOf(types[0]!.id)) {

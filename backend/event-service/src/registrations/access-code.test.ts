@@ -54,7 +54,11 @@ describe('counting a batch’s uses of codes', () => {
     for (let maxUses = 0; maxUses <= 4; maxUses += 1) {
       for (let uses = 0; uses <= maxUses; uses += 1) {
         for (let n = 0; n <= 6; n += 1) {
-          const { admitted, added } = allotCodeUses([code({ maxUses, uses })], Array.from({ length: n }, () => 'acc_a'), now);
+          const { admitted, added } = allotCodeUses(
+            [code({ maxUses, uses })],
+            Array.from({ length: n }, () => 'acc_a'),
+            now,
+          );
           const left = maxUses - uses;
           expect(admitted.filter(Boolean).length).toBe(Math.min(n, left));
           expect(admitted).toEqual(Array.from({ length: n }, (_, i) => i < left));

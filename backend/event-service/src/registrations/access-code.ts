@@ -28,7 +28,8 @@ const codeField = (message: string) => ({ errors: [{ field: 'body.accessCode', m
  * message for unknown and deleted codes, so guessing learns nothing from it.
  */
 export function typesOpenedBy(code: AccessCodeState | undefined, now = new Date()): ReadonlySet<string> {
-  if (!code || code.deleted) throw new AppError(ErrorCode.FORBIDDEN, 'That access code is not valid for this event.', codeField('not valid'));
+  if (!code || code.deleted)
+    throw new AppError(ErrorCode.FORBIDDEN, 'That access code is not valid for this event.', codeField('not valid'));
   if (code.validUntil && now >= code.validUntil)
     throw new AppError(ErrorCode.FORBIDDEN, 'That access code has expired.', codeField('expired'));
   if (code.maxUses !== null && code.uses >= code.maxUses) throw usedUp();

@@ -29,11 +29,7 @@ export const toAccessCodeState = (row: AccessCodeRow): AccessCodeState => ({
 export function accessCodesRepository(db: Kysely<EventsDb>) {
   return {
     async insert(code: Omit<AccessCodeRow, 'uses' | 'created_at' | 'deleted_at'>): Promise<AccessCodeRow> {
-      return db
-        .insertInto('access_codes')
-        .values(code)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      return db.insertInto('access_codes').values(code).returningAll().executeTakeFirstOrThrow();
     },
 
     /** The event's codes that are not deleted, newest first. */

@@ -46,7 +46,11 @@ export async function createAccessCode(
         outcome: 'success',
         origin,
         changes: [
-          { field: 'accessCode', from: null, to: { id: row.id, ticketTypeIds: row.ticket_type_ids, maxUses: row.max_uses, validUntil: input.validUntil } },
+          {
+            field: 'accessCode',
+            from: null,
+            to: { id: row.id, ticketTypeIds: row.ticket_type_ids, maxUses: row.max_uses, validUntil: input.validUntil },
+          },
         ],
       });
       return toAccessCodeDto(row);
@@ -71,13 +75,7 @@ export async function listAccessCodes(deps: Deps, actor: AuthUser, eventId: stri
  * Deletes an access code (its managers only): it opens nothing from then on; registrations made
  * with it stay. A code that is not the event's, or already deleted, is NOT_FOUND. Audited.
  */
-export async function deleteAccessCode(
-  deps: Deps,
-  actor: AuthUser,
-  eventId: string,
-  codeId: string,
-  origin: RequestOrigin,
-): Promise<void> {
+export async function deleteAccessCode(deps: Deps, actor: AuthUser, eventId: string, codeId: string, origin: RequestOrigin): Promise<void> {
   await assertCanManage(deps, eventId, actor, origin);
   await deps.db.transaction().execute(async (trx) => {
     const row = await accessCodesRepository(trx).markDeleted(eventId, codeId);

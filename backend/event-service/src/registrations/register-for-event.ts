@@ -1,4 +1,13 @@
-import { AppError, ErrorCode, requestContext, type AuthUser, type Cache, type Limiter, type Outbox, type RequestOrigin } from '@secureevent/shared';
+import {
+  AppError,
+  ErrorCode,
+  requestContext,
+  type AuthUser,
+  type Cache,
+  type Limiter,
+  type Outbox,
+  type RequestOrigin,
+} from '@secureevent/shared';
 import { foldAccessCode } from '@secureevent/contracts';
 import type { Kysely } from 'kysely';
 import type { EventsDb } from '../db/schema.js';

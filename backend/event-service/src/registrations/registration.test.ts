@@ -139,7 +139,11 @@ describe('approval decisions', () => {
   });
 
   it('when a pending registration is cancelled, then no counter moves; a rejected one cannot be cancelled again', () => {
-    expect(cancel('pending', 'tkt_a')?.delta).toEqual({ confirmed: 0, waitlisted: 0, types: [{ id: 'tkt_a', confirmed: 0, waitlisted: 0 }] });
+    expect(cancel('pending', 'tkt_a')?.delta).toEqual({
+      confirmed: 0,
+      waitlisted: 0,
+      types: [{ id: 'tkt_a', confirmed: 0, waitlisted: 0 }],
+    });
     expect(cancel('rejected', 'tkt_a')).toBeUndefined();
     expect(['confirmed', 'waitlisted', 'pending', 'rejected', 'cancelled'].filter((s) => isLive(s as 'pending'))).toEqual([
       'confirmed',

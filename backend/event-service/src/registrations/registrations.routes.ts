@@ -59,7 +59,10 @@ const CODE_ATTEMPTS = { points: 10, durationSeconds: 600 };
 
 export function registrationsRoutes(deps: ServiceDeps<EventsDb>, tickets: TicketSigner, policy: { requireVerifiedEmail: boolean }) {
   const ctx = { db: deps.sdb.db, outbox: deps.outbox, cache: deps.cache, tickets };
-  const registrar = createRegistrar({ ...ctx, codeAttempts: createLimiter(deps.cache, { name: 'access-code-attempts', ...CODE_ATTEMPTS }) });
+  const registrar = createRegistrar({
+    ...ctx,
+    codeAttempts: createLimiter(deps.cache, { name: 'access-code-attempts', ...CODE_ATTEMPTS }),
+  });
   const routes = createRouteTable(deps.verifier);
   routes.add({
     method: 'post',
@@ -199,7 +202,10 @@ export function registrationsRoutes(deps: ServiceDeps<EventsDb>, tickets: Ticket
       method: 'post',
       path: `/api/registrations/:id/${kind}`,
       operationId: `${kind}Registration`,
-      summary: kind === 'approve' ? 'Approve a pending registration (the seat claim decides: confirmed or waitlisted)' : 'Reject a pending registration',
+      summary:
+        kind === 'approve'
+          ? 'Approve a pending registration (the seat claim decides: confirmed or waitlisted)'
+          : 'Reject a pending registration',
       tags: ['registrations'],
       access: 'user',
       params: registrationIdParamsSchema,

@@ -15,8 +15,7 @@ export interface TicketTypeLedger extends TicketTypeCounts {
  * events feature owns the rest.
  */
 export interface SeatLedger
-  extends SeatCounts,
-    Pick<EventDto, 'id' | 'title' | 'startsAt' | 'visibility' | 'status' | 'organizerIds' | 'registrationMode'> {
+  extends SeatCounts, Pick<EventDto, 'id' | 'title' | 'startsAt' | 'visibility' | 'status' | 'organizerIds' | 'registrationMode'> {
   ticketTypes: TicketTypeLedger[];
 }
 

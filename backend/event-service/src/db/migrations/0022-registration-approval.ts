@@ -10,7 +10,12 @@ export const registrationApproval: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema
       .alterTable('events')
-      .addColumn('registration_mode', 'text', (c) => c.notNull().defaultTo('open').check(sql`registration_mode in ('open','approval')`))
+      .addColumn('registration_mode', 'text', (c) =>
+        c
+          .notNull()
+          .defaultTo('open')
+          .check(sql`registration_mode in ('open','approval')`),
+      )
       .execute();
     // Raw SQL is not rewritten into the service schema, so it names `events.` itself.
     await sql`alter table events.registrations drop constraint registrations_status_check`.execute(db);
