@@ -12,7 +12,7 @@ async function expectNoHorizontalOverflow(page: Page): Promise<void> {
       .map((el) => ({ el, right: el.getBoundingClientRect().right }))
       .filter(({ right }) => right > width + 1)
       .slice(0, 5)
-      .map(({ el, right }) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} right=${Math.round(right)}`);
+      .map(({ el, right }) => `${el.tagName.toLowerCase()}.${Array.from(el.classList).join('.')} right=${Math.round(right)}`);
     return { overflow: document.documentElement.scrollWidth - width, widest };
   });
   expect(overflow, `the page is wider than the window: ${widest.join(', ')}`).toBeLessThanOrEqual(0);
