@@ -19,6 +19,7 @@ import type { EventDto } from '@secureevent/contracts';
 import { ChartComponent } from '../../charts/chart';
 import { AttendeeExport } from '../organizer-tools/attendee-export';
 import { CoOrganizerPicker } from '../organizer-tools/co-organizer-picker';
+import { DuplicateEvent } from '../organizer-tools/duplicate-event';
 import { AccessCodeEditor } from './access-code-editor';
 import { ApprovalQueue } from './approval-queue';
 import { ChartData, countByDay, cumulative, lastDays } from '../../charts/chart-data';
@@ -37,6 +38,7 @@ import { OrganizerPanelStore } from './organizer-panel.store';
     ChartComponent,
     AttendeeExport,
     CoOrganizerPicker,
+    DuplicateEvent,
     ApprovalQueue,
     AccessCodeEditor,
   ],

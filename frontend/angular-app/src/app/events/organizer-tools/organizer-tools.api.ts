@@ -51,4 +51,12 @@ export class OrganizerToolsApi {
       `/api/events/${encodeURIComponent(eventId)}/organizers/${encodeURIComponent(userId)}`,
     );
   }
+
+  /** Copies the event (not its attendees) into a new draft; `startsAt` moves every time with it. */
+  duplicateEvent(eventId: string, startsAt: string | null): Observable<EventDto> {
+    return this.http.post<EventDto>(
+      `/api/events/${encodeURIComponent(eventId)}/duplicate`,
+      startsAt === null ? {} : { startsAt },
+    );
+  }
 }
