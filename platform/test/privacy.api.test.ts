@@ -192,6 +192,13 @@ describe('platform: personal-data export and erasure', () => {
     );
     expect(await rowsOf('events', 'registrations', 'user_id', alice.id)).toEqual(before);
     await request(t.app).delete(`/api/users/${carol.id}`).set(bearer(adminToken)).expect(404);
+    // An erased account cannot be brought back by an admin either.
+    await request(t.app).post(`/api/users/${carol.id}/enable`).set(bearer(adminToken)).expect(404);
+    await request(t.app)
+      .patch(`/api/users/${carol.id}/roles`)
+      .set(bearer(adminToken))
+      .send({ roles: ['admin'] })
+      .expect(404);
     const verify = await request(t.app).get('/api/audit/verify').set(bearer(adminToken)).expect(200);
     expect(verify.body.valid).toBe(true);
   });

@@ -67,7 +67,8 @@ export async function setRoles(
     const users = accounts(trx);
     const admins = await lockAdmins(trx, actor);
     const target = await users.findForUpdate(targetId);
-    if (!target) throw new AppError(ErrorCode.NOT_FOUND, 'No such user.');
+    // An erased account (privacy/) is gone for every purpose: no roles, no enabling it again.
+    if (!target || target.erased_at) throw new AppError(ErrorCode.NOT_FOUND, 'No such user.');
     if (admins.includes(target.id) && !roles.includes('admin') && admins.length <= 1) {
       throw new AppError(ErrorCode.LAST_ADMIN, 'This is the last admin; make someone else an admin first.');
     }
@@ -119,7 +120,7 @@ export async function setAccountDisabled(
       throw new AppError(ErrorCode.LAST_ADMIN, 'This is the last admin; make someone else an admin first.');
     }
     const before = await users.findForUpdate(targetId);
-    if (!before) throw new AppError(ErrorCode.NOT_FOUND, 'No such user.');
+    if (!before || before.erased_at) throw new AppError(ErrorCode.NOT_FOUND, 'No such user.');
     const updated = await users.setDisabled(targetId, disabled);
     if (!updated) throw new AppError(ErrorCode.NOT_FOUND, 'No such user.');
     const at = new Date();
