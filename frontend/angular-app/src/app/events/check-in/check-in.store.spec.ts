@@ -219,7 +219,9 @@ describe('CheckInStore', () => {
     beforeEach(async () => {
       FakeWebSocket.latest()!.open();
       const done = store.search('ada');
-      http.expectOne((r) => r.url === `/api/events/${eventId}/checkins/search`).flush({ items: [hit] });
+      http
+        .expectOne((r) => r.url === `/api/events/${eventId}/checkins/search`)
+        .flush({ items: [hit] });
       await done;
     });
 

@@ -66,7 +66,8 @@ describe('EventOrganizerPanel', () => {
     fixture.componentInstance.eventChange.subscribe((changed) => emitted.push(changed));
     await fixture.whenStable();
     // The co-organizer picker asks for the organizers' names (its own spec covers it).
-    for (const names of http.match((r) => r.url === '/api/users/search')) names.flush({ items: [] });
+    for (const names of http.match((r) => r.url === '/api/users/search'))
+      names.flush({ items: [] });
   }
 
   beforeEach(() => {

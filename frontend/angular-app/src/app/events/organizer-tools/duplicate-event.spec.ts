@@ -12,7 +12,8 @@ describe('DuplicateEvent', () => {
   let navigate: ReturnType<typeof vi.spyOn>;
 
   const page = () => fixture.nativeElement as HTMLElement;
-  const byTestId = <T extends HTMLElement>(id: string) => page().querySelector<T>(`[data-testid="${id}"]`)!;
+  const byTestId = <T extends HTMLElement>(id: string) =>
+    page().querySelector<T>(`[data-testid="${id}"]`)!;
   const settle = async () => {
     await new Promise((resolve) => setTimeout(resolve));
     await fixture.whenStable();
@@ -69,11 +70,22 @@ describe('DuplicateEvent', () => {
     http
       .expectOne('/api/events/evt_src/duplicate')
       .flush(
-        { title: 'Forbidden', status: 403, code: 'FORBIDDEN', detail: 'Only the event’s organizers.' },
-        { status: 403, statusText: 'Forbidden', headers: { 'Content-Type': 'application/problem+json' } },
+        {
+          title: 'Forbidden',
+          status: 403,
+          code: 'FORBIDDEN',
+          detail: 'Only the event’s organizers.',
+        },
+        {
+          status: 403,
+          statusText: 'Forbidden',
+          headers: { 'Content-Type': 'application/problem+json' },
+        },
       );
     await settle();
-    expect(page().querySelector('[role="alert"]')?.textContent).toContain('Only the event’s organizers.');
+    expect(page().querySelector('[role="alert"]')?.textContent).toContain(
+      'Only the event’s organizers.',
+    );
     expect(navigate).not.toHaveBeenCalled();
   });
 });
