@@ -48,7 +48,10 @@ describe('ApprovalQueue', () => {
     });
     http = TestBed.inject(HttpTestingController);
     fixture = TestBed.createComponent(ApprovalQueue);
-    fixture.componentRef.setInput('event', anEvent({ id: 'evt_queue', registrationMode: 'approval' }));
+    fixture.componentRef.setInput(
+      'event',
+      anEvent({ id: 'evt_queue', registrationMode: 'approval' }),
+    );
     fixture.detectChanges();
     answerPending([pending('reg_a', 'Ada'), pending('reg_b', 'Bob')]);
     await settle();
@@ -72,16 +75,18 @@ describe('ApprovalQueue', () => {
     await settle();
     answerPending([pending('reg_b', 'Bob')]);
     await settle();
-    expect(page().querySelector('[data-testid="approval-notice"]')?.textContent).toContain('1 approved');
+    expect(page().querySelector('[data-testid="approval-notice"]')?.textContent).toContain(
+      '1 approved',
+    );
     expect(page().querySelectorAll('[data-testid="approval-row"]').length).toBe(1);
     expect(decided.length).toBe(1);
   });
 
   it('when all are selected and rejected with a reason, then every id and the reason are sent, and a partial outcome says so', async () => {
     fixture.componentInstance.toggleAll(true);
-    (fixture.componentInstance as unknown as { reason: { setValue(v: string): void } }).reason.setValue(
-      'Members only',
-    );
+    (
+      fixture.componentInstance as unknown as { reason: { setValue(v: string): void } }
+    ).reason.setValue('Members only');
     await settle();
     button('Reject selected')!.click();
     const request = http.expectOne('/api/events/evt_queue/registrations/reject');
@@ -89,13 +94,19 @@ describe('ApprovalQueue', () => {
     request.flush({
       results: [
         { id: 'reg_a', ok: true },
-        { id: 'reg_b', ok: false, error: { code: 'INVALID_STATE_TRANSITION', detail: 'not pending' } },
+        {
+          id: 'reg_b',
+          ok: false,
+          error: { code: 'INVALID_STATE_TRANSITION', detail: 'not pending' },
+        },
       ],
     });
     await settle();
     answerPending([]);
     await settle();
-    expect(page().querySelector('[data-testid="approval-notice"]')?.textContent).toContain('1 of 2');
+    expect(page().querySelector('[data-testid="approval-notice"]')?.textContent).toContain(
+      '1 of 2',
+    );
     expect(page().textContent).toContain('Nobody is waiting for approval.');
   });
 });

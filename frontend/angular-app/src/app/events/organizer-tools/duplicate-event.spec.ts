@@ -67,21 +67,19 @@ describe('DuplicateEvent', () => {
     byTestId<HTMLButtonElement>('duplicate-open').click();
     await fixture.whenStable();
     byTestId<HTMLButtonElement>('duplicate-create').click();
-    http
-      .expectOne('/api/events/evt_src/duplicate')
-      .flush(
-        {
-          title: 'Forbidden',
-          status: 403,
-          code: 'FORBIDDEN',
-          detail: 'Only the event’s organizers.',
-        },
-        {
-          status: 403,
-          statusText: 'Forbidden',
-          headers: { 'Content-Type': 'application/problem+json' },
-        },
-      );
+    http.expectOne('/api/events/evt_src/duplicate').flush(
+      {
+        title: 'Forbidden',
+        status: 403,
+        code: 'FORBIDDEN',
+        detail: 'Only the event’s organizers.',
+      },
+      {
+        status: 403,
+        statusText: 'Forbidden',
+        headers: { 'Content-Type': 'application/problem+json' },
+      },
+    );
     await settle();
     expect(page().querySelector('[role="alert"]')?.textContent).toContain(
       'Only the event’s organizers.',
