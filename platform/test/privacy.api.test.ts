@@ -114,6 +114,9 @@ describe('platform: personal-data export and erasure', () => {
 
   it('when a user erases their account, then every service erases or anonymises them, seats stay counted and the chain verifies', async () => {
     const confirmedBefore = (await request(t.app).get(`/api/events/${eventId}`).set(bearer(adminToken)).expect(200)).body;
+    // Alice has begun setting up an authenticator app: its sealed secret is hers too.
+    await request(t.app).post('/api/users/me/mfa/totp').set(bearer(alice.token)).expect(200);
+    expect(await rowsOf('users', 'mfa_totp', 'user_id', alice.id)).toHaveLength(1);
     await request(t.app).delete('/api/users/me').set(bearer(alice.token)).send({ password: USER_PASSWORD }).expect(204);
 
     // user-service: the account is anonymous, sessions gone, sign-in refused, the address free again.
@@ -121,6 +124,7 @@ describe('platform: personal-data export and erasure', () => {
     expect(account).toMatchObject({ display_name: 'Erased user', password_hash: null, roles: [] });
     expect(account!.email).not.toBe(alice.email);
     expect(await rowsOf('users', 'refresh_tokens', 'user_id', alice.id)).toEqual([]);
+    expect(await rowsOf('users', 'mfa_totp', 'user_id', alice.id)).toEqual([]);
     await request(t.app).post('/api/auth/login').send({ email: alice.email, password: USER_PASSWORD }).expect(401);
 
     // Every service hears user.erased.v1 through its own queue.

@@ -108,7 +108,7 @@ export function privacyRepository(db: Kysely<UsersDb>) {
     },
 
     /**
-     * Anonymises the account row and deletes its sessions, mailed links and linked identities.
+     * Anonymises the account row and deletes its sessions, mailed links, linked identities and second factor.
      * The row stays (name "Erased user", an address nobody owns, no password, no roles) so the id is
      * never handed out again and a late message cannot bring the person back.
      */
@@ -116,6 +116,10 @@ export function privacyRepository(db: Kysely<UsersDb>) {
       await db.deleteFrom('refresh_tokens').where('user_id', '=', userId).execute();
       await db.deleteFrom('account_tokens').where('user_id', '=', userId).execute();
       await db.deleteFrom('identities').where('user_id', '=', userId).execute();
+      // The second factor: its sealed secret, recovery codes and sign-in challenges.
+      await db.deleteFrom('mfa_challenges').where('user_id', '=', userId).execute();
+      await db.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
+      await db.deleteFrom('mfa_totp').where('user_id', '=', userId).execute();
       await db
         .updateTable('users')
         .set({
