@@ -16,7 +16,7 @@ import { auditServiceEnvSchema } from '@secureevent/audit-service';
 import { eventServiceEnvSchema } from '@secureevent/event-service';
 import { notificationServiceEnvSchema } from '@secureevent/notification-service';
 import { loadSigningKeys } from '@secureevent/shared';
-import { keyStoreFrom, userServiceEnvSchema } from '@secureevent/user-service';
+import { keyStoreFrom, mfaKeyFrom, userServiceEnvSchema } from '@secureevent/user-service';
 
 /**
  * The dev environment's credentials Job (ci-cd/helm-charts/secureevent/files/dev-data-stores/generate-secrets.mjs,
@@ -210,7 +210,7 @@ describe('the dev credentials Job (generate-secrets.mjs)', () => {
     }
   });
 
-  it('then the user-service accepts its Secret: URLs, the JWT key set (with its kid) and the bootstrap admin', async () => {
+  it('then the user-service accepts its Secret: URLs, the JWT key set (with its kid), the TOTP sealing key and the bootstrap admin', async () => {
     const config = userServiceEnvSchema.parse(env('user-service'));
     const jwks = JSON.parse(config.JWT_PRIVATE_KEY!) as { kty: string; crv: string; d?: string; kid?: string }[];
     expect(jwks).toHaveLength(1);
@@ -219,6 +219,9 @@ describe('the dev credentials Job (generate-secrets.mjs)', () => {
     const keys = await keyStoreFrom(config);
     expect(keys.kid).toBe(jwks[0]!.kid);
     expect(keys.publicJwks().keys[0]).not.toHaveProperty('d');
+    // Every replica opens the TOTP secrets with the same key from the Secret, none generates its own.
+    expect(mfaKeyFrom(config)).toHaveLength(32);
+    expect(mfaKeyFrom(config).toString('base64')).toBe(config.MFA_ENCRYPTION_KEY);
     // bootstrapAdmin registers the admin through the sign-up schema: its password rules apply.
     expect(
       registerRequestSchema.safeParse({ email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD, displayName: 'Administrator' }).success,

@@ -6,6 +6,7 @@ export {
   loadUserServiceConfig,
   oidcOptionsFrom,
   keyStoreFrom,
+  mfaKeyFrom,
   userServiceOptionsFrom,
   type UserServiceConfig,
 } from './config.js';

@@ -4,7 +4,8 @@
 //      PostgreSQL superuser's, RabbitMQ's definitions (a user per service) and Redis' ACL file
 //      (a user per service, the default user off). The data stores read it at their first start.
 //   2. the four <service>-secrets (docs/deployment.md lists their keys), with URLs built from (1)
-//      and fresh keys: JWT_PRIVATE_KEY, TICKET_SECRET, AUDIT_SIGNING_KEY, ADMIN_EMAIL/ADMIN_PASSWORD.
+//      and fresh keys: JWT_PRIVATE_KEY, MFA_ENCRYPTION_KEY, TICKET_SECRET, AUDIT_SIGNING_KEY,
+//      ADMIN_EMAIL/ADMIN_PASSWORD.
 // Idempotent: an existing Secret is kept as it is (409 on create), and the service Secrets are
 // built from the existing dev-data-stores, so a second run changes nothing. To regenerate, delete
 // the Secrets (and the data stores' volumes) and the Job, then apply again.
@@ -90,7 +91,13 @@ export function serviceSecret(service, stores, adminEmail) {
     REDIS_URL: `redis://${s.user}:${stores[passwordKey(service, 'redis')]}@${HOSTS.redis}`,
   };
   if (service === 'user-service')
-    Object.assign(data, { JWT_PRIVATE_KEY: ed25519KeySet(), ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: password() });
+    Object.assign(data, {
+      JWT_PRIVATE_KEY: ed25519KeySet(),
+      // Seals TOTP secrets; the same in every replica, or a factor set up on one pod fails on another.
+      MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      ADMIN_EMAIL: adminEmail,
+      ADMIN_PASSWORD: password(),
+    });
   if (service === 'event-service') data.TICKET_SECRET = randomBytes(48).toString('base64url');
   if (service === 'audit-service') data.AUDIT_SIGNING_KEY = ed25519KeySet();
   return data;
