@@ -216,6 +216,24 @@ describe('ticket types API', () => {
     expect(ok.body.ticketTypes.map((t: { name: string }) => t.name)).toEqual(['Morning', 'Afternoon']);
   });
 
+  it('when an organizer removes a type whose only registration was cancelled, then 409 names it and nothing changes (the registration keeps its type)', async () => {
+    const { id, organizer } = await anEvent({ ticketTypes: [type('Morning', 4), type('Afternoon', 4)] });
+    const [morning, afternoon] = (await read(id, organizer)).ticketTypes;
+    const person = await attendee();
+    const registration = await register(id, person, { ticketTypeId: afternoon.id }).expect(201);
+    await request(app).delete(`/api/registrations/${registration.body.id}`).set(bearer(person)).expect(200);
+    expect((await read(id, organizer)).availability.ticketTypes[1]).toMatchObject({ confirmed: 0, waitlisted: 0 });
+
+    const res = await request(app)
+      .patch(`/api/events/${id}`)
+      .set(bearer(organizer))
+      .send({ ticketTypes: [morning] })
+      .expect(409);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body).toMatchObject({ code: 'CONFLICT', detail: expect.stringContaining('Afternoon') });
+    expect((await read(id, organizer)).ticketTypes.map((t: { name: string }) => t.name)).toEqual(['Morning', 'Afternoon']);
+  });
+
   it('when a type’s quota is raised, then its own waitlist is promoted in order, and the capacity of a one-type event still resizes it', async () => {
     const { id, organizer } = await anEvent({ capacity: 1 });
     const people = await Promise.all(Array.from({ length: 3 }, attendee));

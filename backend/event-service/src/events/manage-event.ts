@@ -12,7 +12,7 @@ import {
 import { canManageEvent, MessageType, type EventDto, type UpdateEventRequest } from '@secureevent/contracts';
 import type { Kysely, Transaction } from 'kysely';
 import type { EventsDb } from '../db/schema.js';
-import { fillFreedSeats, registrantsOf, releaseRegistrationsOf } from '../registrations/event-registrations.js';
+import { fillFreedSeats, registrantsOf, releaseRegistrationsOf, ticketTypesInUse } from '../registrations/event-registrations.js';
 import { mayBeCoOrganizer } from '../registrations/people.js';
 import { availabilityMessage, countsOf } from '../registrations/registration-messages.js';
 import { addOrganizer, announcesChanges, applyChanges, cancel, complete, publish, removeOrganizer, type FieldChanged } from './event.js';
@@ -109,6 +109,16 @@ export function updateEvent(
   return manage(deps, actor, eventId, origin, { action: 'event.updated', reason }, async (trx, event) => {
     const { changes, ticketTypes } = applyChanges(event, patch, () => newId('tkt'));
     const repo = eventsRepository(trx);
+    // The plan refuses removing a type with confirmed or waitlisted people; a type that only
+    // pending, cancelled or rejected registrations name is kept all the same: they record it.
+    const inUse = ticketTypes ? await ticketTypesInUse(trx, ticketTypes.removed) : [];
+    if (inUse.length > 0) {
+      const names = event.ticketTypes.filter((t) => inUse.includes(t.id)).map((t) => `“${t.name}”`);
+      throw new AppError(
+        ErrorCode.CONFLICT,
+        `A ticket type that registrations refer to cannot be removed: ${names.join(', ')}. Hide it or lower its capacity instead.`,
+      );
+    }
     const { capacity: _capacity, ticketTypes: _types, ...fields } = patch;
     let result = await repo.update(eventId, fields, ticketTypes);
     if (ticketTypes) {

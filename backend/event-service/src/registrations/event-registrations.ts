@@ -90,3 +90,11 @@ export async function releaseRegistrationsOf(outbox: Outbox, trx: Transaction<Ev
 export function registrantsOf(trx: Transaction<EventsDb>, eventId: string): Promise<string[]> {
   return registrationsRepository(trx).liveUserIds(eventId);
 }
+
+/**
+ * The ticket types among `ticketTypeIds` that registrations refer to (pending, confirmed,
+ * waitlisted, cancelled or rejected): those cannot be deleted without losing whose ticket was what.
+ */
+export function ticketTypesInUse(trx: Transaction<EventsDb>, ticketTypeIds: readonly string[]): Promise<string[]> {
+  return registrationsRepository(trx).ticketTypesInUse(ticketTypeIds);
+}

@@ -121,6 +121,18 @@ export function registrationsRepository(db: Kysely<EventsDb>) {
     },
 
     /** Everyone holding a live registration for the event. */
+    /** Which of these ticket types any registration refers to, whatever its status (cancelled and rejected ones too). */
+    async ticketTypesInUse(ticketTypeIds: readonly string[]): Promise<string[]> {
+      if (ticketTypeIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('registrations')
+        .select('ticket_type_id')
+        .distinct()
+        .where('ticket_type_id', 'in', ticketTypeIds)
+        .execute();
+      return rows.map((r) => r.ticket_type_id);
+    },
+
     async liveUserIds(eventId: string): Promise<string[]> {
       const rows = await db
         .selectFrom('registrations')
