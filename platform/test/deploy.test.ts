@@ -334,8 +334,15 @@ describe.each(Object.keys(OVERLAYS) as (keyof typeof OVERLAYS)[])('k8s/overlays/
         for (const e of c.envFrom ?? []) if (e.secretRef) referenced.add(e.secretRef.name);
         for (const e of c.env ?? []) {
           if (e.valueFrom?.secretKeyRef) referenced.add(e.valueFrom.secretKeyRef.name);
-          // Literal values in a workload are never credentials.
-          else expect(e.name, `${w.metadata.name}: env ${e.name}`).not.toMatch(/SECRET|PASSWORD|PRIVATE|TOKEN|API_KEY|_URL$/);
+          // Literal values in a workload are never credentials: no secret-named variable, none of
+          // the URLs that carry a password (DATABASE_URL and friends), no user:password@ in any
+          // URL. Addresses of the services themselves (EVENT_SERVICE_URL, …) are plain config.
+          else {
+            expect(e.name, `${w.metadata.name}: env ${e.name}`).not.toMatch(
+              /SECRET|PASSWORD|PRIVATE|TOKEN|API_KEY|DATABASE_URL|AMQP_URL|REDIS_URL|SMTP_URL|AI_BASE_URL/,
+            );
+            expect(e.value ?? '', `${w.metadata.name}: env ${e.name}`).not.toMatch(/\/\/[^/@\s]*:[^/@\s]*@/);
+          }
         }
       }
       for (const v of pod.volumes ?? []) if (v.secret) referenced.add(v.secret.secretName);

@@ -137,6 +137,7 @@ describe('ci-cd/helm-charts/secureevent', () => {
       };
       expect(audit.spec.template.spec.containers[0]!.env.map((e) => e.name)).toEqual([
         'PORT',
+        'PLATFORM_HEALTH_URLS',
         'AUDIT_SIGNING_KEY',
         'AUDIT_RETENTION_DAYS',
         'AUDIT_ARCHIVE_DIR',
