@@ -117,3 +117,34 @@ export async function aPublishedEvent(
   expect((await request.post(`/api/events/${id}/publish`, { headers })).status()).toBe(200);
   return id as string;
 }
+
+/**
+ * Nothing on the page reaches past the window (no sideways scrolling), once the page has laid
+ * itself out for the window: charts resize on a ResizeObserver callback, a frame or more after
+ * the window changed, so the check is repeated for a few seconds. Names the elements that reach
+ * past the window when it fails.
+ */
+export async function expectNoHorizontalOverflow(page: Page): Promise<void> {
+  let culprits: string[] = [];
+  await expect
+    .poll(
+      async () => {
+        const { overflow, widest } = await page.evaluate(() => {
+          const width = document.documentElement.clientWidth;
+          const widest = Array.from(document.querySelectorAll('body *'))
+            .map((el) => ({ el, right: el.getBoundingClientRect().right }))
+            .filter(({ right }) => right > width + 1)
+            .slice(0, 5)
+            .map(({ el, right }) => `${el.tagName.toLowerCase()}.${Array.from(el.classList).join('.')} right=${Math.round(right)}`);
+          return { overflow: document.documentElement.scrollWidth - width, widest };
+        });
+        culprits = widest;
+        return overflow;
+      },
+      { message: 'the page is wider than the window', timeout: 5_000 },
+    )
+    .toBeLessThanOrEqual(0)
+    .catch((error: Error) => {
+      throw new Error(`${error.message}\nreaching past the window: ${culprits.join(', ')}`);
+    });
+}

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { admin } from '../playwright.config.js';
-import { anOrganizer, apiToken, expectNoAxeViolations, signIn } from '../support/app.js';
+import { anOrganizer, apiToken, expectNoAxeViolations, expectNoHorizontalOverflow, signIn } from '../support/app.js';
 
 const SERVICES = ['user-service', 'event-service', 'notification-service', 'audit-service'];
 
@@ -34,8 +34,7 @@ test('when an admin opens the overview, then the health panel shows every servic
 
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(panel).toBeVisible();
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow, 'the page is wider than the window').toBeLessThanOrEqual(0);
+  await expectNoHorizontalOverflow(page);
   await expectNoAxeViolations(page);
   await panel.screenshot({ path: testInfo.outputPath('health-390.png') });
 });

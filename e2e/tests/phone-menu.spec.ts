@@ -1,22 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { admin } from '../playwright.config.js';
-import { aPerson, aPublishedEvent, expectNoAxeViolations, registerThroughApi, signIn } from '../support/app.js';
+import { aPerson, aPublishedEvent, expectNoAxeViolations, expectNoHorizontalOverflow, registerThroughApi, signIn } from '../support/app.js';
 
 // At 390 × 844 (a phone) the toolbar is one row and the navigation lives in the menu.
-
-async function expectNoHorizontalOverflow(page: Page): Promise<void> {
-  const { overflow, widest } = await page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    // The elements reaching past the window, to name the culprit when there is one.
-    const widest = Array.from(document.querySelectorAll('body *'))
-      .map((el) => ({ el, right: el.getBoundingClientRect().right }))
-      .filter(({ right }) => right > width + 1)
-      .slice(0, 5)
-      .map(({ el, right }) => `${el.tagName.toLowerCase()}.${Array.from(el.classList).join('.')} right=${Math.round(right)}`);
-    return { overflow: document.documentElement.scrollWidth - width, widest };
-  });
-  expect(overflow, `the page is wider than the window: ${widest.join(', ')}`).toBeLessThanOrEqual(0);
-}
 
 async function expectOneRowToolbar(page: Page): Promise<void> {
   const height = await page.locator('header .toolbar').evaluate((toolbar) => toolbar.getBoundingClientRect().height);
