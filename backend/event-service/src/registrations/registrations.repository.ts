@@ -299,8 +299,5 @@ export function registrationsRepository(db: Kysely<EventsDb>) {
     },
 
     /** Every live attendee of the event, oldest registration first (the CSV export). */
-    async liveAttendees(eventId: string): Promise<AttendeeRow[]> {
-      return attendees(eventId).where('r.status', 'not in', ENDED).orderBy('r.created_at').orderBy('r.id').execute();
-    },
   };
 }

@@ -27,7 +27,7 @@ import {
   registrationSchema,
 } from '@secureevent/contracts';
 import type { EventsDb } from '../db/schema.js';
-import { exportAttendeesCsv, listAttendees } from './attendees.js';
+import { listAttendees } from './attendees.js';
 import { cancelRegistration } from './cancel-registration.js';
 import { decideRegistration, decideRegistrations } from './decide-registrations.js';
 import { createAccessCode, deleteAccessCode, listAccessCodes } from './manage-access-codes.js';
@@ -41,7 +41,6 @@ const idempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, 'must be 8–1
 /**
  * POST   /api/events/:id/registrations       register (confirmed or waitlisted); Idempotency-Key accepted
  * GET    /api/events/:id/registrations       attendees with answers (managers)
- * GET    /api/events/:id/registrations.csv   attendees as CSV (managers)
  * GET    /api/events/:id/registration        the caller's own registration for the event
  * GET    /api/registrations/mine             the caller's registrations and tickets
  * DELETE /api/registrations/:id              cancel (holder or manager); frees the seat for the waitlist
@@ -125,21 +124,6 @@ export function registrationsRoutes(deps: ServiceDeps<EventsDb>, tickets: Ticket
     handler: async ({ params, query, user, req }) => ({
       status: 200,
       body: await listAttendees(ctx, user, params.id, query, originOf(req)),
-    }),
-  });
-  routes.add({
-    method: 'get',
-    path: '/api/events/:id/registrations.csv',
-    operationId: 'exportAttendees',
-    summary: 'Attendees as CSV (formula injection neutralised)',
-    tags: ['registrations'],
-    access: 'user',
-    params: eventIdParamsSchema,
-    responses: { 200: { description: 'CSV', contentType: 'text/csv' }, 403: problem('Not a manager'), 404: problem('No such event') },
-    handler: async ({ params, user, req }) => ({
-      status: 200,
-      raw: { contentType: 'text/csv; charset=utf-8', content: await exportAttendeesCsv(ctx, user, params.id, originOf(req)) },
-      headers: { 'content-disposition': `attachment; filename="attendees-${params.id}.csv"`, 'cache-control': 'no-store' },
     }),
   });
   routes.add({
