@@ -9,6 +9,13 @@ import type { RoomFrame } from './fanout.js';
  * pushes to `event:<id>` rooms once the projection change has committed.
  */
 export function realtimeConsumer(publish: (f: RoomFrame) => void): ConsumerDefinition<NotificationsDb> {
+  /** The check-in count of an event after a check-in or its undo, to the event's managers only. */
+  const publishCheckins = (eventId: string, checkedIn: number, at: string, change: 'recorded' | 'undone', registrationId: string) =>
+    publish({
+      room: `event:${eventId}`,
+      frame: { type: 'checkins', eventId, checkedIn, at, change, registrationId },
+      managersOnly: true,
+    });
   // Confirmed, waitlisted or promoted: a live registration, which lets its holder watch a private event.
   const registered: MessageHandler<NotificationsDb, RegistrationChangedV1> = (trx, { data }) =>
     eventAccessRepository(trx).registered(data.eventId, [data.userId]);
@@ -83,38 +90,12 @@ export function realtimeConsumer(publish: (f: RoomFrame) => void): ConsumerDefin
         afterCommit(() => publish({ room, frame: { type: 'unsubscribed', room }, evictUserId: data.userId }));
       },
       [MessageType.CheckinRecorded]: (_trx, { data, afterCommit }) => {
-        afterCommit(() =>
-          publish({
-            room: `event:${data.eventId}`,
-            frame: {
-              type: 'checkins',
-              eventId: data.eventId,
-              checkedIn: data.checkedIn,
-              at: data.checkedInAt,
-              change: 'recorded',
-              registrationId: data.registrationId,
-            },
-            managersOnly: true,
-          }),
-        );
+        afterCommit(() => publishCheckins(data.eventId, data.checkedIn, data.checkedInAt, 'recorded', data.registrationId));
         return Promise.resolve();
       },
       // An undo at one door reaches the others the way a check-in does: the new count, to managers only.
       [MessageType.CheckinUndone]: (_trx, { data, afterCommit }) => {
-        afterCommit(() =>
-          publish({
-            room: `event:${data.eventId}`,
-            frame: {
-              type: 'checkins',
-              eventId: data.eventId,
-              checkedIn: data.checkedIn,
-              at: data.undoneAt,
-              change: 'undone',
-              registrationId: data.registrationId,
-            },
-            managersOnly: true,
-          }),
-        );
+        afterCommit(() => publishCheckins(data.eventId, data.checkedIn, data.undoneAt, 'undone', data.registrationId));
         return Promise.resolve();
       },
     },
